@@ -1,0 +1,81 @@
+//! `tenantatlas`: the command line front door. Only glue lives here: argument parsing, terminal
+//! output, and turning errors into one clear line (`error: …`) with exit code 1.
+
+mod sim;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "tenantatlas",
+    version,
+    about = "Governance workbench for Microsoft 365 tenants"
+)]
+struct Cli {
+    /// The workspace folder (default: the per-user data folder).
+    #[arg(long, global = true, env = "TENANTATLAS_WORKSPACE")]
+    workspace: Option<PathBuf>,
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve a simulated Entra ID + Microsoft Graph cloud on loopback until stopped.
+    Sim(sim::SimArgs),
+    /// Run the embedded demo: a simulated cloud with a realistic MSP portfolio.
+    Demo(sim::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with success; usage errors keep clap's message and exit 1.
+            if matches!(
+                e.kind(),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
+            ) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("invalid arguments")
+                .trim_start_matches("error: ");
+            eprintln!("error: {first} (see `tenantatlas --help`)");
+            return ExitCode::from(1);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Sim(args) => sim::run(args, cli.json).await,
+            Command::Demo(args) => sim::demo(args, cli.json).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+            eprintln!("error: {}", chain.join(": "));
+            ExitCode::from(1)
+        }
+    }
+}

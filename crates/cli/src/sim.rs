@@ -1,0 +1,218 @@
+//! `tenantatlas sim` and `tenantatlas demo`: serve the simulated cloud.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tenantatlas_sim::state::Behaviour;
+use tenantatlas_sim::{SimConfig, Simulator};
+
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// Where the sign-in host listens (the Graph host takes the next port, or a free one for port 0).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: SocketAddr,
+    /// Number of customer tenants to generate.
+    #[arg(long, default_value_t = 3)]
+    tenants: usize,
+    /// Configuration objects per tenant.
+    #[arg(long, default_value_t = 60)]
+    objects: usize,
+    /// Seed of the generated data; the same seed gives the same cloud.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Approve every sign-in at once (tests, the demo).
+    #[arg(long)]
+    auto_approve: bool,
+    /// Probability (0–1) of an injected 429 per Graph request.
+    #[arg(long, default_value_t = 0.0, value_parser = probability)]
+    throttle_rate: f64,
+    /// Probability (0–1) of an injected fault (5xx, reset connection) per Graph HTTP request.
+    #[arg(long, default_value_t = 0.0, value_parser = probability)]
+    fault_rate: f64,
+    /// Latency added to every response, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Page size of every list (instead of each collection's own).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    page_size: Option<u64>,
+    /// Create the exported policy JSON files under DIR in the first tenant.
+    #[arg(long, value_name = "DIR")]
+    load: Option<PathBuf>,
+    /// Folder for the CA certificate (default: a temporary folder removed on exit).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+}
+
+fn probability(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if !(0.0..=1.0).contains(&value) {
+        return Err(format!("{value} is not between 0 and 1"));
+    }
+    Ok(value)
+}
+
+impl SimArgs {
+    fn config(&self) -> Result<SimConfig> {
+        if !self.addr.ip().is_loopback() {
+            bail!("the simulator only listens on loopback; use --addr 127.0.0.1:PORT");
+        }
+        if let Some(dir) = &self.load {
+            if !dir.is_dir() {
+                bail!(
+                    "--load {} is not a folder of exported policy JSON",
+                    dir.display()
+                );
+            }
+        }
+        Ok(SimConfig {
+            addr: self.addr,
+            tenants: self.tenants,
+            objects_per_tenant: self.objects,
+            seed: self.seed,
+            behaviour: Behaviour {
+                auto_approve: self.auto_approve,
+                throttle_rate: self.throttle_rate,
+                fault_rate: self.fault_rate,
+                latency: Duration::from_millis(self.latency_ms),
+                page_size: self.page_size.map(|p| p as usize),
+                ..Behaviour::default()
+            },
+            load: self.load.clone(),
+            state_dir: self.state_dir.clone(),
+        })
+    }
+}
+
+pub async fn run(args: SimArgs, _json: bool) -> Result<()> {
+    let handle = Simulator::start(args.config()?)
+        .await
+        .context("starting the simulator")?;
+    // The first stdout line is the machine-readable announcement, always (the `--json` contract).
+    let line = serde_json::to_string(&handle.announcement)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()?;
+    drop(stdout);
+    eprintln!(
+        "simulated cloud ready: sign-in {} · Graph {} · {} tenant(s) · CA certificate {} · stop with Ctrl+C",
+        handle.authority(),
+        handle.graph(),
+        handle.tenants().len(),
+        handle.ca_cert().display()
+    );
+    wait_for_stop().await;
+    handle.stop();
+    Ok(())
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Where to write the demo's results.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+/// The demo, until the product can sync: starts the embedded simulator with a realistic MSP
+/// portfolio, shows what each customer tenant holds and how to reach it, and serves until stopped.
+pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
+    if let Some(out) = &args.out {
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    }
+    let config = SimConfig {
+        tenants: 8,
+        objects_per_tenant: 120,
+        seed: 7,
+        behaviour: Behaviour {
+            auto_approve: true,
+            ..Behaviour::default()
+        },
+        state_dir: args.out.clone(),
+        ..SimConfig::default()
+    };
+    let handle = Simulator::start(config)
+        .await
+        .context("starting the demo cloud")?;
+    if json {
+        println!("{}", serde_json::to_string(&handle.announcement)?);
+    } else {
+        print_portfolio(&handle);
+    }
+    wait_for_stop().await;
+    handle.stop();
+    Ok(())
+}
+
+fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
+    let world = handle.sim.world();
+    println!(
+        "TenantAtlas demo — a simulated MSP portfolio of {} customer tenants\n",
+        world.tenants.len()
+    );
+    println!(
+        "  {:<36} {:<34} {:>7}  {:<11} missing permissions",
+        "customer", "domain", "objects", "sign-in"
+    );
+    for tenant in &world.tenants {
+        let missing: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
+            .iter()
+            .copied()
+            .filter(|s| !tenant.granted_scopes.contains(*s))
+            .collect();
+        println!(
+            "  {:<36} {:<34} {:>7}  {:<11} {}",
+            truncate(&tenant.name, 36),
+            truncate(&tenant.domain, 34),
+            tenant.object_count(),
+            if tenant.device_code_allowed {
+                "device code"
+            } else {
+                "browser"
+            },
+            if missing.is_empty() {
+                "—".to_string()
+            } else {
+                missing.join(", ")
+            }
+        );
+    }
+    println!();
+    println!("  sign-in (authority)  {}", handle.authority());
+    println!("  Microsoft Graph      {}", handle.graph());
+    println!("  CA certificate       {}", handle.ca_cert().display());
+    println!("\n  Sign-ins are approved automatically. Stop with Ctrl+C.");
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        text.chars().take(width - 1).collect::<String>() + "…"
+    }
+}
