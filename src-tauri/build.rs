@@ -1,0 +1,28 @@
+//! Compiles the capability files and the app's command permissions into the binary, and
+//! checks that the UI was built before it is embedded.
+//!
+//! Listing the app's own commands in an `AppManifest` makes them deny-by-default: a command
+//! can only be called from the window once a capability in `capabilities/` grants its
+//! `allow-<command>` permission.
+
+use std::path::Path;
+
+fn main() {
+    // With `tauri/custom-protocol` the binary embeds `ui/dist`; without it, it loads the dev
+    // server and needs no built UI. Say what to run instead of tauri's bare "path doesn't exist".
+    if !tauri_build::is_dev() {
+        let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+        println!("cargo:rerun-if-changed={}", index.display());
+        if !index.exists() {
+            eprintln!(
+                "error: ui/dist/index.html is missing; build the UI first: \
+                 npm --prefix ui ci && npm --prefix ui run build"
+            );
+            std::process::exit(1);
+        }
+    }
+
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"]));
+    tauri_build::try_build(attributes).expect("tauri-build failed; see the message above");
+}

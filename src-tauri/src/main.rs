@@ -1,0 +1,25 @@
+//! The TenantAtlas desktop shell: a Tauri v2 window over the Svelte UI in `ui/`.
+//!
+//! This crate is only glue. Each Tauri command in `commands` is a thin async wrapper; the
+//! logic lives in plain functions (and, as the product grows, in the workspace crates) so it
+//! can be tested without a window. Two decisions a newcomer must know:
+//! - The default feature `embed-ui` embeds `ui/dist` (build `ui` first: `npm --prefix ui run
+//!   build`); `--no-default-features` makes a binary that loads the Vite dev server (`devUrl`).
+//! - Commands are deny-by-default (see `build.rs`): a new command must be added to the
+//!   `AppManifest` there and granted in `capabilities/main-window.json`.
+
+// Without this a release build on Windows opens a console window next to the app.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod app_info;
+mod commands;
+
+fn main() {
+    tauri::Builder::default()
+        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|err| {
+            eprintln!("tenantatlas-desktop: {err}");
+            std::process::exit(1);
+        });
+}
