@@ -1,0 +1,387 @@
+//! The object-kind registry: every kind of configuration object TenantAtlas captures, where it
+//! lives in Microsoft Graph, how a sync reads it with the fewest requests the service allows, which
+//! permission reading it needs, and which fields are volatile (changed by the service, not by an admin).
+//!
+//! Reading strategy, per kind (see `docs/graph-research.md` for the evidence):
+//! - one list with `$expand` of everything the service expands on lists (`assignments`, settings
+//!   catalog `settings`, compliance scheduled actions), followed to the last page;
+//! - then, only where the list cannot carry it, one request per object (`Detail`), sent in `$batch`
+//!   groups of 20: script bodies (lists return them as `null`), app protection navigations, ADMX
+//!   definition values, endpoint security intent settings.
+
+use serde::Serialize;
+
+/// Graph API version of a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ApiVersion {
+    #[serde(rename = "v1.0")]
+    V1,
+    #[serde(rename = "beta")]
+    Beta,
+}
+
+impl ApiVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
+
+/// Throttling families with separate documented limits; the client paces each on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum ThrottleFamily {
+    /// Intune configuration, settings catalog, compliance, managed apps: 1000 / 20 s per app and tenant.
+    IntuneConfig,
+    /// Intune scripts and devices: 2000 / 20 s per app and tenant.
+    IntuneScripts,
+    /// Conditional access: 1 request / s per tenant for all apps, 429 without `Retry-After`.
+    ConditionalAccess,
+    /// Entra directory: resource units per app and tenant per 10 s.
+    Directory,
+}
+
+/// What a sync must read per object after the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// The list carries everything.
+    None,
+    /// `GET {collection}/{id}` with this query (may be empty): script bodies, app protection navigations.
+    Get(&'static str),
+    /// `GET {collection}/{id}/{nav}?{query}`, stored under the object's `nav` property.
+    Child {
+        nav: &'static str,
+        query: &'static str,
+    },
+}
+
+/// One kind of configuration object.
+#[derive(Clone, Copy, Debug)]
+pub struct ObjectKind {
+    /// Stable key, used in the workspace and on the command line (`--kind`).
+    pub key: &'static str,
+    /// What an MSP engineer calls it.
+    pub label: &'static str,
+    /// Collection path below the version root.
+    pub collection: &'static str,
+    pub version: ApiVersion,
+    /// Query options of the list (`$expand=assignments`…), without paging options.
+    pub list_query: &'static str,
+    pub detail: Detail,
+    /// Delegated permissions that allow reading (any one suffices).
+    pub read_scopes: &'static [&'static str],
+    pub family: ThrottleFamily,
+    /// Top-level fields the service changes by itself; not part of the content.
+    pub volatile_fields: &'static [&'static str],
+    /// The property holding the display name.
+    pub name_field: &'static str,
+}
+
+const VOLATILE: &[&str] = &[
+    "id",
+    "createdDateTime",
+    "lastModifiedDateTime",
+    "modifiedDateTime",
+    "version",
+    "isAssigned",
+    "settingCount",
+];
+
+const CONFIG_READ: &[&str] = &[
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+];
+const APPS_READ: &[&str] = &[
+    "DeviceManagementApps.Read.All",
+    "DeviceManagementApps.ReadWrite.All",
+];
+const SERVICE_READ: &[&str] = &[
+    "DeviceManagementServiceConfig.Read.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+];
+const RBAC_READ: &[&str] = &[
+    "DeviceManagementRBAC.Read.All",
+    "DeviceManagementRBAC.ReadWrite.All",
+];
+const SCRIPTS_READ: &[&str] = &[
+    "DeviceManagementScripts.Read.All",
+    "DeviceManagementScripts.ReadWrite.All",
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+];
+const POLICY_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
+
+const fn kind(key: &'static str, label: &'static str, collection: &'static str) -> ObjectKind {
+    ObjectKind {
+        key,
+        label,
+        collection,
+        version: ApiVersion::Beta,
+        list_query: "$expand=assignments",
+        detail: Detail::None,
+        read_scopes: CONFIG_READ,
+        family: ThrottleFamily::IntuneConfig,
+        volatile_fields: VOLATILE,
+        name_field: "displayName",
+    }
+}
+
+const fn script(key: &'static str, label: &'static str, collection: &'static str) -> ObjectKind {
+    ObjectKind {
+        detail: Detail::Get(""),
+        read_scopes: SCRIPTS_READ,
+        family: ThrottleFamily::IntuneScripts,
+        ..kind(key, label, collection)
+    }
+}
+
+const fn app_protection(
+    key: &'static str,
+    label: &'static str,
+    collection: &'static str,
+) -> ObjectKind {
+    ObjectKind {
+        list_query: "",
+        detail: Detail::Get("$expand=assignments,apps"),
+        read_scopes: APPS_READ,
+        ..kind(key, label, collection)
+    }
+}
+
+/// Every kind a sync captures, in the order it reads them.
+pub static REGISTRY: &[ObjectKind] = &[
+    ObjectKind {
+        list_query: "$expand=assignments,settings",
+        name_field: "name",
+        ..kind(
+            "configurationPolicies",
+            "Settings catalog policy",
+            "deviceManagement/configurationPolicies",
+        )
+    },
+    kind(
+        "deviceConfigurations",
+        "Device configuration",
+        "deviceManagement/deviceConfigurations",
+    ),
+    ObjectKind {
+        list_query:
+            "$expand=assignments,scheduledActionsForRule($expand=scheduledActionConfigurations)",
+        ..kind(
+            "deviceCompliancePolicies",
+            "Compliance policy",
+            "deviceManagement/deviceCompliancePolicies",
+        )
+    },
+    ObjectKind {
+        detail: Detail::Child {
+            nav: "definitionValues",
+            query: "$expand=definition,presentationValues($expand=presentation)",
+        },
+        ..kind(
+            "groupPolicyConfigurations",
+            "Administrative template (ADMX)",
+            "deviceManagement/groupPolicyConfigurations",
+        )
+    },
+    ObjectKind {
+        detail: Detail::Child {
+            nav: "settings",
+            query: "",
+        },
+        ..kind(
+            "intents",
+            "Endpoint security policy (legacy)",
+            "deviceManagement/intents",
+        )
+    },
+    script(
+        "deviceManagementScripts",
+        "PowerShell script",
+        "deviceManagement/deviceManagementScripts",
+    ),
+    script(
+        "deviceShellScripts",
+        "macOS shell script",
+        "deviceManagement/deviceShellScripts",
+    ),
+    script(
+        "deviceCustomAttributeShellScripts",
+        "macOS custom attribute",
+        "deviceManagement/deviceCustomAttributeShellScripts",
+    ),
+    script(
+        "deviceHealthScripts",
+        "Remediation",
+        "deviceManagement/deviceHealthScripts",
+    ),
+    ObjectKind {
+        read_scopes: SERVICE_READ,
+        ..kind(
+            "deviceEnrollmentConfigurations",
+            "Enrollment configuration",
+            "deviceManagement/deviceEnrollmentConfigurations",
+        )
+    },
+    ObjectKind {
+        read_scopes: SERVICE_READ,
+        ..kind(
+            "windowsAutopilotDeploymentProfiles",
+            "Autopilot profile",
+            "deviceManagement/windowsAutopilotDeploymentProfiles",
+        )
+    },
+    kind(
+        "windowsFeatureUpdateProfiles",
+        "Feature update profile",
+        "deviceManagement/windowsFeatureUpdateProfiles",
+    ),
+    kind(
+        "windowsQualityUpdateProfiles",
+        "Quality update profile",
+        "deviceManagement/windowsQualityUpdateProfiles",
+    ),
+    kind(
+        "windowsDriverUpdateProfiles",
+        "Driver update profile",
+        "deviceManagement/windowsDriverUpdateProfiles",
+    ),
+    app_protection(
+        "iosManagedAppProtections",
+        "iOS app protection",
+        "deviceAppManagement/iosManagedAppProtections",
+    ),
+    app_protection(
+        "androidManagedAppProtections",
+        "Android app protection",
+        "deviceAppManagement/androidManagedAppProtections",
+    ),
+    app_protection(
+        "windowsManagedAppProtections",
+        "Windows app protection",
+        "deviceAppManagement/windowsManagedAppProtections",
+    ),
+    app_protection(
+        "targetedManagedAppConfigurations",
+        "App configuration (managed apps)",
+        "deviceAppManagement/targetedManagedAppConfigurations",
+    ),
+    ObjectKind {
+        read_scopes: APPS_READ,
+        ..kind(
+            "mobileAppConfigurations",
+            "App configuration (managed devices)",
+            "deviceAppManagement/mobileAppConfigurations",
+        )
+    },
+    ObjectKind {
+        read_scopes: APPS_READ,
+        ..kind("mobileApps", "App", "deviceAppManagement/mobileApps")
+    },
+    ObjectKind {
+        list_query: "",
+        ..kind(
+            "assignmentFilters",
+            "Assignment filter",
+            "deviceManagement/assignmentFilters",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: RBAC_READ,
+        ..kind(
+            "roleScopeTags",
+            "Scope tag",
+            "deviceManagement/roleScopeTags",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: RBAC_READ,
+        ..kind(
+            "roleDefinitions",
+            "Intune role",
+            "deviceManagement/roleDefinitions",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: RBAC_READ,
+        ..kind(
+            "roleAssignments",
+            "Intune role assignment",
+            "deviceManagement/roleAssignments",
+        )
+    },
+    ObjectKind {
+        list_query: "$expand=localizedNotificationMessages",
+        read_scopes: SERVICE_READ,
+        ..kind(
+            "notificationMessageTemplates",
+            "Compliance notification template",
+            "deviceManagement/notificationMessageTemplates",
+        )
+    },
+    ObjectKind {
+        version: ApiVersion::V1,
+        list_query: "",
+        read_scopes: POLICY_READ,
+        family: ThrottleFamily::ConditionalAccess,
+        ..kind(
+            "conditionalAccessPolicies",
+            "Conditional Access policy",
+            "identity/conditionalAccess/policies",
+        )
+    },
+    ObjectKind {
+        version: ApiVersion::V1,
+        list_query: "",
+        read_scopes: POLICY_READ,
+        family: ThrottleFamily::ConditionalAccess,
+        ..kind(
+            "namedLocations",
+            "Named location",
+            "identity/conditionalAccess/namedLocations",
+        )
+    },
+];
+
+/// Looks a kind up by its key, case-insensitively.
+pub fn by_key(key: &str) -> Option<&'static ObjectKind> {
+    REGISTRY.iter().find(|k| k.key.eq_ignore_ascii_case(key))
+}
+
+impl ObjectKind {
+    /// Whether a set of granted delegated scopes allows reading this kind.
+    pub fn readable_with(&self, granted: &[String]) -> bool {
+        self.read_scopes
+            .iter()
+            .any(|s| granted.iter().any(|g| g.eq_ignore_ascii_case(s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_found_case_insensitively() {
+        let mut keys: Vec<String> = REGISTRY.iter().map(|k| k.key.to_lowercase()).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), REGISTRY.len());
+        assert!(REGISTRY.len() >= 20);
+        assert_eq!(
+            by_key("CONDITIONALACCESSPOLICIES").unwrap().version,
+            ApiVersion::V1
+        );
+    }
+
+    #[test]
+    fn readability_follows_any_granted_scope() {
+        let ca = by_key("conditionalAccessPolicies").unwrap();
+        assert!(ca.readable_with(&["policy.read.all".to_string()]));
+        assert!(!ca.readable_with(&["DeviceManagementConfiguration.Read.All".to_string()]));
+    }
+}
