@@ -1,0 +1,147 @@
+//! The table functions as methods, for callers that hold a `Workspace` and want no imports:
+//! `workspace.find_tenant("contoso.com")` is `tenants::find_tenant(&workspace, "contoso.com")`.
+//! The SQL stays in the table modules; inside a transaction, call those with `&mut *tx`.
+
+use crate::audit::{self, AuditEntry};
+use crate::error::Result;
+use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
+use crate::runs::{self, RunRecord};
+use crate::snapshots::{self, SnapshotInfo, SnapshotItem, SnapshotSummary};
+use crate::tenants::{self, TenantRecord, TenantState};
+use crate::tokens::{self, StoredTokens};
+use crate::workspace::Workspace;
+use serde_json::Value;
+use std::time::Duration;
+use tenantatlas_core::CapturedObject;
+
+impl Workspace {
+    pub async fn upsert_tenant(&self, tenant: &TenantRecord) -> Result<()> {
+        tenants::upsert_tenant(self.pool(), tenant).await
+    }
+
+    pub async fn find_tenant(&self, id_or_domain: &str) -> Result<Option<TenantRecord>> {
+        tenants::find_tenant(self.pool(), id_or_domain).await
+    }
+
+    pub async fn require_tenant(&self, id_or_domain: &str) -> Result<TenantRecord> {
+        tenants::require_tenant(self.pool(), id_or_domain).await
+    }
+
+    pub async fn list_tenants(&self) -> Result<Vec<TenantRecord>> {
+        tenants::list_tenants(self.pool()).await
+    }
+
+    pub async fn set_tenant_state(&self, tenant_id: &str, state: TenantState) -> Result<()> {
+        tenants::set_tenant_state(self.pool(), tenant_id, state).await
+    }
+
+    pub async fn set_granted_scopes(&self, tenant_id: &str, scopes: &[String]) -> Result<()> {
+        tenants::set_granted_scopes(self.pool(), tenant_id, scopes).await
+    }
+
+    pub async fn save_tokens(&self, tenant_id: &str, tokens: &StoredTokens) -> Result<()> {
+        tokens::save_tokens(self.pool(), tenant_id, tokens).await
+    }
+
+    pub async fn load_tokens(&self, tenant_id: &str) -> Result<Option<StoredTokens>> {
+        tokens::load_tokens(self.pool(), tenant_id).await
+    }
+
+    pub async fn commit_snapshot(
+        &self,
+        tenant_id: &str,
+        run_id: &str,
+        objects: &[CapturedObject],
+        complete_kinds: &[&str],
+    ) -> Result<SnapshotSummary> {
+        // Write transactions start IMMEDIATE (see `Workspace::begin`); the table function nests in it.
+        let mut tx = self.begin().await?;
+        let out = snapshots::commit_snapshot(&mut *tx, tenant_id, run_id, objects, complete_kinds)
+            .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn list_snapshots(&self, tenant_id: &str) -> Result<Vec<SnapshotInfo>> {
+        snapshots::list_snapshots(self.pool(), tenant_id).await
+    }
+
+    pub async fn snapshot_items(&self, snapshot_id: i64) -> Result<Vec<SnapshotItem>> {
+        snapshots::snapshot_items(self.pool(), snapshot_id).await
+    }
+
+    pub async fn get_content(&self, hash: &str) -> Result<Option<Value>> {
+        snapshots::get_content(self.pool(), hash).await
+    }
+
+    pub async fn list_objects(
+        &self,
+        tenant_id: &str,
+        filter: &ObjectFilter,
+    ) -> Result<Vec<ObjectSummary>> {
+        objects::list_objects(self.pool(), tenant_id, filter).await
+    }
+
+    pub async fn get_object(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+        version: Option<u32>,
+    ) -> Result<Option<ObjectVersion>> {
+        objects::get_object(self.pool(), tenant_id, object_id, version).await
+    }
+
+    pub async fn history(&self, tenant_id: &str, object_id: &str) -> Result<Vec<VersionInfo>> {
+        objects::history(self.pool(), tenant_id, object_id).await
+    }
+
+    pub async fn start_run(&self, run_kind: &str, tenant_id: Option<&str>) -> Result<String> {
+        runs::start_run(self.pool(), run_kind, tenant_id).await
+    }
+
+    pub async fn heartbeat(&self, run_id: &str, progress: &Value) -> Result<()> {
+        runs::heartbeat(self.pool(), run_id, progress).await
+    }
+
+    pub async fn finish_run(&self, run: &RunRecord) -> Result<()> {
+        runs::finish_run(self.pool(), run).await
+    }
+
+    pub async fn list_runs(&self) -> Result<Vec<RunRecord>> {
+        runs::list_runs(self.pool()).await
+    }
+
+    pub async fn get_run(&self, run_id: &str) -> Result<Option<RunRecord>> {
+        runs::get_run(self.pool(), run_id).await
+    }
+
+    pub async fn mark_stale_runs_interrupted(&self, older_than: Duration) -> Result<u64> {
+        // Write transactions start IMMEDIATE (see `Workspace::begin`); the table function nests in it.
+        let mut tx = self.begin().await?;
+        let out = runs::mark_stale_runs_interrupted(&mut *tx, older_than).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn append_audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        details: &Value,
+    ) -> Result<AuditEntry> {
+        // Write transactions start IMMEDIATE (see `Workspace::begin`); the table function nests in it.
+        let mut tx = self.begin().await?;
+        let out = audit::append_audit(&mut *tx, actor, action, subject, details).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn list_audit(&self) -> Result<Vec<AuditEntry>> {
+        audit::list_audit(self.pool()).await
+    }
+
+    pub async fn verify_audit(&self) -> Result<u64> {
+        audit::verify_audit(self.pool()).await
+    }
+}

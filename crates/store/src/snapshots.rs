@@ -1,0 +1,311 @@
+//! `snapshots`, `snapshot_items`, `contents`, `objects` and `versions` as one sync writes them.
+//!
+//! [`commit_snapshot`] is the only writer of captured configuration, and it writes in a single
+//! transaction: a sync that dies halfway (killed, crashed, power cut) leaves the workspace exactly
+//! as the previous snapshot left it, and the next sync simply starts again.
+
+use crate::error::{Result, StoreError};
+use crate::workspace::now;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::{Acquire, Row, Sqlite};
+use std::collections::HashMap;
+use tenantatlas_core::content::canonical;
+use tenantatlas_core::CapturedObject;
+
+/// What one committed snapshot changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotSummary {
+    pub snapshot_id: i64,
+    /// Objects in the snapshot.
+    pub objects: u64,
+    /// New versions: objects seen for the first time, or whose content changed.
+    pub versions_added: u64,
+    /// Objects of completely read kinds that are gone since the previous snapshot.
+    pub deleted: u64,
+}
+
+/// One stored snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotInfo {
+    pub id: i64,
+    pub tenant_id: String,
+    pub run_id: String,
+    pub created_at: String,
+    pub object_count: u64,
+    /// The kinds read completely; only these can show objects as deleted.
+    pub kinds: Vec<String>,
+}
+
+/// One entry of a snapshot's manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotItem {
+    pub kind: String,
+    pub object_id: String,
+    pub hash: String,
+}
+
+struct Known {
+    display_name: String,
+    latest_version: i64,
+    latest_hash: String,
+}
+
+/// Commits everything one sync captured from one tenant, all or nothing.
+///
+/// - Content is stored once per hash, whichever tenant or object has it.
+/// - An object gets a new version only when its hash differs from its latest version.
+/// - An object that had been deleted and is captured again becomes live again.
+/// - Objects of a kind in `complete_kinds` that this capture lacks are marked deleted in this
+///   snapshot. Kinds not listed (skipped for a missing permission, or failed halfway) are never
+///   marked: not having read something is no evidence that it is gone.
+pub async fn commit_snapshot<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: &str,
+    run_id: &str,
+    objects: &[CapturedObject],
+    complete_kinds: &[&str],
+) -> Result<SnapshotSummary> {
+    // Check every hash before touching the database: a wrong one would poison `contents` for
+    // every other object that truly has that hash.
+    let mut texts = Vec::with_capacity(objects.len());
+    for object in objects {
+        let text = serde_json::to_string(&canonical(&object.content))?;
+        let hash = format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())));
+        if hash != object.hash {
+            return Err(StoreError::HashMismatch {
+                kind: object.kind.clone(),
+                object_id: object.object_id.clone(),
+            });
+        }
+        texts.push(text);
+    }
+
+    let tenant_id = tenant_id.to_lowercase();
+    let at = now();
+    // `&Workspace` begins IMMEDIATE, and the first statement writes anyway, so this transaction
+    // holds the write lock from the start and never has to upgrade a read lock.
+    let mut tx = db.begin().await?;
+    let updated =
+        sqlx::query("UPDATE tenants SET last_sync_at = ?1, last_sync_run_id = ?2 WHERE id = ?3")
+            .bind(&at)
+            .bind(run_id)
+            .bind(&tenant_id)
+            .execute(&mut *tx)
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::TenantNotFound(tenant_id));
+    }
+    let snapshot_id: i64 = sqlx::query_scalar(
+        "INSERT INTO snapshots (tenant_id, run_id, created_at, object_count, kinds)
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+    )
+    .bind(&tenant_id)
+    .bind(run_id)
+    .bind(&at)
+    .bind(objects.len() as i64)
+    .bind(serde_json::to_string(complete_kinds)?)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    // One read of what the tenant had, instead of one lookup per object.
+    let rows = sqlx::query(
+        "SELECT kind, object_id, display_name, latest_version, latest_hash FROM objects
+         WHERE tenant_id = ?1",
+    )
+    .bind(&tenant_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut known: HashMap<(String, String), Known> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        known.insert(
+            (row.try_get("kind")?, row.try_get("object_id")?),
+            Known {
+                display_name: row.try_get("display_name")?,
+                latest_version: row.try_get("latest_version")?,
+                latest_hash: row.try_get("latest_hash")?,
+            },
+        );
+    }
+
+    // Only new, changed and renamed objects cost statements of their own; an unchanged tenant
+    // is written by the two bulk statements below.
+    let mut versions_added = 0u64;
+    for (object, text) in objects.iter().zip(&texts) {
+        let key = (object.kind.clone(), object.object_id.clone());
+        let version_no = match known.get(&key) {
+            None => 1,
+            Some(k) if k.latest_hash != object.hash => k.latest_version + 1,
+            Some(k) => {
+                if k.display_name != object.display_name {
+                    sqlx::query(
+                        "UPDATE objects SET display_name = ?1
+                         WHERE tenant_id = ?2 AND kind = ?3 AND object_id = ?4",
+                    )
+                    .bind(&object.display_name)
+                    .bind(&tenant_id)
+                    .bind(&object.kind)
+                    .bind(&object.object_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                continue;
+            }
+        };
+        sqlx::query("INSERT OR IGNORE INTO contents (hash, json) VALUES (?1, ?2)")
+            .bind(&object.hash)
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO objects (tenant_id, kind, object_id, display_name, first_seen_snapshot,
+                                  last_seen_snapshot, deleted_in_snapshot, latest_version, latest_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, NULL, ?6, ?7)
+             ON CONFLICT (tenant_id, kind, object_id) DO UPDATE SET
+                 display_name = excluded.display_name,
+                 latest_version = excluded.latest_version,
+                 latest_hash = excluded.latest_hash",
+        )
+        .bind(&tenant_id)
+        .bind(&object.kind)
+        .bind(&object.object_id)
+        .bind(&object.display_name)
+        .bind(snapshot_id)
+        .bind(version_no)
+        .bind(&object.hash)
+        .execute(&mut *tx)
+        .await?;
+        // A duplicate (kind, object id) in the input fails here or on the manifest's primary key
+        // below, and takes the whole transaction with it.
+        sqlx::query(
+            "INSERT INTO versions (tenant_id, kind, object_id, version_no, hash, snapshot_id, captured_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(&tenant_id)
+        .bind(&object.kind)
+        .bind(&object.object_id)
+        .bind(version_no)
+        .bind(&object.hash)
+        .bind(snapshot_id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        versions_added += 1;
+    }
+
+    // The manifest, many rows per statement (4 parameters a row, far below SQLite's limit).
+    for chunk in objects.chunks(500) {
+        let mut insert = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT INTO snapshot_items (snapshot_id, kind, object_id, hash) ",
+        );
+        insert.push_values(chunk, |mut row, object| {
+            row.push_bind(snapshot_id)
+                .push_bind(&object.kind)
+                .push_bind(&object.object_id)
+                .push_bind(&object.hash);
+        });
+        insert.build().execute(&mut *tx).await?;
+    }
+
+    // Seen now: last seen in this snapshot, and live again if it had been deleted.
+    sqlx::query(
+        "UPDATE objects SET last_seen_snapshot = ?1, deleted_in_snapshot = NULL
+         WHERE tenant_id = ?2 AND EXISTS (
+             SELECT 1 FROM snapshot_items s
+             WHERE s.snapshot_id = ?1 AND s.kind = objects.kind AND s.object_id = objects.object_id)",
+    )
+    .bind(snapshot_id)
+    .bind(&tenant_id)
+    .execute(&mut *tx)
+    .await?;
+
+    // Everything captured now has last_seen_snapshot = this snapshot, so what is live and was not
+    // seen is gone — but only in kinds that were read to the end.
+    let mut deleted = 0u64;
+    for kind in complete_kinds {
+        let done = sqlx::query(
+            "UPDATE objects SET deleted_in_snapshot = ?1
+             WHERE tenant_id = ?2 AND kind = ?3 AND deleted_in_snapshot IS NULL
+               AND last_seen_snapshot <> ?1",
+        )
+        .bind(snapshot_id)
+        .bind(&tenant_id)
+        .bind(kind)
+        .execute(&mut *tx)
+        .await?;
+        deleted += done.rows_affected();
+    }
+
+    tx.commit().await?;
+    Ok(SnapshotSummary {
+        snapshot_id,
+        objects: objects.len() as u64,
+        versions_added,
+        deleted,
+    })
+}
+
+fn snapshot_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<SnapshotInfo> {
+    let kinds: String = row.try_get("kinds")?;
+    let count: i64 = row.try_get("object_count")?;
+    Ok(SnapshotInfo {
+        id: row.try_get("id")?,
+        tenant_id: row.try_get("tenant_id")?,
+        run_id: row.try_get("run_id")?,
+        created_at: row.try_get("created_at")?,
+        object_count: count as u64,
+        kinds: serde_json::from_str(&kinds)?,
+    })
+}
+
+/// A tenant's snapshots, oldest first.
+pub async fn list_snapshots<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: &str,
+) -> Result<Vec<SnapshotInfo>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT id, tenant_id, run_id, created_at, object_count, kinds FROM snapshots
+         WHERE tenant_id = lower(?1) ORDER BY id",
+    )
+    .bind(tenant_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(snapshot_from_row).collect()
+}
+
+/// A snapshot's manifest, by kind and object id.
+pub async fn snapshot_items<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    snapshot_id: i64,
+) -> Result<Vec<SnapshotItem>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT kind, object_id, hash FROM snapshot_items WHERE snapshot_id = ?1 ORDER BY kind, object_id",
+    )
+    .bind(snapshot_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SnapshotItem {
+                kind: row.try_get("kind")?,
+                object_id: row.try_get("object_id")?,
+                hash: row.try_get("hash")?,
+            })
+        })
+        .collect()
+}
+
+/// The stored content with this hash.
+pub async fn get_content<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    hash: &str,
+) -> Result<Option<serde_json::Value>> {
+    let mut conn = db.acquire().await?;
+    let text: Option<String> = sqlx::query_scalar("SELECT json FROM contents WHERE hash = ?1")
+        .bind(hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
+}

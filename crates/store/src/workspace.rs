@@ -1,0 +1,406 @@
+//! Opening and creating a workspace folder: `workspace.json` (plain, nothing secret) beside
+//! `workspace.db` (SQLCipher, every page encrypted, WAL).
+
+use crate::error::{sqlite_code, Result, StoreError};
+use crate::keys::{self, KdfParams, KeyOptions, KeySource, WorkspaceKey};
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Acquire, Sqlite, Transaction};
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The plaintext description of a workspace.
+pub const META_FILE: &str = "workspace.json";
+/// The encrypted database.
+pub const DB_FILE: &str = "workspace.db";
+/// The `workspace.json` format this build writes and understands.
+pub const FORMAT_VERSION: u32 = 1;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// What `workspace.json` holds. Readable by anyone who can read the folder, so it holds nothing
+/// that identifies a customer or opens the database on its own.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WorkspaceMeta {
+    pub format: u32,
+    /// Random; names the keychain entry (`workspace-<id>`).
+    pub workspace_id: String,
+    pub key_source: KeySource,
+    /// Present when `key_source` is `passphrase`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kdf: Option<KdfParams>,
+    /// Tells a wrong key from a damaged database (see `WorkspaceKey::check_value`).
+    pub key_check: String,
+    pub created_at: String,
+}
+
+/// An open workspace: its folder and a pool of connections to its encrypted database.
+///
+/// Functions in the table modules take `impl Acquire<'_, Database = Sqlite>`, so they accept
+/// `&Workspace` or a transaction from [`Workspace::begin`] (`&mut *tx`) alike.
+/// Cloning is cheap (the pool is shared), so each concurrent task can hold its own handle.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    dir: PathBuf,
+    meta: WorkspaceMeta,
+    pool: SqlitePool,
+}
+
+/// The OS's per-user data folder for TenantAtlas (`~/.local/share/tenantatlas` on Linux,
+/// `~/Library/Application Support/com.TenantAtlas.TenantAtlas` on macOS,
+/// `%APPDATA%\TenantAtlas\TenantAtlas\data` on Windows). Callers let `--workspace` override it.
+pub fn default_dir() -> PathBuf {
+    directories::ProjectDirs::from("com", "TenantAtlas", "TenantAtlas")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        // Only a user without a home folder gets here; a folder beside the process beats failing.
+        .unwrap_or_else(|| PathBuf::from("TenantAtlas"))
+}
+
+/// The current time in the store's fixed-width UTC form (`2026-01-31T09:05:00.123Z`).
+pub(crate) fn now() -> String {
+    format_time(OffsetDateTime::now_utc())
+}
+
+pub(crate) fn format_time(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .expect("a UTC time always formats")
+}
+
+pub(crate) fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
+enum Found {
+    New,
+    Existing(WorkspaceMeta),
+}
+
+impl Workspace {
+    /// Opens the workspace in `dir`, creating it when the folder is missing or empty.
+    ///
+    /// A new workspace takes its key from `keys.passphrase` when set, else from the OS keychain,
+    /// else fails closed. An existing one follows the key source in its `workspace.json`.
+    pub async fn open(dir: &Path, keys: &KeyOptions) -> Result<Workspace> {
+        match inspect(dir)? {
+            Found::New => create(dir, keys).await,
+            Found::Existing(meta) => open_existing(dir, meta, keys).await,
+        }
+    }
+
+    /// The workspace folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The random workspace id (not secret).
+    pub fn id(&self) -> &str {
+        &self.meta.workspace_id
+    }
+
+    pub fn meta(&self) -> &WorkspaceMeta {
+        &self.meta
+    }
+
+    /// The connection pool, for queries this crate does not offer yet. Prefer the table modules.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock at once: a deferred
+    /// transaction that reads first and writes later can fail with "database is locked" when
+    /// another connection wrote in between, where waiting for the lock would simply have worked.
+    pub async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Checkpoints the write-ahead log into the database file and closes every connection.
+    pub async fn close(self) -> Result<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        self.pool.close().await;
+        Ok(())
+    }
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Lets every table function take `&Workspace` directly; its transactions are `IMMEDIATE`.
+impl<'a> Acquire<'a> for &'a Workspace {
+    type Database = Sqlite;
+    type Connection = sqlx::pool::PoolConnection<Sqlite>;
+
+    fn acquire(self) -> BoxFuture<'a, Result<Self::Connection, sqlx::Error>> {
+        Box::pin(self.pool.acquire())
+    }
+
+    fn begin(self) -> BoxFuture<'a, Result<Transaction<'a, Sqlite>, sqlx::Error>> {
+        Box::pin(async move {
+            let tx: Transaction<'a, Sqlite> = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+            Ok(tx)
+        })
+    }
+}
+
+/// Decides whether `dir` is a workspace, a place for a new one, or neither.
+fn inspect(dir: &Path) -> Result<Found> {
+    if !dir.exists() {
+        return Ok(Found::New);
+    }
+    if !dir.is_dir() {
+        return Err(StoreError::corrupt(
+            dir,
+            "is a file, not a workspace folder; choose a folder",
+        ));
+    }
+    let meta_path = dir.join(META_FILE);
+    if meta_path.exists() {
+        let text = std::fs::read(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
+        let meta: WorkspaceMeta = serde_json::from_slice(&text).map_err(|_| {
+            StoreError::corrupt(
+                &meta_path,
+                "is damaged and does not describe a TenantAtlas workspace; restore it from a backup",
+            )
+        })?;
+        if meta.format > FORMAT_VERSION {
+            return Err(StoreError::corrupt(
+                &meta_path,
+                format!(
+                    "was written by a newer TenantAtlas (workspace format {}); update TenantAtlas to open it",
+                    meta.format
+                ),
+            ));
+        }
+        return Ok(Found::Existing(meta));
+    }
+    if dir.join(DB_FILE).exists() {
+        return Err(StoreError::corrupt(
+            dir,
+            "has a workspace.db but no workspace.json, which says how its key is kept; restore workspace.json from a backup",
+        ));
+    }
+    let mut entries = std::fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
+    if entries.next().is_some() {
+        // Refusing protects the user who points --workspace at their home or documents folder.
+        return Err(StoreError::corrupt(
+            dir,
+            "is not a TenantAtlas workspace and not empty; choose an empty or new folder for a new workspace",
+        ));
+    }
+    Ok(Found::New)
+}
+
+async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
+    let made_dir = !dir.exists();
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+    let workspace_id = uuid::Uuid::new_v4().to_string();
+
+    // Key derivation and keychain calls block (CPU, D-Bus), so they stay off the async threads.
+    let passphrase = options.passphrase.clone().map(zeroize::Zeroizing::new);
+    let id = workspace_id.clone();
+    let meta_path = dir.join(META_FILE);
+    let keyed = tokio::task::spawn_blocking(move || match passphrase {
+        Some(passphrase) => {
+            let kdf = KdfParams::new_random();
+            let key = keys::derive_from_passphrase(&passphrase, &kdf, &meta_path)?;
+            Ok((key, KeySource::Passphrase, Some(kdf)))
+        }
+        None => Ok((keys::create_in_keychain(&id)?, KeySource::Keychain, None)),
+    })
+    .await
+    .expect("key creation does not panic");
+    let (key, key_source, kdf) = match keyed {
+        Ok(keyed) => keyed,
+        Err(err) => {
+            if made_dir {
+                let _ = std::fs::remove_dir(dir);
+            }
+            return Err(err);
+        }
+    };
+
+    let meta = WorkspaceMeta {
+        format: FORMAT_VERSION,
+        workspace_id,
+        key_source,
+        kdf,
+        key_check: key.check_value(),
+        created_at: now(),
+    };
+    // workspace.json first: a workspace.db without it could never be opened again.
+    let result = async {
+        write_meta(dir, &meta)?;
+        let pool = connect(dir, &key, true).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(pool)
+    }
+    .await;
+    match result {
+        Ok(pool) => Ok(Workspace {
+            dir: dir.to_path_buf(),
+            meta,
+            pool,
+        }),
+        Err(err) => {
+            // Leave no half-made workspace (or orphaned keychain secret) behind.
+            for name in [META_FILE, DB_FILE, "workspace.db-wal", "workspace.db-shm"] {
+                let _ = std::fs::remove_file(dir.join(name));
+            }
+            if made_dir {
+                let _ = std::fs::remove_dir(dir);
+            }
+            if meta.key_source == KeySource::Keychain {
+                let id = meta.workspace_id.clone();
+                let _ = tokio::task::spawn_blocking(move || keys::forget_in_keychain(&id)).await;
+            }
+            Err(err)
+        }
+    }
+}
+
+async fn open_existing(dir: &Path, meta: WorkspaceMeta, options: &KeyOptions) -> Result<Workspace> {
+    let meta_path = dir.join(META_FILE);
+    let passphrase = options.passphrase.clone().map(zeroize::Zeroizing::new);
+    let source = meta.key_source;
+    let kdf = meta.kdf.clone();
+    let id = meta.workspace_id.clone();
+    let key = tokio::task::spawn_blocking(move || match source {
+        KeySource::Keychain => keys::load_from_keychain(&id),
+        KeySource::Passphrase => {
+            let passphrase = passphrase.ok_or(StoreError::PassphraseRequired)?;
+            let kdf = kdf.ok_or_else(|| {
+                StoreError::corrupt(
+                    &meta_path,
+                    "says the workspace uses a passphrase but has no key derivation settings; restore it from a backup",
+                )
+            })?;
+            keys::derive_from_passphrase(&passphrase, &kdf, &meta_path)
+        }
+    })
+    .await
+    .expect("key loading does not panic")?;
+
+    if key.check_value() != meta.key_check {
+        return Err(StoreError::WrongKey);
+    }
+    let db_path = dir.join(DB_FILE);
+    if !db_path.exists() {
+        return Err(StoreError::corrupt(
+            &db_path,
+            "is missing; restore it from a backup, or remove this folder to start a new workspace",
+        ));
+    }
+    let pool = connect(dir, &key, false).await?;
+    MIGRATOR.run(&pool).await.map_err(|e| match e {
+        sqlx::migrate::MigrateError::VersionMissing(_) => StoreError::corrupt(
+            &db_path,
+            "was written by a newer TenantAtlas; update TenantAtlas to open it",
+        ),
+        other => StoreError::Migrate(other),
+    })?;
+    Ok(Workspace {
+        dir: dir.to_path_buf(),
+        meta,
+        pool,
+    })
+}
+
+/// Writes `workspace.json` through a temporary file and a rename, so a crash never leaves half a file.
+fn write_meta(dir: &Path, meta: &WorkspaceMeta) -> Result<()> {
+    let path = dir.join(META_FILE);
+    let tmp = dir.join(format!("{META_FILE}.tmp"));
+    let text = serde_json::to_vec_pretty(meta)?;
+    std::fs::write(&tmp, text).map_err(|e| StoreError::io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
+    Ok(())
+}
+
+/// Opens the pool with the key, then proves the key and the file with a real read.
+async fn connect(dir: &Path, key: &WorkspaceKey, create: bool) -> Result<SqlitePool> {
+    let db_path = dir.join(DB_FILE);
+    let damaged = |path: &Path| {
+        StoreError::corrupt(
+            path,
+            "is damaged or is not a TenantAtlas database; restore the workspace folder from a backup",
+        )
+    };
+    let options = SqliteConnectOptions::new()
+        .filename(&db_path)
+        .create_if_missing(create)
+        // The key must be the first statement on every connection; sqlx sends `key` first.
+        .pragma("key", key.pragma_value().to_string())
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a committed snapshot survives a power cut too, at one fsync per commit.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        // Sorts and temporary indexes stay in memory, never in a temporary file.
+        .pragma("temp_store", "memory");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .map_err(|e| match sqlite_code(&e) {
+            // The key check already passed, so "not a database" means the file, not the key.
+            Some(26) | Some(11) => damaged(&db_path),
+            _ => StoreError::Database(e),
+        })?;
+
+    // Fail closed if this build somehow linked plain SQLite: it would ignore `PRAGMA key` and
+    // write every customer's configuration in the clear.
+    let cipher: Option<(String,)> = sqlx::query_as("PRAGMA cipher_version")
+        .fetch_optional(&pool)
+        .await?;
+    if cipher.is_none_or(|(v,)| v.is_empty()) {
+        pool.close().await;
+        return Err(StoreError::corrupt(
+            &db_path,
+            "this build of TenantAtlas has no SQLCipher and refuses to write an unencrypted workspace",
+        ));
+    }
+    let verified = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
+        .fetch_one(&pool)
+        .await;
+    match verified {
+        Ok(_) => Ok(pool),
+        Err(e) => {
+            pool.close().await;
+            Err(match sqlite_code(&e) {
+                Some(26) | Some(11) => damaged(&db_path),
+                _ => StoreError::Database(e),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_have_a_fixed_width_and_sort_as_text() {
+        let a = format_time(OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap());
+        let b = format_time(
+            OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_500_000_000).unwrap(),
+        );
+        assert_eq!(a, "2023-11-14T22:13:20.000Z");
+        assert_eq!(a.len(), b.len());
+        assert!(a < b);
+        assert_eq!(parse_time(&b).unwrap().unix_timestamp(), 1_700_000_000);
+    }
+
+    #[test]
+    fn the_default_folder_is_per_user() {
+        let dir = default_dir();
+        assert!(dir.to_string_lossy().to_lowercase().contains("tenantatlas"));
+    }
+}
