@@ -1,7 +1,9 @@
 //! `tenantatlas`: the command line front door. Only glue lives here: argument parsing, terminal
 //! output, and turning errors into one clear line (`error: …`) with exit code 1.
 
+mod progress;
 mod sim;
+mod workspace;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -30,6 +32,24 @@ enum Command {
     Sim(sim::SimArgs),
     /// Run the embedded demo: a simulated cloud with a realistic MSP portfolio.
     Demo(sim::DemoArgs),
+    /// Connect and list customer tenants.
+    #[command(subcommand)]
+    Tenant(workspace::TenantCommand),
+    /// Capture tenants' configuration into new snapshots.
+    Sync(workspace::SyncArgs),
+    /// List and show captured objects.
+    #[command(subcommand)]
+    Policies(workspace::PoliciesCommand),
+    /// The versions of one object.
+    History {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        object: String,
+    },
+    /// Every long job: list, show, export.
+    #[command(subcommand)]
+    Runs(workspace::RunsCommand),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +88,19 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Sim(args) => sim::run(args, cli.json).await,
             Command::Demo(args) => sim::demo(args, cli.json).await,
+            command => {
+                let engine = workspace::open(cli.workspace.as_deref()).await?;
+                match command {
+                    Command::Tenant(c) => workspace::tenant(&engine, c, cli.json).await,
+                    Command::Sync(args) => workspace::sync(&engine, args, cli.json).await,
+                    Command::Policies(c) => workspace::policies(&engine, c, cli.json).await,
+                    Command::History { tenant, object } => {
+                        workspace::history(&engine, &tenant, &object, cli.json).await
+                    }
+                    Command::Runs(c) => workspace::runs(&engine, c, cli.json).await,
+                    Command::Sim(_) | Command::Demo(_) => unreachable!("handled above"),
+                }
+            }
         }
     });
     match result {

@@ -92,7 +92,7 @@ fn ids(items: &[Value]) -> Vec<String> {
 
 fn expected_sizes(total: usize, page: usize) -> Vec<usize> {
     let mut sizes = vec![page; total / page];
-    if total % page != 0 || total == 0 {
+    if !total.is_multiple_of(page) || total == 0 {
         sizes.push(total % page);
     }
     sizes

@@ -1,0 +1,17 @@
+//! One module per use case (the verbs of the product).
+
+pub mod queries;
+pub mod sync;
+pub mod tenant_add;
+
+use tenantatlas_graph::auth::TokenSet;
+use tenantatlas_store::StoredTokens;
+
+/// Tokens as the workspace keeps them (encrypted with the rest of the database).
+pub(crate) fn stored_tokens(tokens: &TokenSet) -> StoredTokens {
+    StoredTokens {
+        refresh_token: tokens.refresh_token.clone().unwrap_or_default(),
+        access_token: Some(tokens.access_token.clone()),
+        access_expires_at: Some(tokens.expires_at as i64),
+    }
+}
