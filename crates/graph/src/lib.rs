@@ -17,7 +17,7 @@ use std::pin::Pin;
 /// A boxed future, for the object-safe [`TokenSource`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Where the Graph client gets access tokens from. `auth::TokenManager` is the real one; it
+/// Where the Graph client gets access tokens from. `auth::TokenRefresher` is the real one; it
 /// refreshes (and rotates the refresh token) when the token is about to expire or when Graph
 /// answered 401 with it.
 pub trait TokenSource: Send + Sync {

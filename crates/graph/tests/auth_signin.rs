@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tenantatlas_graph::auth::{
-    self, AuthConfig, AuthError, CancellationToken, DeviceCodePrompt, TokenManager, TokenSet,
+    self, AuthConfig, AuthError, CancellationToken, DeviceCodePrompt, TokenRefresher, TokenSet,
 };
 use tenantatlas_graph::client::http_client;
 use tenantatlas_graph::TokenSource;
@@ -589,7 +589,7 @@ async fn a_server_that_answers_html_is_reported_as_not_json() {
 async fn manager(
     sim: &Sim,
     expired: bool,
-) -> (Arc<TokenManager>, TokenSet, Arc<Mutex<Vec<TokenSet>>>) {
+) -> (Arc<TokenRefresher>, TokenSet, Arc<Mutex<Vec<TokenSet>>>) {
     let config = sim.config(0);
     let mut tokens = device_code_now(&config).await.unwrap();
     if expired {
@@ -600,13 +600,13 @@ async fn manager(
     let rotated = Arc::new(Mutex::new(Vec::new()));
     let record = rotated.clone();
     let on_rotate = Arc::new(move |t: &TokenSet| record.lock().unwrap().push(t.clone()));
-    let manager = Arc::new(TokenManager::new(config, tokens.clone(), on_rotate));
+    let manager = Arc::new(TokenRefresher::new(config, tokens.clone(), on_rotate));
     (manager, tokens, rotated)
 }
 
 /// Asks for a token from `callers` tasks at once; returns their answers.
 async fn concurrently(
-    manager: &Arc<TokenManager>,
+    manager: &Arc<TokenRefresher>,
     callers: usize,
     rejected: Option<&str>,
 ) -> Vec<Result<String, AuthError>> {

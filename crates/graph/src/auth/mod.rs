@@ -3,7 +3,7 @@
 //!
 //! Three ways to get a [`TokenSet`]: [`device_code`] (the default of `tenantatlas tenant add`),
 //! [`browser`] (authorization code + PKCE, for tenants whose Conditional Access blocks device
-//! code) and [`refresh`]. [`TokenManager`] wraps a set for the Graph client as a
+//! code) and [`refresh`]. [`TokenRefresher`] wraps a set for the Graph client as a
 //! [`TokenSource`](crate::TokenSource).
 //!
 //! Decisions a newcomer must know:
@@ -22,11 +22,11 @@
 //!   by hand on a Tokio listener: one GET with a query string does not justify a web framework.
 //! - **Refresh tokens rotate**: every refresh may return a new refresh token, and Entra may
 //!   invalidate the old one (the simulator always does). Callers must persist the newest set;
-//!   [`TokenManager`] calls its `on_rotate` hook with every new set for exactly that purpose.
+//!   [`TokenRefresher`] calls its `on_rotate` hook with every new set for exactly that purpose.
 //! - **One refresh at a time** per tenant: a sync runs many Graph requests concurrently, and when
 //!   the token expires they would all refresh at once, each redeeming (and invalidating) the refresh
 //!   token the others are about to use — all but one would fail and the session would be lost.
-//!   [`TokenManager`] holds an async lock across the refresh; the others wait and then find the new
+//!   [`TokenRefresher`] holds an async lock across the refresh; the others wait and then find the new
 //!   token.
 //! - Tokens never appear in `Debug` output or error messages; [`TokenSet`]'s `Debug` redacts them.
 
@@ -34,14 +34,14 @@ mod browser;
 mod device_code;
 mod error;
 mod refresh;
-mod token_manager;
+mod token_refresher;
 mod token_set;
 
 pub use browser::browser;
 pub use device_code::{device_code, DeviceCodePrompt};
 pub use error::{AuthError, EntraError};
 pub use refresh::refresh;
-pub use token_manager::{OnRotate, TokenManager};
+pub use token_refresher::{OnRotate, TokenRefresher};
 pub use token_set::TokenSet;
 /// Re-exported so callers need no direct dependency to cancel a sign-in.
 pub use tokio_util::sync::CancellationToken;

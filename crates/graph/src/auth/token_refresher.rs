@@ -23,7 +23,7 @@ pub type OnRotate = Arc<dyn Fn(&TokenSet) + Send + Sync>;
 ///
 /// A refresh that fails for good (revoked, consent withdrawn, …) is remembered and returned to
 /// every later caller without asking Entra again; network failures are not remembered.
-pub struct TokenManager {
+pub struct TokenRefresher {
     config: AuthConfig,
     state: Mutex<State>,
     on_rotate: OnRotate,
@@ -34,17 +34,17 @@ struct State {
     failed: Option<AuthError>,
 }
 
-impl fmt::Debug for TokenManager {
+impl fmt::Debug for TokenRefresher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenManager")
+        f.debug_struct("TokenRefresher")
             .field("tenant", &self.config.tenant)
             .finish_non_exhaustive()
     }
 }
 
-impl TokenManager {
+impl TokenRefresher {
     pub fn new(config: AuthConfig, tokens: TokenSet, on_rotate: OnRotate) -> Self {
-        TokenManager {
+        TokenRefresher {
             config,
             state: Mutex::new(State {
                 tokens,
@@ -94,7 +94,7 @@ impl TokenManager {
     }
 }
 
-impl TokenSource for TokenManager {
+impl TokenSource for TokenRefresher {
     fn access_token<'a>(
         &'a self,
         rejected: Option<&'a str>,
