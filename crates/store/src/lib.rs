@@ -20,6 +20,7 @@
 //! are methods on [`Workspace`] too (`workspace.list_tenants()`), for callers without a transaction.
 
 pub mod audit;
+pub mod directory;
 pub mod error;
 pub mod keys;
 mod methods;
@@ -31,6 +32,7 @@ pub mod tokens;
 pub mod workspace;
 
 pub use audit::{append_audit, list_audit, verify_audit, AuditEntry};
+pub use directory::{list_directory_objects, upsert_directory_objects, DirectoryObject};
 pub use error::{Result, StoreError};
 pub use keys::{KeyOptions, KeySource};
 pub use objects::{

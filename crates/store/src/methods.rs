@@ -3,6 +3,7 @@
 //! The SQL stays in the table modules; inside a transaction, call those with `&mut *tx`.
 
 use crate::audit::{self, AuditEntry};
+use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunRecord};
@@ -15,6 +16,21 @@ use std::time::Duration;
 use tenantatlas_core::CapturedObject;
 
 impl Workspace {
+    pub async fn upsert_directory_objects(
+        &self,
+        tenant_id: &str,
+        objects: &[DirectoryObject],
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        directory::upsert_directory_objects(&mut *tx, tenant_id, objects).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_directory_objects(&self, tenant_id: &str) -> Result<Vec<DirectoryObject>> {
+        directory::list_directory_objects(self.pool(), tenant_id).await
+    }
+
     pub async fn upsert_tenant(&self, tenant: &TenantRecord) -> Result<()> {
         tenants::upsert_tenant(self.pool(), tenant).await
     }
