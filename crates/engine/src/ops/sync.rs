@@ -14,11 +14,12 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
+use tenantatlas_core::kinds::ThrottleFamily;
 use tenantatlas_core::kinds::{Detail, ObjectKind, REGISTRY};
 use tenantatlas_core::{ApiVersion, CapturedObject};
-use tenantatlas_graph::auth::{TokenManager, TokenSet};
+use tenantatlas_graph::auth::{TokenRefresher, TokenSet};
 use tenantatlas_graph::client::{self, BatchGet, ClientConfig, GraphClient};
-use tenantatlas_store::{RunError, RunStatus, TenantRecord, TenantState};
+use tenantatlas_store::{DirectoryObject, RunError, RunStatus, TenantRecord, TenantState};
 use tokio_util::sync::CancellationToken;
 
 /// How to sync.
@@ -226,7 +227,14 @@ async fn sync_tenant(
     )
     .await;
     match outcome {
-        Ok(objects) => {
+        Ok((objects, names)) => {
+            if !names.is_empty() {
+                if let Err(e) = workspace.upsert_directory_objects(&tenant.id, &names).await {
+                    summary.errors.push(
+                        json!({"message": format!("group and user names could not be saved: {e}")}),
+                    );
+                }
+            }
             let complete: Vec<&str> = readable
                 .iter()
                 .filter(|k| !summary.errors.iter().any(|e| e["kind"] == k.key))
@@ -322,7 +330,7 @@ async fn capture(
     cancel: CancellationToken,
     progress: &Progress,
     summary: &mut SyncSummary,
-) -> Result<Vec<CapturedObject>, EngineError> {
+) -> Result<(Vec<CapturedObject>, Vec<DirectoryObject>), EngineError> {
     let client = connect(workspace, tenant, cancel).await?;
     let mut captured = Vec::new();
 
@@ -432,12 +440,114 @@ async fn capture(
         }
         summary.counts.insert(kind.key.to_string(), count);
     }
+
+    // 4. Names of the groups and users the configuration refers to, in bulk.
+    let ids: Vec<String> = referenced_ids(&captured).into_iter().collect();
+    let mut names = Vec::new();
+    if !ids.is_empty() {
+        if DIRECTORY_READ.iter().any(|s| {
+            tenant
+                .granted_scopes
+                .iter()
+                .any(|g| g.eq_ignore_ascii_case(s))
+        }) {
+            for chunk in ids.chunks(1000) {
+                let body = json!({"ids": chunk, "types": ["group", "user"]});
+                match client
+                    .post_json(
+                        ApiVersion::V1,
+                        "directoryObjects/getByIds",
+                        &body,
+                        ThrottleFamily::Directory,
+                    )
+                    .await
+                {
+                    Ok(found) => names.extend(items_of(found).iter().filter_map(directory_object)),
+                    Err(e) => summary.errors.push(json!({
+                        "message": format!("group and user names could not be read: {e}"),
+                        "status": e.status(),
+                        "request_id": e.request_id(),
+                    })),
+                }
+            }
+        } else {
+            summary.skipped.push(format!(
+                "group and user names: needs one of {}",
+                DIRECTORY_READ.join(", ")
+            ));
+        }
+    }
+
     let figures = client.counters();
     summary.requests = figures.requests;
     summary.graph_calls = figures.graph_calls;
     summary.retries = figures.retries;
     summary.throttled = figures.throttled;
-    Ok(captured)
+    Ok((captured, names))
+}
+
+/// Permissions that allow `directoryObjects/getByIds`.
+const DIRECTORY_READ: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All"];
+
+/// Ids of directory objects (groups, users) the captured configuration refers to: assignment
+/// targets' `groupId`, and conditional access conditions' include/exclude lists.
+pub(crate) fn referenced_ids(objects: &[CapturedObject]) -> std::collections::BTreeSet<String> {
+    fn walk(value: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("groupId", Value::String(id)) if is_guid(id) => {
+                            out.insert(id.to_ascii_lowercase());
+                        }
+                        (
+                            "includeGroups" | "excludeGroups" | "includeUsers" | "excludeUsers",
+                            Value::Array(ids),
+                        ) => {
+                            out.extend(
+                                ids.iter()
+                                    .filter_map(Value::as_str)
+                                    .filter(|id| is_guid(id))
+                                    .map(str::to_ascii_lowercase),
+                            );
+                        }
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for o in objects {
+        walk(&o.content, &mut out);
+    }
+    out
+}
+
+fn is_guid(text: &str) -> bool {
+    text.len() == 36
+        && text.chars().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// A `getByIds` result as the workspace keeps it.
+fn directory_object(value: &Value) -> Option<DirectoryObject> {
+    Some(DirectoryObject {
+        object_id: value["id"].as_str()?.to_ascii_lowercase(),
+        object_type: value["@odata.type"]
+            .as_str()
+            .unwrap_or("#microsoft.graph.directoryObject")
+            .trim_start_matches("#microsoft.graph.")
+            .to_string(),
+        display_name: value["displayName"].as_str().unwrap_or("").to_string(),
+    })
 }
 
 fn kind_error(kind: &ObjectKind, error: &client::GraphError) -> Value {
@@ -549,7 +659,7 @@ async fn connect(
                 .await;
         }
     });
-    let manager = TokenManager::new(
+    let refresher = TokenRefresher::new(
         config,
         tokens,
         Arc::new(move |set: &TokenSet| {
@@ -562,7 +672,7 @@ async fn connect(
             tenant.graph_url, tenant.domain
         ))
     })?;
-    let mut config = ClientConfig::new(graph_base, http, Arc::new(manager));
+    let mut config = ClientConfig::new(graph_base, http, Arc::new(refresher));
     config.cancel = cancel;
     Ok(GraphClient::new(config))
 }
@@ -592,6 +702,23 @@ mod tests {
             detail_url(by_key("deviceConfigurations").unwrap(), &json!({"id": "x"})),
             None
         );
+    }
+
+    #[test]
+    fn referenced_groups_and_users_are_found_wherever_they_are() {
+        let kind = by_key("conditionalAccessPolicies").unwrap();
+        let g1 = "11111111-2222-3333-4444-555555555555";
+        let u1 = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+        let ca = CapturedObject::new(
+            kind,
+            &json!({"id": "p", "conditions": {"users": {"includeGroups": [g1], "excludeUsers": [u1, "GuestsOrExternalUsers"], "includeUsers": ["All"]}}}),
+        );
+        let config = CapturedObject::new(
+            by_key("deviceConfigurations").unwrap(),
+            &json!({"id": "c", "assignments": [{"target": {"groupId": g1.to_uppercase()}}, {"target": {"groupId": null}}]}),
+        );
+        let ids: Vec<String> = referenced_ids(&[ca, config]).into_iter().collect();
+        assert_eq!(ids, vec![g1.to_string(), u1.to_string()]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tenantatlas_core::kinds::ThrottleFamily;
 use tenantatlas_core::permissions;
 use tenantatlas_core::ApiVersion;
-use tenantatlas_graph::auth::{self, AuthConfig, DeviceCodePrompt, TokenManager, TokenSet};
+use tenantatlas_graph::auth::{self, AuthConfig, DeviceCodePrompt, TokenRefresher, TokenSet};
 use tenantatlas_graph::client::{self, ClientConfig, GraphClient};
 use tenantatlas_store::{TenantRecord, TenantState};
 use tokio_util::sync::CancellationToken;
@@ -158,7 +158,7 @@ impl Engine {
 
         // Read the organization for the tenant's name and primary domain.
         let tenant_id = tokens.tenant_id.clone();
-        let manager = TokenManager::new(
+        let refresher = TokenRefresher::new(
             AuthConfig::new(
                 authority.clone(),
                 &tenant_id,
@@ -168,7 +168,7 @@ impl Engine {
             tokens.clone(),
             Arc::new(|_: &TokenSet| {}),
         );
-        let mut client_config = ClientConfig::new(graph.clone(), http, Arc::new(manager));
+        let mut client_config = ClientConfig::new(graph.clone(), http, Arc::new(refresher));
         client_config.cancel = cancel;
         let client = GraphClient::new(client_config);
         let organization = client
