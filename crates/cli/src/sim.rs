@@ -139,12 +139,22 @@ pub struct DemoArgs {
     out: Option<PathBuf>,
 }
 
-/// The demo, until the product can sync: starts the embedded simulator with a realistic MSP
-/// portfolio, shows what each customer tenant holds and how to reach it, and serves until stopped.
+/// The demo, end to end: a simulated MSP portfolio on loopback, every tenant connected (device code,
+/// or the browser flow where Conditional Access blocks device code — the demo plays the browser),
+/// all synced into an encrypted workspace, and the result shown. The workspace stays in `--out` for
+/// the other commands to look at offline.
 pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
-    if let Some(out) = &args.out {
-        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("tenantatlas-demo-{}", std::process::id())),
+    };
+    if out.join("workspace.json").exists() {
+        bail!(
+            "{} already holds a workspace; choose another --out folder",
+            out.display()
+        );
     }
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let config = SimConfig {
         tenants: 8,
         objects_per_tenant: 120,
@@ -153,20 +163,115 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
             auto_approve: true,
             ..Behaviour::default()
         },
-        state_dir: args.out.clone(),
+        state_dir: Some(out.join("simulator")),
         ..SimConfig::default()
     };
     let handle = Simulator::start(config)
         .await
         .context("starting the demo cloud")?;
-    if json {
-        println!("{}", serde_json::to_string(&handle.announcement)?);
-    } else {
+    if !json {
         print_portfolio(&handle);
     }
-    wait_for_stop().await;
+    // The demo's data is invented, so a fixed passphrase is fine unless one is given.
+    let passphrase =
+        std::env::var("TENANTATLAS_PASSPHRASE").unwrap_or_else(|_| "tenantatlas-demo".into());
+    let workspace = out.join("workspace");
+    let engine = tenantatlas_engine::Engine::open(&workspace, Some(passphrase)).await?;
+    let pem = std::fs::read_to_string(handle.ca_cert())?;
+    for tenant in handle.tenants() {
+        let request = tenantatlas_engine::ops::tenant_add::AddTenant {
+            tenant: tenant.domain.clone(),
+            authority: handle.authority().to_string(),
+            graph: handle.graph().to_string(),
+            client_id: tenantatlas_engine::ops::tenant_add::DEFAULT_CLIENT_ID.to_string(),
+            ca_cert_pem: Some(pem.clone()),
+            browser: !tenant.device_code_allowed,
+        };
+        let browser_pem = pem.clone();
+        let added = engine
+            .add_tenant(
+                request,
+                move |prompt| {
+                    if let tenantatlas_engine::ops::tenant_add::SignInPrompt::Browser { url } =
+                        prompt
+                    {
+                        tokio::spawn(play_browser(url, browser_pem));
+                    }
+                },
+                tokio_util::sync::CancellationToken::new(),
+            )
+            .await?;
+        if !json {
+            eprintln!(
+                "  connected {:<36} {}",
+                added.name,
+                if tenant.device_code_allowed {
+                    "device code"
+                } else {
+                    "browser sign-in (device code blocked by Conditional Access)"
+                }
+            );
+        }
+    }
+    let runs = engine
+        .sync(
+            &[],
+            tenantatlas_engine::SyncOptions::default(),
+            std::sync::Arc::new(|_| {}),
+        )
+        .await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&serde_json::json!({"workspace": workspace, "runs": runs}))?
+        );
+    } else {
+        println!("\n  synced                               objects  versions  requests  Graph calls  status");
+        for r in &runs {
+            println!(
+                "  {:<36} {:>7}  {:>8}  {:>8}  {:>11}  {}",
+                truncate(&r.tenant_name, 36),
+                r.objects,
+                r.versions_added,
+                r.requests,
+                r.graph_calls,
+                r.status
+            );
+        }
+        println!("\n  The encrypted workspace is in {} (passphrase: TENANTATLAS_PASSPHRASE or \"tenantatlas-demo\").", workspace.display());
+        println!("  Look around offline, e.g.:");
+        println!(
+            "    TENANTATLAS_PASSPHRASE=tenantatlas-demo tenantatlas --workspace {} policies list --tenant {}",
+            workspace.display(),
+            handle.tenants()[0].domain
+        );
+    }
     handle.stop();
     Ok(())
+}
+
+/// Plays the person at the browser for the demo: opens the sign-in address (the simulator approves
+/// at once) and follows its redirect to the app's loopback address.
+async fn play_browser(url: String, pem: String) {
+    let Ok(ca) = reqwest::Certificate::from_pem(pem.as_bytes()) else {
+        return;
+    };
+    let Ok(client) = reqwest::Client::builder()
+        .add_root_certificate(ca)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    else {
+        return;
+    };
+    if let Ok(response) = client.get(&url).send().await {
+        if let Some(location) = response
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+        {
+            let _ = client.get(location).send().await;
+        }
+    }
 }
 
 fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
@@ -206,7 +311,7 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
     println!("  sign-in (authority)  {}", handle.authority());
     println!("  Microsoft Graph      {}", handle.graph());
     println!("  CA certificate       {}", handle.ca_cert().display());
-    println!("\n  Sign-ins are approved automatically. Stop with Ctrl+C.");
+    println!();
 }
 
 fn truncate(text: &str, width: usize) -> String {

@@ -157,7 +157,11 @@ pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Resu
                         // The prompt goes to stderr so that `--json` keeps stdout to one document.
                         SignInPrompt::DeviceCode { message, .. } => eprintln!("{message}"),
                         SignInPrompt::Browser { url } => {
-                            eprintln!("Open this address in a browser to sign in:\n  {url}")
+                            eprintln!("Open this address in a browser to sign in:\n  {url}");
+                            // Over SSH or in scripts there is no browser to open; the address is printed.
+                            if std::env::var_os("TENANTATLAS_NO_BROWSER").is_none() {
+                                let _ = open::that_detached(&url);
+                            }
                         }
                     },
                     cancel_on_ctrl_c(),
