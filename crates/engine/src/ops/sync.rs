@@ -373,6 +373,14 @@ async fn capture(
         }
     }
 
+    // The run shows where it is while it runs (and proves it is alive).
+    let _ = workspace
+        .heartbeat(
+            &summary.id,
+            &json!({"phase": "details", "kinds_read": lists.len()}),
+        )
+        .await;
+
     // 2. Per-object details, batched.
     let mut details = Vec::new();
     for (kind, items) in &lists {
@@ -440,6 +448,13 @@ async fn capture(
         }
         summary.counts.insert(kind.key.to_string(), count);
     }
+
+    let _ = workspace
+        .heartbeat(
+            &summary.id,
+            &json!({"phase": "names", "objects": captured.len()}),
+        )
+        .await;
 
     // 4. Names of the groups and users the configuration refers to, in bulk.
     let ids: Vec<String> = referenced_ids(&captured).into_iter().collect();
