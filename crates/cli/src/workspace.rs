@@ -19,6 +19,10 @@ pub enum TenantCommand {
     Add(TenantAddArgs),
     /// List the tenants of the workspace with their state, last sync and missing permissions.
     List,
+    /// Archive a tenant: keep its history, stop syncing it with `sync --all`.
+    Archive { tenant: String },
+    /// Make an archived tenant active again.
+    Activate { tenant: String },
 }
 
 #[derive(Args, Debug)]
@@ -183,6 +187,8 @@ pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Resu
                 Ok(())
             }
         }
+        TenantCommand::Archive { tenant } => set_archived(engine, &tenant, true, json).await,
+        TenantCommand::Activate { tenant } => set_archived(engine, &tenant, false, json).await,
         TenantCommand::List => {
             let tenants = engine.tenants().await?;
             if json {
@@ -207,6 +213,23 @@ pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Resu
             }
             Ok(())
         }
+    }
+}
+
+async fn set_archived(engine: &Engine, tenant: &str, archived: bool, json: bool) -> Result<()> {
+    let record = engine.set_tenant_archived(tenant, archived).await?;
+    if json {
+        print_json(
+            &json!({"tenant": {"id": record.id, "domain": record.domain, "name": record.name, "state": record.state.as_str()}}),
+        )
+    } else {
+        println!(
+            "{} ({}) is now {}",
+            record.name,
+            record.domain,
+            record.state.as_str()
+        );
+        Ok(())
     }
 }
 

@@ -4,7 +4,9 @@
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use tenantatlas_core::permissions;
-use tenantatlas_store::{ObjectFilter, ObjectVersion, RunRecord, TenantRecord, VersionInfo};
+use tenantatlas_store::{
+    ObjectFilter, ObjectVersion, RunRecord, TenantRecord, TenantState, VersionInfo,
+};
 
 /// A tenant as `tenant list` shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -54,6 +56,36 @@ impl Engine {
                 "no tenant '{id_or_domain}' in this workspace; run `tenantatlas tenant list` to see them"
             ))
         })
+    }
+
+    /// Archives a tenant (kept with its history, no longer synced by `sync --all`) or makes it
+    /// active again; recorded in the audit log.
+    pub async fn set_tenant_archived(
+        &self,
+        tenant: &str,
+        archived: bool,
+    ) -> Result<TenantRecord, EngineError> {
+        let mut record = self.tenant(tenant).await?;
+        let state = if archived {
+            TenantState::Archived
+        } else {
+            TenantState::Active
+        };
+        self.workspace.set_tenant_state(&record.id, state).await?;
+        self.workspace
+            .append_audit(
+                "local user",
+                if archived {
+                    "tenant.archive"
+                } else {
+                    "tenant.activate"
+                },
+                &record.id,
+                &serde_json::json!({"domain": record.domain}),
+            )
+            .await?;
+        record.state = state;
+        Ok(record)
     }
 
     pub async fn policies(
