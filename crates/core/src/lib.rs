@@ -8,6 +8,7 @@
 //!   its own independent table of what *Microsoft* serves. The two must agree only through HTTP.
 
 pub mod content;
+pub mod diff;
 pub mod kinds;
 pub mod permissions;
 
