@@ -90,10 +90,19 @@ impl Workspace {
     /// A new workspace takes its key from `keys.passphrase` when set, else from the OS keychain,
     /// else fails closed. An existing one follows the key source in its `workspace.json`.
     pub async fn open(dir: &Path, keys: &KeyOptions) -> Result<Workspace> {
-        match inspect(dir)? {
+        if let Found::Existing(meta) = inspect(dir)? {
+            return open_existing(dir, meta, keys).await;
+        }
+        // Creating: one process at a time. Two commands started together on a new folder would
+        // otherwise each write workspace.json with their own key, and one would lose its database.
+        // The loser waits, then finds the workspace the winner made and opens it.
+        let lock = creation_lock(dir).await?;
+        let result = match inspect(dir)? {
             Found::New => create(dir, keys).await,
             Found::Existing(meta) => open_existing(dir, meta, keys).await,
-        }
+        };
+        drop(lock);
+        result
     }
 
     /// The workspace folder.
@@ -197,6 +206,28 @@ fn inspect(dir: &Path) -> Result<Found> {
         ));
     }
     Ok(Found::New)
+}
+
+/// An exclusive lock for creating the workspace at `dir`, held until the file is dropped (or the
+/// process ends). It lives in the temporary folder, keyed by the workspace's absolute path, so the
+/// workspace folder itself stays empty until the workspace exists; the small lock file is left
+/// behind on purpose (removing it while another process waits would break the lock).
+async fn creation_lock(dir: &Path) -> Result<std::fs::File> {
+    use sha2::{Digest, Sha256};
+    let absolute = std::path::absolute(dir).map_err(|e| StoreError::io(dir, e))?;
+    let digest = Sha256::digest(absolute.to_string_lossy().as_bytes());
+    let name = format!("tenantatlas-create-{}.lock", hex::encode(&digest[..8]));
+    let path = std::env::temp_dir().join(name);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| StoreError::io(&path, e))?;
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .expect("locking does not panic")
+        .map_err(|e| StoreError::io(&path, e))
 }
 
 async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
