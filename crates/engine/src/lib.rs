@@ -40,4 +40,11 @@ impl Engine {
     pub fn workspace(&self) -> &Workspace {
         &self.workspace
     }
+
+    /// Checkpoints the write-ahead log into the database file and closes it, so the workspace is
+    /// one self-contained file again (complete for a backup copy).
+    pub async fn close(self) -> Result<(), EngineError> {
+        self.workspace.close().await?;
+        Ok(())
+    }
 }

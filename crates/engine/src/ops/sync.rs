@@ -368,9 +368,22 @@ async fn capture(
                     });
                     lists.push((kind, items));
                 }
+                // A sign-in that no longer works fails the whole run with one message, not every kind.
+                Err(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
                 Err(e) => summary.errors.push(kind_error(kind, &e)),
             }
         }
+    }
+    if lists.is_empty() && !readable.is_empty() {
+        let first = summary
+            .errors
+            .first()
+            .and_then(|e| e["message"].as_str())
+            .unwrap_or("no kind could be read");
+        return Err(EngineError::new(
+            ErrorCode::Graph,
+            format!("nothing could be read from {}: {first}", tenant.domain),
+        ));
     }
 
     // The run shows where it is while it runs (and proves it is alive).
@@ -433,7 +446,18 @@ async fn capture(
             continue;
         }
         let mut count = 0u64;
-        for (index, item) in items.into_iter().enumerate() {
+        for (index, mut item) in items.into_iter().enumerate() {
+            if let Some(id) = settings_short_of_count(&item) {
+                // The list's expanded settings fell short of the policy's own count: read them all.
+                let url = format!("{}/{}/settings", kind.collection, id);
+                match client.get_all(kind.version, &url, kind.family).await {
+                    Ok(settings) => item["settings"] = Value::Array(settings),
+                    Err(e) => {
+                        summary.errors.push(kind_error(kind, &e));
+                        break;
+                    }
+                }
+            }
             let full = match (
                 kind.detail,
                 detail_results.remove(&(kind.key.to_string(), index)),
@@ -445,6 +469,11 @@ async fn capture(
             };
             captured.push(CapturedObject::new(kind, &full));
             count += 1;
+        }
+        if summary.errors.iter().any(|e| e["kind"] == kind.key) {
+            // An incomplete kind is left out whole, and never marks objects deleted.
+            captured.retain(|c| c.kind != kind.key);
+            continue;
         }
         summary.counts.insert(kind.key.to_string(), count);
     }
@@ -499,6 +528,20 @@ async fn capture(
     summary.retries = figures.retries;
     summary.throttled = figures.throttled;
     Ok((captured, names))
+}
+
+/// The id of a settings catalog policy whose listed `settings` are fewer than its `settingCount`.
+fn settings_short_of_count(item: &Value) -> Option<String> {
+    let expected = item.get("settingCount")?.as_u64()?;
+    let listed = item
+        .get("settings")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len) as u64;
+    if listed < expected {
+        item["id"].as_str().map(str::to_string)
+    } else {
+        None
+    }
 }
 
 /// Permissions that allow `directoryObjects/getByIds`.
@@ -734,6 +777,20 @@ mod tests {
         );
         let ids: Vec<String> = referenced_ids(&[ca, config]).into_iter().collect();
         assert_eq!(ids, vec![g1.to_string(), u1.to_string()]);
+    }
+
+    #[test]
+    fn short_settings_lists_are_noticed() {
+        let short = json!({"id": "p", "settingCount": 3, "settings": [{}, {}]});
+        assert_eq!(settings_short_of_count(&short), Some("p".into()));
+        assert_eq!(
+            settings_short_of_count(&json!({"id": "p", "settingCount": 2, "settings": [{}, {}]})),
+            None
+        );
+        assert_eq!(
+            settings_short_of_count(&json!({"id": "p", "settings": []})),
+            None
+        );
     }
 
     #[test]
