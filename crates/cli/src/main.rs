@@ -64,13 +64,10 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
-            let rendered = e.render().to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("invalid arguments")
-                .trim_start_matches("error: ");
-            eprintln!("error: {first} (see `tenantatlas --help`)");
+            eprintln!(
+                "error: {} (see `tenantatlas --help`)",
+                usage_error_line(&e.render().to_string())
+            );
             return ExitCode::from(1);
         }
     };
@@ -90,7 +87,7 @@ fn main() -> ExitCode {
             Command::Demo(args) => sim::demo(args, cli.json).await,
             command => {
                 let engine = workspace::open(cli.workspace.as_deref()).await?;
-                match command {
+                let result = match command {
                     Command::Tenant(c) => workspace::tenant(&engine, c, cli.json).await,
                     Command::Sync(args) => workspace::sync(&engine, args, cli.json).await,
                     Command::Policies(c) => workspace::policies(&engine, c, cli.json).await,
@@ -99,7 +96,10 @@ fn main() -> ExitCode {
                     }
                     Command::Runs(c) => workspace::runs(&engine, c, cli.json).await,
                     Command::Sim(_) | Command::Demo(_) => unreachable!("handled above"),
-                }
+                };
+                // Close also after a failed command: the log is folded into the database file.
+                engine.close().await?;
+                result
             }
         }
     });
@@ -110,5 +110,39 @@ fn main() -> ExitCode {
             eprintln!("error: {}", chain.join(": "));
             ExitCode::from(1)
         }
+    }
+}
+
+/// Clap's usage error as one line: the message, and when it ends in a colon (a list follows, e.g.
+/// the required arguments that were not given) the listed items joined on.
+fn usage_error_line(rendered: &str) -> String {
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    if !first.ends_with(':') {
+        return first;
+    }
+    let items: Vec<&str> = lines.take_while(|l| !l.starts_with("Usage:")).collect();
+    format!("{} {}", first, items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_keep_what_is_missing() {
+        let rendered = "error: the following required arguments were not provided:\n  --tenant <TENANT>\n\nUsage: tenantatlas sync --tenant <TENANT>\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_error_line(rendered),
+            "the following required arguments were not provided: --tenant <TENANT>"
+        );
+        assert_eq!(
+            usage_error_line("error: unexpected argument '--x' found\n\nUsage: x"),
+            "unexpected argument '--x' found"
+        );
     }
 }

@@ -47,9 +47,10 @@ pub struct TenantAddArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["tenant", "all"])))]
 pub struct SyncArgs {
     /// The tenant (domain or id) to sync.
-    #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+    #[arg(long)]
     tenant: Option<String>,
     /// Sync every active tenant.
     #[arg(long)]
@@ -280,9 +281,28 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
         }
     }
     if failed > 0 {
+        // One line: which tenants failed, why, and where to look.
+        let reasons: Vec<String> = runs
+            .iter()
+            .filter(|r| r.status == "failed")
+            .map(|r| {
+                let why = r
+                    .errors
+                    .first()
+                    .and_then(|e| e["message"].as_str())
+                    .unwrap_or("unknown error");
+                format!("{}: {why}", r.tenant_name)
+            })
+            .collect();
+        let first_id = runs
+            .iter()
+            .find(|r| r.status == "failed")
+            .map(|r| r.id.as_str())
+            .unwrap_or("");
         bail!(
-            "{failed} of {} tenant syncs failed; see `tenantatlas runs show RUN_ID`",
-            runs.len()
+            "{failed} of {} tenant syncs failed — {} (details: `tenantatlas runs show {first_id}`)",
+            runs.len(),
+            reasons.join("; ")
         );
     }
     Ok(())

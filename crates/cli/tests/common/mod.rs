@@ -1,0 +1,673 @@
+//! Shared set-up for the black-box tests of the `tenantatlas` binary: an in-process simulator with
+//! an HTTP client that trusts only its CA, and a throw-away environment (workspace, home and XDG
+//! folders) in which the real binary runs as a subprocess with bounded timeouts.
+//!
+//! Every test talks to the product only through its command line and to the simulator only through
+//! HTTP (plus reading what the simulator issued, to know which secrets to look for).
+#![allow(dead_code)]
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tenantatlas_sim::state::Behaviour;
+use tenantatlas_sim::{SimConfig, SimHandle, Simulator};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The longest any single CLI invocation may take before the test fails (the machine is small and
+/// test binaries run their tests in parallel, so this is generous).
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// A public client id, as an MSP would register one.
+pub const CLIENT_ID: &str = "5f3c8a51-7a1d-4c1e-9d33-2b8f6c0e4a10";
+pub const GRAPH_DEFAULT: &str =
+    "https://graph.microsoft.com/.default offline_access openid profile";
+
+pub const PASSPHRASE: &str = "e2e passphrase 7f1c2a9d";
+
+// ---------------------------------------------------------------------------------------------
+// The simulator
+// ---------------------------------------------------------------------------------------------
+
+pub struct TestSim {
+    pub handle: SimHandle,
+    /// Trusts the simulator's CA only and never follows redirects (we act as the browser).
+    pub client: Client,
+}
+
+/// A simulator that approves every sign-in at once and polls quickly.
+pub fn config(tenants: usize, objects: usize) -> SimConfig {
+    SimConfig {
+        tenants,
+        objects_per_tenant: objects,
+        seed: 42,
+        behaviour: Behaviour {
+            auto_approve: true,
+            device_code_interval: 1,
+            ..Behaviour::default()
+        },
+        ..SimConfig::default()
+    }
+}
+
+pub async fn start(config: SimConfig) -> TestSim {
+    let handle = Simulator::start(config).await.expect("simulator starts");
+    let pem = std::fs::read(handle.ca_cert()).expect("CA certificate file exists");
+    let ca = reqwest::Certificate::from_pem(&pem).expect("CA certificate is PEM");
+    let client = Client::builder()
+        .add_root_certificate(ca)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client builds");
+    TestSim { handle, client }
+}
+
+impl TestSim {
+    pub fn authority(&self) -> &str {
+        self.handle.authority()
+    }
+    pub fn graph(&self) -> &str {
+        self.handle.graph()
+    }
+    pub fn ca_cert(&self) -> String {
+        self.handle.ca_cert().display().to_string()
+    }
+    pub fn tenant_id(&self, index: usize) -> String {
+        self.handle.tenants()[index].id.clone()
+    }
+    pub fn domain(&self, index: usize) -> String {
+        self.handle.tenants()[index].domain.clone()
+    }
+    pub fn name(&self, index: usize) -> String {
+        self.handle.tenants()[index].name.clone()
+    }
+
+    /// The arguments that point `tenant add` at this simulator.
+    pub fn connection_args(&self) -> Vec<String> {
+        vec![
+            "--authority".into(),
+            self.authority().into(),
+            "--graph".into(),
+            self.graph().into(),
+            "--ca-cert".into(),
+            self.ca_cert(),
+        ]
+    }
+
+    pub async fn control_get(&self, path: &str) -> Value {
+        let response = self
+            .client
+            .get(format!("{}/_sim/{path}", self.graph()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET /_sim/{path}: {e}"));
+        assert!(response.status().is_success(), "GET /_sim/{path}");
+        response
+            .json()
+            .await
+            .expect("control endpoint answers JSON")
+    }
+
+    pub async fn control(&self, path: &str, body: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/_sim/{path}", self.graph()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST /_sim/{path}: {e}"));
+        let status = response.status();
+        let body = response.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "POST /_sim/{path}: {status} {body}");
+        body
+    }
+
+    pub async fn stats(&self) -> Value {
+        self.control_get("stats").await
+    }
+
+    /// Per tenant index: the simulator's object count per kind, in the product's kind names (the
+    /// read-only `templates` catalog is not captured; `policies` is `conditionalAccessPolicies`).
+    pub async fn expected_counts(&self) -> Vec<std::collections::BTreeMap<String, u64>> {
+        let tenants = self.control_get("tenants").await;
+        tenants
+            .as_array()
+            .expect("tenant array")
+            .iter()
+            .map(|t| {
+                t["counts"]
+                    .as_object()
+                    .expect("counts")
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "templates")
+                    .map(|(k, v)| {
+                        let key = if k == "policies" {
+                            "conditionalAccessPolicies".to_string()
+                        } else {
+                            k.clone()
+                        };
+                        (key, v.as_u64().expect("count"))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// An access token for Graph in a tenant, from the simulator's own device-code endpoints
+    /// (the simulator must auto-approve and the tenant must allow device code).
+    pub async fn graph_token(&self, tenant: usize) -> String {
+        let tenant_id = self.tenant_id(tenant);
+        let code: Value = self
+            .client
+            .post(format!(
+                "{}/{tenant_id}/oauth2/v2.0/devicecode",
+                self.authority()
+            ))
+            .form(&[("client_id", CLIENT_ID), ("scope", GRAPH_DEFAULT)])
+            .send()
+            .await
+            .expect("device code request")
+            .json()
+            .await
+            .expect("device code JSON");
+        let device_code = code["device_code"].as_str().expect("device_code");
+        let tokens: Value = self
+            .client
+            .post(format!(
+                "{}/{tenant_id}/oauth2/v2.0/token",
+                self.authority()
+            ))
+            .form(&[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", CLIENT_ID),
+                ("device_code", device_code),
+            ])
+            .send()
+            .await
+            .expect("token request")
+            .json()
+            .await
+            .expect("token JSON");
+        tokens["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no access token: {tokens}"))
+            .to_string()
+    }
+
+    /// A Graph write (or read), retried while the simulator injects throttling or faults; returns
+    /// the final status and body.
+    pub async fn graph_send(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut last = String::new();
+        for _ in 0..60 {
+            let mut request = self
+                .client
+                .request(method.clone(), format!("{}{path}", self.graph()))
+                .bearer_auth(token);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let text = response.text().await.unwrap_or_default();
+                    // Injected throttling and faults fail before the request runs: safe to repeat.
+                    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+                        last = format!("{status} {text}");
+                        continue;
+                    }
+                    return (status, serde_json::from_str(&text).unwrap_or(Value::Null));
+                }
+                Err(e) => last = e.to_string(),
+            }
+        }
+        panic!("{method} {path} kept failing: {last}");
+    }
+
+    /// Polls the simulator's statistics until `done` holds, or fails after `deadline`.
+    pub async fn wait_for_stats(&self, deadline: Duration, done: impl Fn(&Value) -> bool) -> Value {
+        let start = Instant::now();
+        loop {
+            let stats = self.stats().await;
+            if done(&stats) {
+                return stats;
+            }
+            assert!(
+                start.elapsed() < deadline,
+                "the simulator's statistics did not reach the expected state within {deadline:?}: {stats}"
+            );
+            tokio::task::yield_now().await;
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI under test
+// ---------------------------------------------------------------------------------------------
+
+/// What one CLI invocation did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub args: Vec<String>,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    fn describe(&self) -> String {
+        format!(
+            "`tenantatlas {}` exited {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.args.join(" "),
+            self.code,
+            self.stdout,
+            self.stderr
+        )
+    }
+
+    /// Asserts success and returns stdout as JSON.
+    pub fn json(&self) -> Value {
+        self.assert_success();
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!("stdout is not one JSON document ({e}): {}", self.describe())
+        })
+    }
+
+    pub fn assert_success(&self) {
+        assert_eq!(self.code, Some(0), "{}", self.describe());
+        assert_no_panic(&self.stderr);
+    }
+
+    /// Asserts the contract for errors: exit code 1, exactly one stderr line starting `error: `
+    /// (the last one; sign-in prompts may come before it), no panic or backtrace. Returns the line.
+    pub fn error_line(&self) -> String {
+        assert_eq!(self.code, Some(1), "{}", self.describe());
+        assert_no_panic(&self.stderr);
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        let errors: Vec<&&str> = lines.iter().filter(|l| l.starts_with("error: ")).collect();
+        assert_eq!(
+            errors.len(),
+            1,
+            "expected exactly one `error: ` line: {}",
+            self.describe()
+        );
+        assert_eq!(
+            lines.last(),
+            Some(errors[0]),
+            "the error line must be the last: {}",
+            self.describe()
+        );
+        errors[0].to_string()
+    }
+
+    /// Like [`Outcome::error_line`], and stderr holds nothing else at all.
+    pub fn only_error_line(&self) -> String {
+        let line = self.error_line();
+        let lines = self.stderr.lines().filter(|l| !l.trim().is_empty()).count();
+        assert_eq!(
+            lines,
+            1,
+            "stderr must hold only the error: {}",
+            self.describe()
+        );
+        line
+    }
+}
+
+pub fn assert_no_panic(stderr: &str) {
+    for marker in [
+        "panicked",
+        "stack backtrace",
+        "RUST_BACKTRACE",
+        "thread 'main'",
+    ] {
+        assert!(
+            !stderr.contains(marker),
+            "stderr shows a panic or backtrace ({marker}):\n{stderr}"
+        );
+    }
+}
+
+/// A throw-away environment for the CLI: workspace, home and XDG folders under one temporary
+/// folder, the passphrase set, and no way to reach a browser or the user's keychain.
+pub struct CliEnv {
+    pub root: tempfile::TempDir,
+    pub workspace: PathBuf,
+    pub home: PathBuf,
+}
+
+impl CliEnv {
+    pub fn new() -> Self {
+        let root = tempfile::Builder::new()
+            .prefix("tenantatlas-e2e-")
+            .tempdir()
+            .expect("temporary folder");
+        let workspace = root.path().join("workspace");
+        let home = root.path().join("home");
+        for dir in ["config", "data", "cache", "state", "runtime"] {
+            std::fs::create_dir_all(home.join(dir)).expect("home folders");
+        }
+        CliEnv {
+            root,
+            workspace,
+            home,
+        }
+    }
+
+    /// The command for `tenantatlas ARGS` in this environment; tests may adjust it further.
+    pub fn command<S: AsRef<str>>(&self, args: &[S]) -> Invocation {
+        let args: Vec<String> = args.iter().map(|a| a.as_ref().to_string()).collect();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tenantatlas"));
+        command
+            .args(&args)
+            .env("TENANTATLAS_WORKSPACE", &self.workspace)
+            .env("TENANTATLAS_PASSPHRASE", PASSPHRASE)
+            .env("TENANTATLAS_NO_BROWSER", "1")
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join("config"))
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .env("XDG_CACHE_HOME", self.home.join("cache"))
+            .env("XDG_STATE_HOME", self.home.join("state"))
+            .env("XDG_RUNTIME_DIR", self.home.join("runtime"))
+            // A panic would print its backtrace, which the error checks look for.
+            .env("RUST_BACKTRACE", "1")
+            .env("NO_COLOR", "1")
+            // Never the developer's keychain or desktop session.
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        Invocation { command, args }
+    }
+
+    /// Runs `tenantatlas ARGS`. The arguments are copied at once, so the future borrows nothing.
+    pub fn run<S: AsRef<str>>(&self, args: &[S]) -> impl Future<Output = Outcome> + 'static {
+        self.command(args).run()
+    }
+
+    /// Runs `ARGS --json`, asserts success and returns the JSON document.
+    pub fn json<S: AsRef<str>>(&self, args: &[S]) -> impl Future<Output = Value> + 'static {
+        let mut args: Vec<String> = args.iter().map(|a| a.as_ref().to_string()).collect();
+        args.push("--json".into());
+        let run = self.run(&args);
+        async move { run.await.json() }
+    }
+
+    /// `tenant add` with the device-code flow (the simulator auto-approves).
+    pub async fn add_tenant(&self, sim: &TestSim, index: usize) -> Outcome {
+        self.add_tenant_command(sim, &sim.domain(index), false)
+            .run()
+            .await
+    }
+
+    pub fn add_tenant_command(&self, sim: &TestSim, tenant: &str, browser: bool) -> Invocation {
+        let mut args = vec!["tenant".to_string(), "add".into(), tenant.to_string()];
+        args.extend(sim.connection_args());
+        if browser {
+            args.push("--browser".into());
+        }
+        args.push("--json".into());
+        self.command(&args)
+    }
+
+    /// `tenant add --browser`, acting as the browser: the authorize URL printed on stderr is
+    /// requested without following redirects, and the redirect's `Location` (the CLI's loopback
+    /// listener) is then requested with a plain client.
+    pub async fn add_tenant_browser(&self, sim: &TestSim, index: usize) -> Outcome {
+        let mut running = self
+            .add_tenant_command(sim, &sim.domain(index), true)
+            .spawn();
+        let url = running
+            .stderr_line_after("Open this address in a browser to sign in:")
+            .await;
+        let url = url.trim().to_string();
+        assert!(url.starts_with(sim.authority()), "authorize URL: {url}");
+        let response = sim
+            .client
+            .get(&url)
+            .send()
+            .await
+            .expect("authorize request");
+        assert!(
+            response.status().is_redirection(),
+            "authorize answered {} instead of a redirect",
+            response.status()
+        );
+        let location = response
+            .headers()
+            .get("location")
+            .expect("redirect carries a Location")
+            .to_str()
+            .expect("Location is text")
+            .to_string();
+        assert!(
+            location.starts_with("http://127.0.0.1:"),
+            "the redirect goes to the loopback listener: {location}"
+        );
+        let page = Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap()
+            .get(&location)
+            .send()
+            .await
+            .expect("the CLI's loopback listener answers");
+        assert!(
+            page.status().is_success(),
+            "loopback page: {}",
+            page.status()
+        );
+        running.finish().await
+    }
+}
+
+impl Default for CliEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A prepared CLI command.
+pub struct Invocation {
+    pub command: Command,
+    pub args: Vec<String>,
+}
+
+impl Invocation {
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.command.env_remove(key);
+        self
+    }
+
+    /// Runs to completion (bounded by [`COMMAND_TIMEOUT`]).
+    pub async fn run(self) -> Outcome {
+        self.spawn().finish().await
+    }
+
+    /// Starts the process; its output is read as it comes.
+    pub fn spawn(mut self) -> Running {
+        let mut child = self
+            .command
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting tenantatlas: {e}"));
+        let mut stdout = child.stdout.take().expect("stdout piped");
+        let stdout = tokio::spawn(async move {
+            let mut text = String::new();
+            let _ = stdout.read_to_string(&mut text).await;
+            text
+        });
+        let stderr = child.stderr.take().expect("stderr piped");
+        let (lines_tx, lines_rx) = tokio::sync::mpsc::unbounded_channel();
+        let stderr = tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            let mut all = String::new();
+            while let Ok(Some(line)) = lines.next_line().await {
+                all.push_str(&line);
+                all.push('\n');
+                let _ = lines_tx.send(line);
+            }
+            all
+        });
+        Running {
+            child,
+            args: self.args,
+            stdout,
+            stderr,
+            lines: lines_rx,
+            started: Instant::now(),
+        }
+    }
+}
+
+/// A CLI process that is running.
+pub struct Running {
+    pub child: Child,
+    pub args: Vec<String>,
+    stdout: tokio::task::JoinHandle<String>,
+    stderr: tokio::task::JoinHandle<String>,
+    lines: tokio::sync::mpsc::UnboundedReceiver<String>,
+    pub started: Instant,
+}
+
+impl Running {
+    /// The next stderr line, or `None` once stderr is closed.
+    pub async fn next_stderr_line(&mut self) -> Option<String> {
+        let remaining = COMMAND_TIMEOUT.saturating_sub(self.started.elapsed());
+        tokio::time::timeout(remaining, self.lines.recv())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "`tenantatlas {}` printed nothing in time",
+                    self.args.join(" ")
+                )
+            })
+    }
+
+    /// Waits for a stderr line containing `marker` and returns it.
+    pub async fn stderr_line_containing(&mut self, marker: &str) -> String {
+        let mut seen = Vec::new();
+        while let Some(line) = self.next_stderr_line().await {
+            if line.contains(marker) {
+                return line;
+            }
+            seen.push(line);
+        }
+        panic!(
+            "`tenantatlas {}` never printed `{marker}` on stderr; it printed:\n{}",
+            self.args.join(" "),
+            seen.join("\n")
+        );
+    }
+
+    /// Waits for the stderr line `marker` and returns the line after it.
+    pub async fn stderr_line_after(&mut self, marker: &str) -> String {
+        self.stderr_line_containing(marker).await;
+        self.next_stderr_line()
+            .await
+            .unwrap_or_else(|| panic!("nothing after `{marker}` on stderr"))
+    }
+
+    /// Waits for the process to exit (bounded by [`COMMAND_TIMEOUT`]) and collects its output.
+    pub async fn finish(mut self) -> Outcome {
+        let remaining = COMMAND_TIMEOUT.saturating_sub(self.started.elapsed());
+        let status = match tokio::time::timeout(remaining, self.child.wait()).await {
+            Ok(status) => status.expect("waiting for tenantatlas"),
+            Err(_) => {
+                let _ = self.child.kill().await;
+                panic!(
+                    "`tenantatlas {}` did not finish within {COMMAND_TIMEOUT:?}",
+                    self.args.join(" ")
+                );
+            }
+        };
+        self.lines.close();
+        let stdout = self.stdout.await.unwrap_or_default();
+        let stderr = self.stderr.await.unwrap_or_default();
+        Outcome {
+            args: self.args,
+            code: status.code(),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// SIGKILL (no chance to clean up), then collects what was printed.
+    pub async fn kill(mut self) -> Outcome {
+        self.child.start_kill().expect("sending SIGKILL");
+        self.finish().await
+    }
+}
+
+/// Runs independent commands at most `parallel` at a time; outcomes in the order given.
+pub async fn run_all(invocations: Vec<Invocation>, parallel: usize) -> Vec<Outcome> {
+    let gate = Arc::new(tokio::sync::Semaphore::new(parallel.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, invocation) in invocations.into_iter().enumerate() {
+        let gate = gate.clone();
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await.expect("semaphore open");
+            (index, invocation.run().await)
+        });
+    }
+    let mut outcomes = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        outcomes.push(joined.expect("command task"));
+    }
+    outcomes.sort_by_key(|(i, _)| *i);
+    outcomes.into_iter().map(|(_, o)| o).collect()
+}
+
+/// Every file below `dir`, recursively.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let file_type = entry.file_type().expect("file type");
+            if file_type.is_dir() {
+                stack.push(path);
+            } else if file_type.is_file() {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `{"@odata.type": …, "description": …}` — the smallest valid PATCH of an Intune object.
+pub fn description_patch(odata_type: &str, description: &str) -> Value {
+    json!({"@odata.type": odata_type, "description": description})
+}
