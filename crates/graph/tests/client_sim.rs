@@ -19,7 +19,6 @@ use tenantatlas_sim::{SimConfig, SimHandle, Simulator};
 use url::Url;
 
 const CLIENT_ID: &str = "5f3c8a51-7a1d-4c1e-9d33-2b8f6c0e4a10";
-const SCOPE: &str = "https://graph.microsoft.com/.default offline_access";
 const POLICIES: &str = "deviceManagement/configurationPolicies";
 const CONFIGS: &str = "deviceManagement/deviceConfigurations";
 const CA_POLICIES: &str = "identity/conditionalAccess/policies";
@@ -55,13 +54,12 @@ impl Sim {
 
     async fn tokens(&self) -> Arc<SimTokens> {
         let tokens = SimTokens {
-            http: self.http.clone(),
-            authority: self.handle.authority().to_string(),
+            sim: self.handle.sim.clone(),
             tenant: self.handle.tenants()[0].id.clone(),
             current: Mutex::new(String::new()),
             refreshes: AtomicUsize::new(0),
         };
-        let first = tokens.sign_in().await;
+        let first = tokens.sign_in();
         *tokens.current.lock().unwrap() = first;
         Arc::new(tokens)
     }
@@ -105,47 +103,19 @@ impl Sim {
     }
 }
 
-/// Tokens from the simulator's device-code flow; a refresh is a new sign-in.
+/// Tokens minted by the simulator for the tenant's admin; a refresh is a new sign-in.
 struct SimTokens {
-    http: reqwest::Client,
-    authority: String,
+    sim: Arc<tenantatlas_sim::Sim>,
     tenant: String,
     current: Mutex<String>,
     refreshes: AtomicUsize,
 }
 
 impl SimTokens {
-    async fn sign_in(&self) -> String {
-        let base = format!("{}/{}/oauth2/v2.0", self.authority, self.tenant);
-        let code: Value = self
-            .http
-            .post(format!("{base}/devicecode"))
-            .form(&[("client_id", CLIENT_ID), ("scope", SCOPE)])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let device_code = code["device_code"].as_str().expect("device_code");
-        let tokens: Value = self
-            .http
-            .post(format!("{base}/token"))
-            .form(&[
-                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ("client_id", CLIENT_ID),
-                ("device_code", device_code),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        tokens["access_token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no access token: {tokens}"))
-            .to_string()
+    fn sign_in(&self) -> String {
+        self.sim
+            .access_token(&self.tenant, CLIENT_ID)
+            .expect("the tenant exists")
     }
 }
 
@@ -158,7 +128,7 @@ impl TokenSource for SimTokens {
             let current = self.current.lock().unwrap().clone();
             if rejected == Some(current.as_str()) {
                 self.refreshes.fetch_add(1, Ordering::SeqCst);
-                let fresh = self.sign_in().await;
+                let fresh = self.sign_in();
                 *self.current.lock().unwrap() = fresh.clone();
                 return Ok(fresh);
             }

@@ -11,6 +11,8 @@
 mod pages;
 mod tokens;
 
+pub(crate) use tokens::mint_access_token;
+
 use crate::state::{AuthCodeGrant, DeviceCodeGrant, DeviceCodeStatus, World};
 use crate::Sim;
 use axum::body::Bytes;

@@ -91,6 +91,13 @@ impl Sim {
             .unwrap_or_else(|poison| poison.into_inner())
     }
 
+    /// See [`SimHandle::access_token`]; here for code that holds the shared state.
+    pub fn access_token(&self, tenant: &str, client_id: &str) -> Option<String> {
+        let mut world = self.world();
+        let index = world.tenant_index(tenant)?;
+        Some(identity::mint_access_token(&mut world, index, client_id))
+    }
+
     /// The latency to add to responses.
     pub fn latency(&self) -> Duration {
         self.world().behaviour.latency
@@ -118,6 +125,13 @@ impl SimHandle {
     }
     pub fn tenants(&self) -> &[TenantInfo] {
         &self.announcement.tenants
+    }
+
+    /// An access token for Graph in a tenant (by id or domain), as if its admin had just finished
+    /// signing in with `https://graph.microsoft.com/.default`: for tests and benchmarks that need
+    /// Graph access but are not about sign-in. `None` for an unknown tenant.
+    pub fn access_token(&self, tenant: &str, client_id: &str) -> Option<String> {
+        self.sim.access_token(tenant, client_id)
     }
 
     /// Stops accepting connections and closes open ones.

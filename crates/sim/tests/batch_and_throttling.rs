@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{graph_error_code, TestSim, GRAPH_DEFAULT};
+use common::{graph_error_code, TestSim};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -89,38 +89,9 @@ async fn config_ids(sim: &TestSim, token: &str) -> Vec<String> {
 
 /// An access token for another application (client id) in a tenant.
 async fn token_for_client(sim: &TestSim, tenant: usize, client_id: &str) -> String {
-    let tenant_id = sim.tenant_id(tenant);
-    let code: Value = sim
-        .client
-        .post(format!(
-            "{}/{tenant_id}/oauth2/v2.0/devicecode",
-            sim.authority()
-        ))
-        .form(&[("client_id", client_id), ("scope", GRAPH_DEFAULT)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let tokens: Value = sim
-        .client
-        .post(format!("{}/{tenant_id}/oauth2/v2.0/token", sim.authority()))
-        .form(&[
-            ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-            ("client_id", client_id),
-            ("device_code", code["device_code"].as_str().unwrap()),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    tokens["access_token"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{tokens}"))
-        .to_string()
+    sim.handle
+        .access_token(&sim.tenant_id(tenant), client_id)
+        .expect("the tenant exists")
 }
 
 #[tokio::test]

@@ -158,45 +158,12 @@ impl TestSim {
             .collect()
     }
 
-    /// An access token for Graph in a tenant, from the simulator's own device-code endpoints
-    /// (the simulator must auto-approve and the tenant must allow device code).
+    /// An access token for Graph in a tenant, minted by the simulator for the tenant's admin.
     pub async fn graph_token(&self, tenant: usize) -> String {
         let tenant_id = self.tenant_id(tenant);
-        let code: Value = self
-            .client
-            .post(format!(
-                "{}/{tenant_id}/oauth2/v2.0/devicecode",
-                self.authority()
-            ))
-            .form(&[("client_id", CLIENT_ID), ("scope", GRAPH_DEFAULT)])
-            .send()
-            .await
-            .expect("device code request")
-            .json()
-            .await
-            .expect("device code JSON");
-        let device_code = code["device_code"].as_str().expect("device_code");
-        let tokens: Value = self
-            .client
-            .post(format!(
-                "{}/{tenant_id}/oauth2/v2.0/token",
-                self.authority()
-            ))
-            .form(&[
-                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
-                ("client_id", CLIENT_ID),
-                ("device_code", device_code),
-            ])
-            .send()
-            .await
-            .expect("token request")
-            .json()
-            .await
-            .expect("token JSON");
-        tokens["access_token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no access token: {tokens}"))
-            .to_string()
+        self.handle
+            .access_token(&tenant_id, CLIENT_ID)
+            .expect("the tenant exists")
     }
 
     /// A Graph write (or read), retried while the simulator injects throttling or faults; returns

@@ -6,6 +6,7 @@
 //! tokens they issue (access token, rotating refresh token, `id_token`, `client_info`).
 
 use super::{check_client_id, json_response, oauth_error, param, resolve_authority, Authority};
+use crate::model::SimUser;
 use crate::state::{AccessGrant, DeviceCodeStatus, RefreshGrant, World};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -396,33 +397,7 @@ fn issue(world: &mut World, base: &str, session: Session, with_client_info: bool
     let tenant_id = tenant.id.clone();
     let now = world.now();
     let lifetime = world.behaviour.access_token_lifetime.as_secs();
-    let access_claims = json!({
-        "aud": GRAPH_APP_ID,
-        "iss": format!("https://sts.windows.net/{tenant_id}/"),
-        "iat": now, "nbf": now, "exp": now + lifetime,
-        "appid": session.client_id,
-        "idtyp": "user",
-        "name": user.display_name,
-        "oid": user.id,
-        "scp": granted.join(" "),
-        "tid": tenant_id,
-        "unique_name": user.user_principal_name,
-        "upn": user.user_principal_name,
-        "ver": "1.0",
-    });
-    let signature = world.random_token(64);
-    let access_token = jwt(&access_claims, &signature);
-    world.access_tokens.insert(
-        access_token.clone(),
-        AccessGrant {
-            tenant_id: tenant_id.clone(),
-            client_id: session.client_id.clone(),
-            user_id: user.id.clone(),
-            scopes: granted.clone(),
-            expires_at: now + lifetime,
-            revoked: false,
-        },
-    );
+    let access_token = grant_access_token(world, &tenant_id, &user, &session.client_id, &granted);
     let mut scope_out = granted.clone();
     for s in ["openid", "profile", "email"] {
         if session.scopes.raw.iter().any(|r| r.eq_ignore_ascii_case(s)) {
@@ -486,5 +461,61 @@ fn jwt(claims: &Value, signature: &str) -> String {
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string()),
         signature
+    )
+}
+
+/// Makes an access token for a user of a tenant with the granted Graph permissions, and records
+/// what it grants (Graph looks every token up).
+fn grant_access_token(
+    world: &mut World,
+    tenant_id: &str,
+    user: &SimUser,
+    client_id: &str,
+    granted: &[String],
+) -> String {
+    let now = world.now();
+    let lifetime = world.behaviour.access_token_lifetime.as_secs();
+    let claims = json!({
+        "aud": GRAPH_APP_ID,
+        "iss": format!("https://sts.windows.net/{tenant_id}/"),
+        "iat": now, "nbf": now, "exp": now + lifetime,
+        "appid": client_id,
+        "idtyp": "user",
+        "name": user.display_name,
+        "oid": user.id,
+        "scp": granted.join(" "),
+        "tid": tenant_id,
+        "unique_name": user.user_principal_name,
+        "upn": user.user_principal_name,
+        "ver": "1.0",
+    });
+    let signature = world.random_token(64);
+    let token = jwt(&claims, &signature);
+    world.access_tokens.insert(
+        token.clone(),
+        AccessGrant {
+            tenant_id: tenant_id.to_string(),
+            client_id: client_id.to_string(),
+            user_id: user.id.clone(),
+            scopes: granted.to_vec(),
+            expires_at: now + lifetime,
+            revoked: false,
+        },
+    );
+    token
+}
+
+/// An access token for a tenant's admin with every consented permission, without a sign-in flow
+/// (see `SimHandle::access_token`).
+pub(crate) fn mint_access_token(world: &mut World, tenant_index: usize, client_id: &str) -> String {
+    let tenant = &world.tenants[tenant_index];
+    let (tenant_id, admin) = (tenant.id.clone(), tenant.admin().clone());
+    let granted: Vec<String> = tenant.granted_scopes.iter().cloned().collect();
+    grant_access_token(
+        world,
+        &tenant_id,
+        &admin,
+        &client_id.to_ascii_lowercase(),
+        &granted,
     )
 }
