@@ -217,15 +217,27 @@ async fn sync_tenant(
         errors: Vec::new(),
     };
 
-    let outcome = capture(
-        workspace,
-        tenant,
-        &readable,
-        cancel,
-        &progress,
-        &mut summary,
-    )
-    .await;
+    let outcome = match connect(workspace, tenant, cancel).await {
+        Ok((client, latest)) => {
+            let outcome = capture(
+                workspace,
+                &client,
+                tenant,
+                &readable,
+                &progress,
+                &mut summary,
+            )
+            .await;
+            drop(client);
+            if let Err(e) = save_latest_tokens(workspace, &tenant.id, &latest).await {
+                summary.errors.push(
+                    json!({"message": format!("the refreshed sign-in could not be saved: {e}")}),
+                );
+            }
+            outcome
+        }
+        Err(e) => Err(e),
+    };
     match outcome {
         Ok((objects, names)) => {
             if !names.is_empty() {
@@ -325,13 +337,12 @@ async fn record_run(
 /// kind out of the snapshot's complete kinds.
 async fn capture(
     workspace: &tenantatlas_store::Workspace,
+    client: &GraphClient,
     tenant: &TenantRecord,
     readable: &[&'static ObjectKind],
-    cancel: CancellationToken,
     progress: &Progress,
     summary: &mut SyncSummary,
 ) -> Result<(Vec<CapturedObject>, Vec<DirectoryObject>), EngineError> {
-    let client = connect(workspace, tenant, cancel).await?;
     let mut captured = Vec::new();
 
     // 1. Every list, batched per API version.
@@ -687,7 +698,7 @@ async fn connect(
     workspace: &tenantatlas_store::Workspace,
     tenant: &TenantRecord,
     cancel: CancellationToken,
-) -> Result<GraphClient, EngineError> {
+) -> Result<(GraphClient, LatestTokens), EngineError> {
     let stored = workspace.load_tokens(&tenant.id).await?.ok_or_else(|| {
         EngineError::new(
             ErrorCode::Auth,
@@ -708,6 +719,8 @@ async fn connect(
         username: None,
     };
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<TokenSet>();
+    let latest: LatestTokens = Arc::new(std::sync::Mutex::new(None));
+    let latest_slot = latest.clone();
     let persist_workspace = workspace.clone();
     let tenant_id = tenant.id.clone();
     tokio::spawn(async move {
@@ -721,6 +734,9 @@ async fn connect(
         config,
         tokens,
         Arc::new(move |set: &TokenSet| {
+            if let Ok(mut slot) = latest_slot.lock() {
+                *slot = Some(set.clone());
+            }
             let _ = sender.send(set.clone());
         }),
     );
@@ -732,7 +748,26 @@ async fn connect(
     })?;
     let mut config = ClientConfig::new(graph_base, http, Arc::new(refresher));
     config.cancel = cancel;
-    Ok(GraphClient::new(config))
+    Ok((GraphClient::new(config), latest))
+}
+
+/// The newest token set a refresh produced during a run, if any.
+type LatestTokens = Arc<std::sync::Mutex<Option<TokenSet>>>;
+
+/// Saves the newest rotated tokens before the run ends. Rotations are also saved as they happen
+/// (so a killed process keeps them); this makes sure the last one is stored before the process exits.
+async fn save_latest_tokens(
+    workspace: &tenantatlas_store::Workspace,
+    tenant_id: &str,
+    latest: &LatestTokens,
+) -> Result<(), EngineError> {
+    let newest = latest.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(set) = newest {
+        workspace
+            .save_tokens(tenant_id, &crate::ops::stored_tokens(&set))
+            .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
