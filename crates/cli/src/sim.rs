@@ -288,7 +288,7 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
         let missing: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
             .iter()
             .copied()
-            .filter(|s| !tenant.granted_scopes.contains(*s))
+            .filter(|s| !tenant.granted_scopes.contains(*s) && !s.contains("ReadWrite"))
             .collect();
         println!(
             "  {:<36} {:<34} {:>7}  {:<11} {}",
