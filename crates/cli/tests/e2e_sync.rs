@@ -74,6 +74,16 @@ async fn three_tenants_sync_under_faults_patch_and_delete() {
         assert_eq!(added["tenant"]["name"], sim.name(index).as_str());
     }
 
+    // Connected tenants are onboarding until their first sync completes.
+    let listed = cli.json(&["tenant", "list"]).await;
+    let states: Vec<&str> = listed
+        .as_array()
+        .expect("tenant list is an array")
+        .iter()
+        .map(|t| t["state"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(states, vec!["onboarding"; TENANTS], "{listed}");
+
     // --- First sync. ---
     let expected = sim.expected_counts().await;
     sim.control("stats/reset", serde_json::json!({})).await;

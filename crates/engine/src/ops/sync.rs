@@ -62,7 +62,7 @@ pub struct SyncSummary {
 pub type Progress = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
 
 impl Engine {
-    /// Syncs the given tenants (all active ones when empty), concurrently.
+    /// Syncs the given tenants (all that are not archived when empty), concurrently.
     pub async fn sync(
         &self,
         tenants: &[String],
@@ -72,7 +72,7 @@ impl Engine {
         let all = self.workspace.list_tenants().await?;
         let selected: Vec<TenantRecord> = if tenants.is_empty() {
             all.into_iter()
-                .filter(|t| t.state == TenantState::Active)
+                .filter(|t| t.state != TenantState::Archived)
                 .collect()
         } else {
             let mut out = Vec::new();
@@ -280,6 +280,17 @@ async fn sync_tenant(
         }
     }
     summary.duration_ms = started.elapsed().as_millis() as u64;
+    if summary.status != "failed" && tenant.state == TenantState::Onboarding {
+        // The first sync that captured something completes onboarding.
+        if let Err(e) = workspace
+            .set_tenant_state(&tenant.id, TenantState::Active)
+            .await
+        {
+            summary
+                .errors
+                .push(json!({"message": format!("the tenant could not be marked active: {e}")}));
+        }
+    }
     if let Err(e) = record_run(workspace, &summary).await {
         summary
             .errors

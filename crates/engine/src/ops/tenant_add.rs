@@ -187,7 +187,11 @@ impl Engine {
             id: tenant_id.clone(),
             domain: domain.clone(),
             name: name.clone(),
-            state: TenantState::Active,
+            // Onboarding until its first sync completes; a reconnected tenant keeps its state.
+            state: match self.workspace.find_tenant(&tenant_id).await? {
+                Some(existing) if existing.state != TenantState::Onboarding => existing.state,
+                _ => TenantState::Onboarding,
+            },
             authority: authority.as_str().trim_end_matches('/').to_string(),
             graph_url: graph.as_str().trim_end_matches('/').to_string(),
             client_id: request.client_id.to_ascii_lowercase(),
