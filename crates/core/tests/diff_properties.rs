@@ -173,6 +173,7 @@ fn refs_for(tenant: &str) -> MapRefs {
             .map(|f| (format!("{tenant}-filter-{f}"), format!("Filter {f}")))
             .collect(),
         named_locations: HashMap::from([(format!("{tenant}-loc-1"), "HQ".to_string())]),
+        ..MapRefs::default()
     }
 }
 

@@ -83,6 +83,10 @@ pub fn semantic_form(kind: &ObjectKind, content: &Value, refs: &dyn RefNames) ->
                 ],
             ),
             "roleScopeTagIds" | "roleScopeTags" => set(&clean(value)),
+            "members" | "resourceScopes" if kind.key == "roleAssignments" => {
+                resolved_set(refs, RefKind::Group, value)
+            }
+            "targetedMobileApps" => resolved_set(refs, RefKind::App, value),
             "payload" => decoded(value),
             k if SCRIPT_FIELDS.contains(&k) => decoded(value),
             _ => clean(value),
@@ -413,6 +417,9 @@ fn scheduled_rule(rule: &Value, refs: &dyn RefNames) -> Value {
                         .collect();
                     *cc = resolved;
                 }
+                if let Some(template) = c.get_mut("notificationTemplateId") {
+                    *template = resolve(refs, RefKind::NotificationTemplate, template);
+                }
                 sets(&c, &["notificationMessageCCList"])
             },
         );
@@ -452,6 +459,8 @@ fn ca_conditions(conditions: &Value, refs: &dyn RefNames) -> Value {
                     }
                     let kind = if k.ends_with("Groups") {
                         Some(RefKind::Group)
+                    } else if key == "users" && k.ends_with("Users") {
+                        Some(RefKind::User)
                     } else if key == "locations" && k.ends_with("Locations") {
                         Some(RefKind::NamedLocation)
                     } else {
@@ -468,6 +477,16 @@ fn ca_conditions(conditions: &Value, refs: &dyn RefNames) -> Value {
         }
     }
     out
+}
+
+/// A list of ids as the set of names they resolve to.
+fn resolved_set(refs: &dyn RefNames, kind: RefKind, value: &Value) -> Value {
+    match clean(value) {
+        Value::Array(items) => set(&Value::Array(
+            items.iter().map(|i| resolve(refs, kind, i)).collect(),
+        )),
+        other => other,
+    }
 }
 
 fn resolve(refs: &dyn RefNames, kind: RefKind, value: &Value) -> Value {

@@ -13,6 +13,18 @@ pub trait RefNames {
     fn group(&self, id: &str) -> Option<String>;
     fn filter(&self, id: &str) -> Option<String>;
     fn named_location(&self, id: &str) -> Option<String>;
+    /// A user (conditional access include/exclude lists).
+    fn user(&self, _id: &str) -> Option<String> {
+        None
+    }
+    /// A compliance notification message template.
+    fn notification_template(&self, _id: &str) -> Option<String> {
+        None
+    }
+    /// An app (app configurations' targeted apps).
+    fn app(&self, _id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Resolves nothing: every reference is compared by its raw id.
@@ -37,6 +49,9 @@ pub struct MapRefs {
     pub groups: HashMap<String, String>,
     pub filters: HashMap<String, String>,
     pub named_locations: HashMap<String, String>,
+    pub users: HashMap<String, String>,
+    pub notification_templates: HashMap<String, String>,
+    pub apps: HashMap<String, String>,
 }
 
 impl RefNames for MapRefs {
@@ -49,6 +64,15 @@ impl RefNames for MapRefs {
     fn named_location(&self, id: &str) -> Option<String> {
         self.named_locations.get(id).cloned()
     }
+    fn user(&self, id: &str) -> Option<String> {
+        self.users.get(id).cloned()
+    }
+    fn notification_template(&self, id: &str) -> Option<String> {
+        self.notification_templates.get(id).cloned()
+    }
+    fn app(&self, id: &str) -> Option<String> {
+        self.apps.get(id).cloned()
+    }
 }
 
 /// The kinds of reference the semantic form resolves.
@@ -57,6 +81,9 @@ pub(crate) enum RefKind {
     Group,
     Filter,
     NamedLocation,
+    User,
+    NotificationTemplate,
+    App,
 }
 
 const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
@@ -68,6 +95,9 @@ pub(crate) fn render(refs: &dyn RefNames, kind: RefKind, id: &str) -> String {
         RefKind::Group => ("group", refs.group(id)),
         RefKind::Filter => ("filter", refs.filter(id)),
         RefKind::NamedLocation => ("location", refs.named_location(id)),
+        RefKind::User => ("user", refs.user(id)),
+        RefKind::NotificationTemplate => ("template", refs.notification_template(id)),
+        RefKind::App => ("app", refs.app(id)),
     };
     // Our own output passes through, which keeps the semantic form idempotent; Graph ids are
     // GUIDs and never look like this.
@@ -76,7 +106,12 @@ pub(crate) fn render(refs: &dyn RefNames, kind: RefKind, id: &str) -> String {
     }
     match name {
         Some(name) => format!("{prefix}:{name}"),
-        None if kind == RefKind::NamedLocation && (id == ZERO_GUID || !id.contains('-')) => {
+        // Well-known values that are not ids: `All`, `AllTrusted`, `GuestsOrExternalUsers`, and
+        // the zero GUID (MFA trusted IPs; "no template").
+        None if kind != RefKind::Group
+            && kind != RefKind::Filter
+            && (id == ZERO_GUID || !id.contains('-')) =>
+        {
             id.to_string()
         }
         None => format!("{prefix}-id:{id}"),
