@@ -1,6 +1,7 @@
 //! `tenantatlas`: the command line front door. Only glue lives here: argument parsing, terminal
 //! output, and turning errors into one clear line (`error: …`) with exit code 1.
 
+mod diff;
 mod progress;
 mod sim;
 mod workspace;
@@ -47,6 +48,8 @@ enum Command {
         #[arg(long)]
         object: String,
     },
+    /// What changed between two snapshots of a tenant, or between two tenants.
+    Diff(diff::DiffArgs),
     /// Every long job: list, show, export.
     #[command(subcommand)]
     Runs(workspace::RunsCommand),
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
                     Command::History { tenant, object } => {
                         workspace::history(&engine, &tenant, &object, cli.json).await
                     }
+                    Command::Diff(args) => diff::diff(&engine, args, cli.json).await,
                     Command::Runs(c) => workspace::runs(&engine, c, cli.json).await,
                     Command::Sim(_) | Command::Demo(_) => unreachable!("handled above"),
                 };

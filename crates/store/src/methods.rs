@@ -7,7 +7,7 @@ use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunRecord};
-use crate::snapshots::{self, SnapshotInfo, SnapshotItem, SnapshotSummary};
+use crate::snapshots::{self, SnapshotInfo, SnapshotItem, SnapshotObject, SnapshotSummary};
 use crate::tenants::{self, TenantRecord, TenantState};
 use crate::tokens::{self, StoredTokens};
 use crate::workspace::Workspace;
@@ -84,6 +84,10 @@ impl Workspace {
 
     pub async fn snapshot_items(&self, snapshot_id: i64) -> Result<Vec<SnapshotItem>> {
         snapshots::snapshot_items(self.pool(), snapshot_id).await
+    }
+
+    pub async fn snapshot_objects(&self, snapshot_id: i64) -> Result<Vec<SnapshotObject>> {
+        snapshots::snapshot_objects(self.pool(), snapshot_id).await
     }
 
     pub async fn get_content(&self, hash: &str) -> Result<Option<Value>> {

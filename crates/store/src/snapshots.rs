@@ -309,3 +309,46 @@ pub async fn get_content<'c>(
         .await?;
     Ok(text.map(|t| serde_json::from_str(&t)).transpose()?)
 }
+
+/// One object of a snapshot with its content: what a diff of two snapshots reads.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SnapshotObject {
+    pub kind: String,
+    pub object_id: String,
+    /// The object's latest display name (the name at the snapshot is in `content`).
+    pub display_name: String,
+    pub hash: String,
+    pub content: serde_json::Value,
+}
+
+/// A snapshot's objects with their contents, by kind and object id, in one query.
+pub async fn snapshot_objects<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    snapshot_id: i64,
+) -> Result<Vec<SnapshotObject>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT s.kind, s.object_id, s.hash, COALESCE(o.display_name, '') AS display_name, c.json
+         FROM snapshot_items s
+         JOIN snapshots n ON n.id = s.snapshot_id
+         JOIN contents c ON c.hash = s.hash
+         LEFT JOIN objects o
+           ON o.tenant_id = n.tenant_id AND o.kind = s.kind AND o.object_id = s.object_id
+         WHERE s.snapshot_id = ?1 ORDER BY s.kind, s.object_id",
+    )
+    .bind(snapshot_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let json: String = row.try_get("json")?;
+            Ok(SnapshotObject {
+                kind: row.try_get("kind")?,
+                object_id: row.try_get("object_id")?,
+                display_name: row.try_get("display_name")?,
+                hash: row.try_get("hash")?,
+                content: serde_json::from_str(&json)?,
+            })
+        })
+        .collect()
+}

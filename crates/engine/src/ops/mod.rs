@@ -1,5 +1,6 @@
 //! One module per use case (the verbs of the product).
 
+pub mod diff;
 pub mod queries;
 pub mod sync;
 pub mod tenant_add;

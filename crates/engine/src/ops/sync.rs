@@ -570,7 +570,8 @@ fn settings_short_of_count(item: &Value) -> Option<String> {
 const DIRECTORY_READ: &[&str] = &["Directory.Read.All", "Directory.ReadWrite.All"];
 
 /// Ids of directory objects (groups, users) the captured configuration refers to: assignment
-/// targets' `groupId`, and conditional access conditions' include/exclude lists.
+/// targets' `groupId`, conditional access include/exclude lists, Intune role assignments' member
+/// and scope groups, and compliance notifications' CC groups.
 pub(crate) fn referenced_ids(objects: &[CapturedObject]) -> std::collections::BTreeSet<String> {
     fn walk(value: &Value, out: &mut std::collections::BTreeSet<String>) {
         match value {
@@ -581,7 +582,13 @@ pub(crate) fn referenced_ids(objects: &[CapturedObject]) -> std::collections::BT
                             out.insert(id.to_ascii_lowercase());
                         }
                         (
-                            "includeGroups" | "excludeGroups" | "includeUsers" | "excludeUsers",
+                            "includeGroups"
+                            | "excludeGroups"
+                            | "includeUsers"
+                            | "excludeUsers"
+                            | "members"
+                            | "resourceScopes"
+                            | "notificationMessageCCList",
                             Value::Array(ids),
                         ) => {
                             out.extend(
