@@ -1,0 +1,87 @@
+//! Signing a sync in: a Graph client built from the tenant's stored tokens, with every refresh-token
+//! rotation saved as it happens and the newest one saved again before the run ends.
+
+use crate::{EngineError, ErrorCode};
+use std::sync::Arc;
+use tenantatlas_graph::auth::{TokenRefresher, TokenSet};
+use tenantatlas_graph::client::{self, ClientConfig, GraphClient};
+use tenantatlas_store::TenantRecord;
+use tokio_util::sync::CancellationToken;
+
+/// A Graph client for a tenant, signed in with its stored tokens; rotated refresh tokens are
+/// saved as soon as they arrive.
+pub(super) async fn connect(
+    workspace: &tenantatlas_store::Workspace,
+    tenant: &TenantRecord,
+    cancel: CancellationToken,
+) -> Result<(GraphClient, LatestTokens), EngineError> {
+    let stored = workspace.load_tokens(&tenant.id).await?.ok_or_else(|| {
+        EngineError::new(
+            ErrorCode::Auth,
+            format!(
+                "{} is not signed in; run `tenantatlas tenant add {}`",
+                tenant.domain, tenant.domain
+            ),
+        )
+    })?;
+    let http = client::http_client(tenant.ca_cert_pem.as_deref())?;
+    let config = crate::ops::tenant_add::auth_config(tenant, http.clone())?;
+    let tokens = TokenSet {
+        access_token: stored.access_token.clone().unwrap_or_default(),
+        expires_at: stored.access_expires_at.unwrap_or(0).max(0) as u64,
+        refresh_token: Some(stored.refresh_token.clone()),
+        granted_scopes: tenant.granted_scopes.clone(),
+        tenant_id: tenant.id.clone(),
+        username: None,
+    };
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<TokenSet>();
+    let latest: LatestTokens = Arc::new(std::sync::Mutex::new(None));
+    let latest_slot = latest.clone();
+    let persist_workspace = workspace.clone();
+    let tenant_id = tenant.id.clone();
+    tokio::spawn(async move {
+        while let Some(set) = receiver.recv().await {
+            let _ = persist_workspace
+                .save_tokens(&tenant_id, &crate::ops::stored_tokens(&set))
+                .await;
+        }
+    });
+    let refresher = TokenRefresher::new(
+        config,
+        tokens,
+        Arc::new(move |set: &TokenSet| {
+            if let Ok(mut slot) = latest_slot.lock() {
+                *slot = Some(set.clone());
+            }
+            let _ = sender.send(set.clone());
+        }),
+    );
+    let graph_base = url::Url::parse(&tenant.graph_url).map_err(|e| {
+        EngineError::invalid(format!(
+            "the Graph URL '{}' of {} is not a URL: {e}",
+            tenant.graph_url, tenant.domain
+        ))
+    })?;
+    let mut config = ClientConfig::new(graph_base, http, Arc::new(refresher));
+    config.cancel = cancel;
+    Ok((GraphClient::new(config), latest))
+}
+
+/// The newest token set a refresh produced during a run, if any.
+pub(super) type LatestTokens = Arc<std::sync::Mutex<Option<TokenSet>>>;
+
+/// Saves the newest rotated tokens before the run ends. Rotations are also saved as they happen
+/// (so a killed process keeps them); this makes sure the last one is stored before the process exits.
+pub(super) async fn save_latest_tokens(
+    workspace: &tenantatlas_store::Workspace,
+    tenant_id: &str,
+    latest: &LatestTokens,
+) -> Result<(), EngineError> {
+    let newest = latest.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(set) = newest {
+        workspace
+            .save_tokens(tenant_id, &crate::ops::stored_tokens(&set))
+            .await?;
+    }
+    Ok(())
+}
