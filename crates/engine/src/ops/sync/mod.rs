@@ -66,6 +66,29 @@ pub struct SyncSummary {
     pub errors: Vec<Value>,
 }
 
+impl SyncSummary {
+    /// A run of a tenant with nothing counted yet.
+    fn new(run_id: &str, tenant: &TenantRecord, status: &str) -> Self {
+        SyncSummary {
+            id: run_id.to_string(),
+            tenant: tenant.id.clone(),
+            tenant_name: tenant.name.clone(),
+            status: status.to_string(),
+            objects: 0,
+            versions_added: 0,
+            deleted: 0,
+            requests: 0,
+            graph_calls: 0,
+            retries: 0,
+            throttled: 0,
+            duration_ms: 0,
+            counts: BTreeMap::new(),
+            skipped: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+}
+
 pub type Progress = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
 
 impl Engine {
@@ -176,23 +199,9 @@ async fn sync_tenant(
     let run_id = match workspace.start_run("sync", Some(&tenant.id)).await {
         Ok(id) => id,
         Err(e) => {
-            return SyncSummary {
-                id: String::new(),
-                tenant: tenant.id.clone(),
-                tenant_name: tenant.name.clone(),
-                status: "failed".into(),
-                objects: 0,
-                versions_added: 0,
-                deleted: 0,
-                requests: 0,
-                graph_calls: 0,
-                retries: 0,
-                throttled: 0,
-                duration_ms: 0,
-                counts: BTreeMap::new(),
-                skipped: Vec::new(),
-                errors: vec![json!({"message": e.to_string()})],
-            }
+            let mut summary = SyncSummary::new("", tenant, "failed");
+            summary.errors.push(json!({"message": e.to_string()}));
+            return summary;
         }
     };
     let granted = granted(tenant);
@@ -203,26 +212,11 @@ async fn sync_tenant(
         name: tenant.name.clone(),
         steps: readable.len() as u64,
     });
-    let mut summary = SyncSummary {
-        id: run_id.clone(),
-        tenant: tenant.id.clone(),
-        tenant_name: tenant.name.clone(),
-        status: "running".into(),
-        objects: 0,
-        versions_added: 0,
-        deleted: 0,
-        requests: 0,
-        graph_calls: 0,
-        retries: 0,
-        throttled: 0,
-        duration_ms: 0,
-        counts: BTreeMap::new(),
-        skipped: unreadable
-            .iter()
-            .map(|k| format!("{}: needs one of {}", k.key, k.read_scopes.join(", ")))
-            .collect(),
-        errors: Vec::new(),
-    };
+    let mut summary = SyncSummary::new(&run_id, tenant, "running");
+    summary.skipped = unreadable
+        .iter()
+        .map(|k| format!("{}: needs one of {}", k.key, k.read_scopes.join(", ")))
+        .collect();
 
     let outcome = match connect(workspace, tenant, cancel).await {
         Ok((client, latest)) => {
