@@ -2,6 +2,7 @@
 //! output, and turning errors into one clear line (`error: …`) with exit code 1.
 
 mod diff;
+mod governance;
 mod progress;
 mod sim;
 mod workspace;
@@ -53,6 +54,17 @@ enum Command {
     /// Every long job: list, show, export.
     #[command(subcommand)]
     Runs(workspace::RunsCommand),
+    /// Golden baselines: create, assign, list.
+    #[command(subcommand)]
+    Baseline(governance::BaselineCommand),
+    /// Check tenants against their baselines; each drift becomes a finding.
+    Drift(governance::DriftArgs),
+    /// Triage findings: list, ack, accept-risk, resolve.
+    #[command(subcommand)]
+    Findings(governance::FindingsCommand),
+    /// The workspace's local audit log.
+    #[command(subcommand)]
+    Audit(workspace::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +111,10 @@ fn main() -> ExitCode {
                     }
                     Command::Diff(args) => diff::diff(&engine, args, cli.json).await,
                     Command::Runs(c) => workspace::runs(&engine, c, cli.json).await,
+                    Command::Baseline(c) => governance::baseline(&engine, c, cli.json).await,
+                    Command::Drift(args) => governance::drift(&engine, args, cli.json).await,
+                    Command::Findings(c) => governance::findings(&engine, c, cli.json).await,
+                    Command::Audit(c) => workspace::audit(&engine, c, cli.json).await,
                     Command::Sim(_) | Command::Demo(_) => unreachable!("handled above"),
                 };
                 // Close also after a failed command: the log is folded into the database file.

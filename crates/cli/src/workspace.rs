@@ -101,6 +101,12 @@ pub enum RunsCommand {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check that no entry of the audit log was changed or removed (its entries are hash-chained).
+    Verify,
+}
+
 /// Opens the workspace: `--workspace`, `TENANTATLAS_WORKSPACE`, or the per-user data folder.
 pub async fn open(workspace: Option<&Path>) -> Result<Engine> {
     let dir = workspace
@@ -388,6 +394,22 @@ pub async fn runs(engine: &Engine, command: RunsCommand, json: bool) -> Result<(
                 print_json(&json!({"file": csv, "runs": runs.len()}))
             } else {
                 println!("wrote {} runs to {}", runs.len(), csv.display());
+                Ok(())
+            }
+        }
+    }
+}
+
+pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result<()> {
+    match command {
+        AuditCommand::Verify => {
+            let entries = engine.verify_audit().await?;
+            if json {
+                print_json(&json!({"ok": true, "entries": entries}))
+            } else {
+                println!(
+                    "the audit log is intact: {entries} entries, each chained to the one before"
+                );
                 Ok(())
             }
         }

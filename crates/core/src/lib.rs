@@ -11,6 +11,7 @@ pub mod content;
 pub mod diff;
 pub mod kinds;
 pub mod permissions;
+pub mod severity;
 
 pub use content::{content_hash, normalise, CapturedObject};
 pub use kinds::{ApiVersion, ObjectKind, REGISTRY};

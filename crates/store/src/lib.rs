@@ -20,8 +20,10 @@
 //! are methods on [`Workspace`] too (`workspace.list_tenants()`), for callers without a transaction.
 
 pub mod audit;
+pub mod baselines;
 pub mod directory;
 pub mod error;
+pub mod findings;
 pub mod keys;
 mod methods;
 pub mod objects;
@@ -32,8 +34,10 @@ pub mod tokens;
 pub mod workspace;
 
 pub use audit::{append_audit, list_audit, verify_audit, AuditEntry};
+pub use baselines::{BaselineInfo, BaselineItem, NewBaseline};
 pub use directory::{list_directory_objects, upsert_directory_objects, DirectoryObject};
 pub use error::{Result, StoreError};
+pub use findings::FindingRecord;
 pub use keys::{KeyOptions, KeySource};
 pub use objects::{
     get_object, history, list_objects, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo,

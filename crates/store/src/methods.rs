@@ -3,8 +3,10 @@
 //! The SQL stays in the table modules; inside a transaction, call those with `&mut *tx`.
 
 use crate::audit::{self, AuditEntry};
+use crate::baselines::{self, BaselineInfo, BaselineItem, NewBaseline};
 use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
+use crate::findings::{self, FindingRecord};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunRecord};
 use crate::snapshots::{self, SnapshotInfo, SnapshotItem, SnapshotObject, SnapshotSummary};
@@ -163,5 +165,37 @@ impl Workspace {
 
     pub async fn verify_audit(&self) -> Result<u64> {
         audit::verify_audit(self.pool()).await
+    }
+
+    pub async fn create_baseline(&self, new: &NewBaseline<'_>) -> Result<i64> {
+        // Write transactions start IMMEDIATE (see `Workspace::begin`); the table function nests in it.
+        let mut tx = self.begin().await?;
+        let out = baselines::create_baseline(&mut *tx, new).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    pub async fn list_baselines(&self) -> Result<Vec<BaselineInfo>> {
+        baselines::list_baselines(self.pool()).await
+    }
+
+    pub async fn baseline_items(&self, name: &str, version: i64) -> Result<Vec<BaselineItem>> {
+        baselines::baseline_items(self.pool(), name, version).await
+    }
+
+    pub async fn assign_baseline(&self, name: &str, tenant_id: &str) -> Result<bool> {
+        baselines::assign_baseline(self.pool(), name, tenant_id).await
+    }
+
+    pub async fn save_finding(&self, finding: &FindingRecord) -> Result<()> {
+        findings::save_finding(self.pool(), finding).await
+    }
+
+    pub async fn list_findings(&self, tenant_id: Option<&str>) -> Result<Vec<FindingRecord>> {
+        findings::list_findings(self.pool(), tenant_id).await
+    }
+
+    pub async fn get_finding(&self, id: &str) -> Result<Option<FindingRecord>> {
+        findings::get_finding(self.pool(), id).await
     }
 }

@@ -91,10 +91,10 @@ pub struct DiffReport {
 }
 
 /// A snapshot with what the diff needs of it.
-struct Side {
-    objects: Vec<SnapshotObject>,
-    refs: MapRefs,
-    complete: HashSet<String>,
+pub(crate) struct Side {
+    pub(crate) objects: Vec<SnapshotObject>,
+    pub(crate) refs: MapRefs,
+    pub(crate) complete: HashSet<String>,
 }
 
 impl Engine {
@@ -144,7 +144,7 @@ impl Engine {
         ))
     }
 
-    async fn latest_side(
+    pub(crate) async fn latest_side(
         &self,
         tenant: &TenantRecord,
     ) -> Result<(SnapshotInfo, Side), EngineError> {
@@ -226,7 +226,7 @@ fn pick_snapshots<'a>(
 
 /// Names for the ids a tenant's objects refer to: groups and users from its directory; assignment
 /// filters, named locations, notification templates and apps from its own captured objects.
-fn refs_for(directory: &[DirectoryObject], objects: &[SnapshotObject]) -> MapRefs {
+pub(crate) fn refs_for(directory: &[DirectoryObject], objects: &[SnapshotObject]) -> MapRefs {
     let mut refs = MapRefs::default();
     for d in directory {
         let map = match d.object_type.as_str() {
@@ -250,7 +250,7 @@ fn refs_for(directory: &[DirectoryObject], objects: &[SnapshotObject]) -> MapRef
 }
 
 /// The object's name as captured in this snapshot, or its latest name.
-fn name_of(object: &SnapshotObject) -> String {
+pub(crate) fn name_of(object: &SnapshotObject) -> String {
     let field = kinds::by_key(&object.kind).map_or("displayName", |k| k.name_field);
     object
         .content

@@ -1,6 +1,9 @@
 //! One module per use case (the verbs of the product).
 
+pub mod baselines;
 pub mod diff;
+pub mod drift;
+pub mod findings;
 pub mod queries;
 pub mod sync;
 pub mod tenant_add;

@@ -161,6 +161,12 @@ impl Engine {
         Ok(history)
     }
 
+    /// Checks the hash chain of the local audit log; the number of entries when it is intact, an
+    /// error naming the first entry that was changed otherwise.
+    pub async fn verify_audit(&self) -> Result<u64, EngineError> {
+        Ok(self.workspace.verify_audit().await?)
+    }
+
     pub async fn runs(&self) -> Result<Vec<RunRecord>, EngineError> {
         Ok(self.workspace.list_runs().await?)
     }

@@ -1,0 +1,279 @@
+//! How much a drift matters: a small rules table from a [`Change`] to a [`Severity`], and a
+//! finding's severity as the highest of its changes.
+//!
+//! The rules look at where a change is (its path and setting id, lowercased) and what it became.
+//! They are deliberately coarse: a false "high" costs an engineer a glance, a missed one costs a
+//! customer its encryption. MSP overrides are not modelled yet.
+
+use crate::diff::{Change, ChangeCategory};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Ordered from least to most severe, so `max` picks the worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text.to_ascii_lowercase().as_str() {
+            "info" => Some(Severity::Info),
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            _ => None,
+        }
+    }
+}
+
+/// Kinds whose absence leaves a tenant unprotected.
+const CRITICAL_KINDS: &[&str] = &["conditionalAccessPolicies", "deviceCompliancePolicies"];
+
+/// Words in a path or setting id that mark encryption settings: turned off, they are high.
+const ENCRYPTION: &[&str] = &[
+    "bitlocker",
+    "filevault",
+    "storagerequireencryption",
+    "encryption",
+];
+
+/// Words that mark protection settings: any change to them is high.
+const PROTECTION: &[&str] = &["firewall", "defender", "antivirus", "realtime"];
+
+/// Properties that only describe an object.
+const DESCRIPTIVE: &[&str] = &["description", "displayname", "name"];
+
+/// The severity of one change to an object of `kind` (a registry key).
+pub fn change_severity(kind: &str, change: &Change) -> Severity {
+    let place = format!(
+        "{} {}",
+        change.path.to_ascii_lowercase(),
+        change.setting.as_deref().unwrap_or("").to_ascii_lowercase()
+    );
+    let has = |words: &[&str]| words.iter().any(|w| place.contains(w));
+    if has(ENCRYPTION) && turned_off(change.after.as_ref()) {
+        return Severity::High;
+    }
+    if has(PROTECTION) {
+        return Severity::High;
+    }
+    if kind == "conditionalAccessPolicies" {
+        let path = change.path.to_ascii_lowercase();
+        if path == "state"
+            && matches!(
+                change.after.as_ref().and_then(Value::as_str),
+                Some("disabled") | Some("enabledForReportingButNotEnforced")
+            )
+        {
+            return Severity::High;
+        }
+        if path.starts_with("grantcontrols") {
+            return Severity::High;
+        }
+    }
+    if change.category == ChangeCategory::Property
+        && DESCRIPTIVE.contains(&change.path.to_ascii_lowercase().as_str())
+    {
+        return Severity::Info;
+    }
+    Severity::Medium
+}
+
+/// Whether a value turns something off: `false`, `"false"`, `"disabled"`, or a removed value.
+fn turned_off(after: Option<&Value>) -> bool {
+    match after {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => true,
+        Some(Value::String(s)) => {
+            let s = s.to_ascii_lowercase();
+            s == "false" || s == "disabled" || s == "notconfigured" || s.ends_with("_0")
+        }
+        Some(Value::Number(n)) => n.as_i64() == Some(0),
+        _ => false,
+    }
+}
+
+/// The severity of an expected object that is missing from, or deleted in, a tenant.
+pub fn missing_severity(kind: &str) -> Severity {
+    if CRITICAL_KINDS.contains(&kind) {
+        Severity::High
+    } else {
+        Severity::Medium
+    }
+}
+
+/// A modified object's severity: the highest of its changes (info when there are none).
+pub fn changes_severity(kind: &str, changes: &[Change]) -> Severity {
+    changes
+        .iter()
+        .map(|c| change_severity(kind, c))
+        .max()
+        .unwrap_or(Severity::Info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn change(path: &str, setting: Option<&str>, after: Value, category: ChangeCategory) -> Change {
+        Change {
+            path: path.into(),
+            setting: setting.map(str::to_string),
+            before: Some(json!("before")),
+            after: Some(after),
+            category,
+            text_diff: None,
+        }
+    }
+
+    fn check(kind: &str, c: Change, expect: Severity) {
+        assert_eq!(change_severity(kind, &c), expect, "{c:?}");
+    }
+
+    #[test]
+    fn rules_table() {
+        use ChangeCategory::*;
+        let dc = "deviceConfigurations";
+        let ca = "conditionalAccessPolicies";
+        check(
+            dc,
+            change(
+                "bitLockerEnabled",
+                Some("bitLockerEnabled"),
+                json!(false),
+                Setting,
+            ),
+            Severity::High,
+        );
+        check(
+            dc,
+            change(
+                "bitLockerEnabled",
+                Some("bitLockerEnabled"),
+                json!(true),
+                Setting,
+            ),
+            Severity::Medium,
+        );
+        check(
+            "deviceCompliancePolicies",
+            change("storageRequireEncryption", None, json!(false), Setting),
+            Severity::High,
+        );
+        check(
+            "configurationPolicies",
+            change(
+                "settings[device_vendor_msft_bitlocker_requiredeviceencryption].value",
+                Some("device_vendor_msft_bitlocker_requiredeviceencryption"),
+                json!("device_vendor_msft_bitlocker_requiredeviceencryption_0"),
+                Setting,
+            ),
+            Severity::High,
+        );
+        check(
+            dc,
+            change("firewallEnabled", None, json!(true), Setting),
+            Severity::High,
+        );
+        check(
+            dc,
+            change(
+                "defenderRequireRealTimeMonitoring",
+                None,
+                json!(true),
+                Setting,
+            ),
+            Severity::High,
+        );
+        check(
+            ca,
+            change("state", None, json!("disabled"), Setting),
+            Severity::High,
+        );
+        check(
+            ca,
+            change(
+                "state",
+                None,
+                json!("enabledForReportingButNotEnforced"),
+                Setting,
+            ),
+            Severity::High,
+        );
+        check(
+            ca,
+            change("state", None, json!("enabled"), Setting),
+            Severity::Medium,
+        );
+        check(
+            ca,
+            change(
+                "grantControls.builtInControls[mfa]",
+                None,
+                json!(true),
+                Setting,
+            ),
+            Severity::High,
+        );
+        check(
+            dc,
+            change("description", None, json!("x"), Property),
+            Severity::Info,
+        );
+        check(
+            dc,
+            change("displayName", None, json!("x"), Property),
+            Severity::Info,
+        );
+        check(
+            dc,
+            change("passwordMinimumLength", None, json!(4), Setting),
+            Severity::Medium,
+        );
+        check(
+            dc,
+            change("assignments[group:x]", None, json!({}), Assignment),
+            Severity::Medium,
+        );
+    }
+
+    #[test]
+    fn findings_take_the_worst_change_and_missing_goes_by_kind() {
+        let description = change("description", None, json!("x"), ChangeCategory::Property);
+        let firewall = change(
+            "firewallEnabled",
+            None,
+            json!(false),
+            ChangeCategory::Setting,
+        );
+        assert_eq!(
+            changes_severity("deviceConfigurations", std::slice::from_ref(&description)),
+            Severity::Info
+        );
+        assert_eq!(
+            changes_severity("deviceConfigurations", &[description, firewall]),
+            Severity::High
+        );
+        assert_eq!(
+            missing_severity("conditionalAccessPolicies"),
+            Severity::High
+        );
+        assert_eq!(missing_severity("deviceCompliancePolicies"), Severity::High);
+        assert_eq!(missing_severity("deviceConfigurations"), Severity::Medium);
+        assert_eq!(Severity::parse("HIGH"), Some(Severity::High));
+    }
+}

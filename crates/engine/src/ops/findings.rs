@@ -1,0 +1,543 @@
+//! Findings: persistent, triaged drift with a lifecycle, and every transition in the audit log.
+//!
+//! open → acknowledged → resolved (by hand, or when a drift run no longer sees the drift);
+//! risk_accepted (justification + expiry) reopens once the expiry date has passed or when the
+//! drift's changes differ from those accepted; a resolved finding whose drift returns reopens.
+//! Every decision is a pure function of the stored finding, what a run saw and "today" (passed in,
+//! never read from the clock here), so the lifecycle is tested day by day without waiting.
+
+use crate::{Engine, EngineError};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use tenantatlas_core::content_hash;
+use tenantatlas_core::severity::Severity;
+use tenantatlas_store::FindingRecord;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+
+/// Where a finding is in its lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingState {
+    Open,
+    Acknowledged,
+    RiskAccepted,
+    Resolved,
+}
+
+impl FindingState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingState::Open => "open",
+            FindingState::Acknowledged => "acknowledged",
+            FindingState::RiskAccepted => "risk_accepted",
+            FindingState::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FindingState> {
+        match text {
+            "open" => Some(FindingState::Open),
+            "acknowledged" => Some(FindingState::Acknowledged),
+            "risk_accepted" => Some(FindingState::RiskAccepted),
+            "resolved" => Some(FindingState::Resolved),
+            _ => None,
+        }
+    }
+}
+
+/// One change of a finding, as `--json` shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FindingChange {
+    pub path: String,
+    pub setting: Option<String>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// A finding as the front doors show it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    /// The tenant's domain.
+    pub tenant: String,
+    pub tenant_id: String,
+    pub baseline: String,
+    pub kind: String,
+    /// The object's display name.
+    pub object: String,
+    pub object_id: Option<String>,
+    pub drift: String,
+    pub severity: String,
+    pub state: String,
+    pub changes: Vec<FindingChange>,
+    pub justification: Option<String>,
+    pub expires: Option<String>,
+    pub first_seen_at: String,
+    pub last_seen_at: String,
+}
+
+/// Which findings `findings list` shows.
+#[derive(Clone, Debug, Default)]
+pub struct FindingFilter {
+    pub tenant: Option<String>,
+    pub state: Option<String>,
+    pub severity: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// Today's date in UTC: what the front doors pass as `today`.
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// Who is acting, for the audit log: the OS user, or "local user".
+pub fn actor() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "local user".to_string())
+}
+
+/// The stable id of one drift: the same tenant, baseline, kind, object name and drift type make
+/// the same id in every run (names compare case-insensitively, as matching does).
+pub fn fingerprint(
+    tenant_id: &str,
+    baseline: &str,
+    kind: &str,
+    object: &str,
+    drift: &str,
+) -> String {
+    let hash = content_hash(&json!([
+        tenant_id.to_lowercase(),
+        baseline.to_lowercase(),
+        kind,
+        object.to_lowercase(),
+        drift
+    ]));
+    hash.trim_start_matches("sha256:")[..16].to_string()
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    Date::parse(text, format_description!("[year]-[month]-[day]")).ok()
+}
+
+/// A lifecycle decision: the new state and why, when it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Decision {
+    pub state: FindingState,
+    pub why: Option<String>,
+}
+
+/// Whether a risk acceptance has expired: it holds through its expiry date and lapses the day after.
+pub(crate) fn expired(record: &FindingRecord, today: Date) -> bool {
+    record.state == FindingState::RiskAccepted.as_str()
+        && record
+            .expires_on
+            .as_deref()
+            .and_then(parse_date)
+            .is_none_or(|d| today > d)
+}
+
+/// What a drift run makes of a finding: `stored` is the finding as it was (if any), `seen` the
+/// hash of the drift's changes when the run saw the drift.
+pub(crate) fn decide(stored: Option<&FindingRecord>, seen: Option<&str>, today: Date) -> Decision {
+    let keep = |state| Decision { state, why: None };
+    let to = |state, why: String| Decision {
+        state,
+        why: Some(why),
+    };
+    let Some(stored) = stored else {
+        return match seen {
+            Some(_) => to(FindingState::Open, "drift detected".into()),
+            None => keep(FindingState::Resolved),
+        };
+    };
+    let state = FindingState::parse(&stored.state).unwrap_or(FindingState::Open);
+    match (state, seen) {
+        (FindingState::Resolved, None) => keep(state),
+        (_, None) => to(FindingState::Resolved, "drift no longer seen".into()),
+        (FindingState::Resolved, Some(_)) => to(FindingState::Open, "drift returned".into()),
+        (FindingState::RiskAccepted, Some(hash)) => {
+            if expired(stored, today) {
+                to(
+                    FindingState::Open,
+                    format!(
+                        "risk acceptance expired on {}",
+                        stored.expires_on.as_deref().unwrap_or("?")
+                    ),
+                )
+            } else if stored.accepted_changes_hash.as_deref() != Some(hash) {
+                to(
+                    FindingState::Open,
+                    "drift changed since the risk was accepted".into(),
+                )
+            } else {
+                keep(state)
+            }
+        }
+        (state, Some(_)) => keep(state),
+    }
+}
+
+impl Engine {
+    /// Findings, after reopening risk acceptances that have expired by `today`.
+    pub async fn list_findings(
+        &self,
+        filter: &FindingFilter,
+        today: Date,
+    ) -> Result<Vec<Finding>, EngineError> {
+        let tenant_id = match &filter.tenant {
+            Some(t) => Some(self.tenant(t).await?.id),
+            None => None,
+        };
+        if let Some(s) = &filter.state {
+            if FindingState::parse(s).is_none() {
+                return Err(EngineError::invalid(format!(
+                    "unknown state '{s}'; use open, acknowledged, risk_accepted or resolved"
+                )));
+            }
+        }
+        if let Some(s) = &filter.severity {
+            if Severity::parse(s).is_none() {
+                return Err(EngineError::invalid(format!(
+                    "unknown severity '{s}'; use high, medium, low or info"
+                )));
+            }
+        }
+        let mut records = self.workspace.list_findings(tenant_id.as_deref()).await?;
+        for record in records.iter_mut() {
+            if expired(record, today) {
+                let why = format!(
+                    "risk acceptance expired on {}",
+                    record.expires_on.as_deref().unwrap_or("?")
+                );
+                self.transition(record, FindingState::Open, &why).await?;
+            }
+        }
+        let names = self.tenant_names().await?;
+        Ok(records
+            .iter()
+            .filter(|r| filter.state.as_ref().is_none_or(|s| &r.state == s))
+            .filter(|r| {
+                filter
+                    .severity
+                    .as_ref()
+                    .is_none_or(|s| r.severity.eq_ignore_ascii_case(s))
+            })
+            .filter(|r| {
+                filter
+                    .kind
+                    .as_ref()
+                    .is_none_or(|k| r.kind.eq_ignore_ascii_case(k))
+            })
+            .map(|r| finding(r, &names))
+            .collect())
+    }
+
+    /// Acknowledges an open finding: someone is looking at it.
+    pub async fn ack_finding(&self, id: &str) -> Result<Finding, EngineError> {
+        let mut record = self.finding_record(id).await?;
+        if record.state != FindingState::Open.as_str() {
+            return Err(EngineError::invalid(format!(
+                "finding {id} is {}; only open findings can be acknowledged",
+                record.state
+            )));
+        }
+        self.transition(
+            &mut record,
+            FindingState::Acknowledged,
+            "acknowledged by hand",
+        )
+        .await?;
+        self.shown(&record).await
+    }
+
+    /// Accepts the risk of a finding until `expires` (`YYYY-MM-DD`, after `today`).
+    pub async fn accept_risk(
+        &self,
+        id: &str,
+        justification: &str,
+        expires: &str,
+        today: Date,
+    ) -> Result<Finding, EngineError> {
+        let date = parse_date(expires).ok_or_else(|| {
+            EngineError::invalid(format!("'{expires}' is not a date; write it as YYYY-MM-DD"))
+        })?;
+        if date <= today {
+            return Err(EngineError::invalid(format!(
+                "the expiry date {expires} must be in the future"
+            )));
+        }
+        if justification.trim().is_empty() {
+            return Err(EngineError::invalid(
+                "a risk acceptance needs a justification; pass --justification TEXT",
+            ));
+        }
+        let mut record = self.finding_record(id).await?;
+        if record.state == FindingState::Resolved.as_str() {
+            return Err(EngineError::invalid(format!(
+                "finding {id} is resolved; there is no risk left to accept"
+            )));
+        }
+        record.justification = Some(justification.to_string());
+        record.expires_on = Some(expires.to_string());
+        record.accepted_changes_hash = Some(record.changes_hash.clone());
+        self.transition(&mut record, FindingState::RiskAccepted, justification)
+            .await?;
+        self.shown(&record).await
+    }
+
+    /// Resolves a finding by hand.
+    pub async fn resolve_finding(&self, id: &str) -> Result<Finding, EngineError> {
+        let mut record = self.finding_record(id).await?;
+        if record.state == FindingState::Resolved.as_str() {
+            return Err(EngineError::invalid(format!(
+                "finding {id} is already resolved"
+            )));
+        }
+        self.transition(&mut record, FindingState::Resolved, "resolved by hand")
+            .await?;
+        self.shown(&record).await
+    }
+
+    async fn finding_record(&self, id: &str) -> Result<FindingRecord, EngineError> {
+        self.workspace.get_finding(id).await?.ok_or_else(|| {
+            EngineError::not_found(format!(
+                "no finding '{id}'; run `tenantatlas findings list` to see them"
+            ))
+        })
+    }
+
+    async fn shown(&self, record: &FindingRecord) -> Result<Finding, EngineError> {
+        Ok(finding(record, &self.tenant_names().await?))
+    }
+
+    pub(crate) async fn tenant_names(&self) -> Result<HashMap<String, String>, EngineError> {
+        Ok(self
+            .workspace
+            .list_tenants()
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t.domain))
+            .collect())
+    }
+
+    /// Saves the finding in its new state and records the transition in the audit log.
+    pub(crate) async fn transition(
+        &self,
+        record: &mut FindingRecord,
+        to: FindingState,
+        why: &str,
+    ) -> Result<(), EngineError> {
+        let from = std::mem::replace(&mut record.state, to.as_str().to_string());
+        record.updated_at = now_text();
+        if to != FindingState::RiskAccepted {
+            record.accepted_changes_hash = None;
+        }
+        self.workspace.save_finding(record).await?;
+        self.workspace
+            .append_audit(
+                &actor(),
+                &format!("finding.{}", to.as_str()),
+                &record.id,
+                &json!({
+                    "tenant_id": record.tenant_id,
+                    "baseline": record.baseline,
+                    "kind": record.kind,
+                    "object": record.object_name,
+                    "drift": record.drift,
+                    "from": from,
+                    "to": to.as_str(),
+                    "why": why,
+                    "expires": record.expires_on,
+                }),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// Now as stored times are written (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
+pub(crate) fn now_text() -> String {
+    let now = OffsetDateTime::now_utc();
+    now.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    ))
+    .unwrap_or_default()
+}
+
+pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, String>) -> Finding {
+    let changes = record
+        .changes
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|c| FindingChange {
+                    path: c["path"].as_str().unwrap_or_default().to_string(),
+                    setting: c["setting"].as_str().map(str::to_string),
+                    before: c.get("before").filter(|v| !v.is_null()).cloned(),
+                    after: c.get("after").filter(|v| !v.is_null()).cloned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Finding {
+        id: record.id.clone(),
+        tenant: names
+            .get(&record.tenant_id)
+            .cloned()
+            .unwrap_or_else(|| record.tenant_id.clone()),
+        tenant_id: record.tenant_id.clone(),
+        baseline: record.baseline.clone(),
+        kind: record.kind.clone(),
+        object: record.object_name.clone(),
+        object_id: record.object_id.clone(),
+        drift: record.drift.clone(),
+        severity: record.severity.clone(),
+        state: record.state.clone(),
+        changes,
+        justification: record.justification.clone(),
+        expires: record.expires_on.clone(),
+        first_seen_at: record.first_seen_at.clone(),
+        last_seen_at: record.last_seen_at.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn record(state: FindingState) -> FindingRecord {
+        FindingRecord {
+            id: "f".into(),
+            tenant_id: "t".into(),
+            baseline: "Golden".into(),
+            kind: "deviceConfigurations".into(),
+            object_name: "Policy".into(),
+            object_id: Some("o".into()),
+            drift: "modified".into(),
+            severity: "medium".into(),
+            state: state.as_str().into(),
+            changes: json!([]),
+            changes_hash: "h1".into(),
+            justification: None,
+            expires_on: None,
+            accepted_changes_hash: None,
+            first_seen_at: String::new(),
+            last_seen_at: String::new(),
+            updated_at: String::new(),
+            last_run_id: None,
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_stable_and_distinguish_drifts() {
+        let a = fingerprint(
+            "T1",
+            "Golden",
+            "deviceConfigurations",
+            "Win - Baseline",
+            "modified",
+        );
+        assert_eq!(a.len(), 16);
+        assert_eq!(
+            a,
+            fingerprint(
+                "t1",
+                "golden",
+                "deviceConfigurations",
+                "WIN - baseline",
+                "modified"
+            )
+        );
+        assert_ne!(
+            a,
+            fingerprint(
+                "t1",
+                "Golden",
+                "deviceConfigurations",
+                "Win - Baseline",
+                "missing"
+            )
+        );
+        assert_ne!(
+            a,
+            fingerprint(
+                "t2",
+                "Golden",
+                "deviceConfigurations",
+                "Win - Baseline",
+                "modified"
+            )
+        );
+        assert_ne!(
+            a,
+            fingerprint(
+                "t1",
+                "Other",
+                "deviceConfigurations",
+                "Win - Baseline",
+                "modified"
+            )
+        );
+        assert_ne!(
+            a,
+            fingerprint(
+                "t1",
+                "Golden",
+                "configurationPolicies",
+                "Win - Baseline",
+                "modified"
+            )
+        );
+    }
+
+    #[test]
+    fn lifecycle_of_a_drift_across_runs() {
+        let today = date!(2026 - 03 - 10);
+        use FindingState::*;
+        // New drift opens; unseen drift of nothing stays nothing.
+        assert_eq!(decide(None, Some("h1"), today).state, Open);
+        assert_eq!(decide(None, None, today).why, None);
+        // Seen again: unchanged, whatever the state.
+        for state in [Open, Acknowledged] {
+            assert_eq!(
+                decide(Some(&record(state)), Some("h2"), today),
+                Decision { state, why: None }
+            );
+        }
+        // Gone: resolved, once.
+        for state in [Open, Acknowledged, RiskAccepted] {
+            assert_eq!(decide(Some(&record(state)), None, today).state, Resolved);
+        }
+        assert_eq!(decide(Some(&record(Resolved)), None, today).why, None);
+        // Back: reopened.
+        let back = decide(Some(&record(Resolved)), Some("h1"), today);
+        assert_eq!(back.state, Open);
+        assert_eq!(back.why.as_deref(), Some("drift returned"));
+    }
+
+    #[test]
+    fn risk_acceptance_holds_through_its_expiry_date_and_lapses_the_day_after() {
+        let mut accepted = record(FindingState::RiskAccepted);
+        accepted.expires_on = Some("2026-03-10".into());
+        accepted.accepted_changes_hash = Some("h1".into());
+        let on = |d| decide(Some(&accepted), Some("h1"), d);
+        assert_eq!(on(date!(2026 - 03 - 09)).state, FindingState::RiskAccepted);
+        assert_eq!(on(date!(2026 - 03 - 10)).state, FindingState::RiskAccepted);
+        let after = on(date!(2026 - 03 - 11));
+        assert_eq!(after.state, FindingState::Open);
+        assert!(after.why.unwrap().contains("expired on 2026-03-10"));
+        assert!(!expired(&accepted, date!(2026 - 03 - 10)));
+        assert!(expired(&accepted, date!(2026 - 03 - 11)));
+        // A different drift reopens it before the expiry.
+        let changed = decide(Some(&accepted), Some("h2"), date!(2026 - 03 - 01));
+        assert_eq!(changed.state, FindingState::Open);
+        assert!(changed.why.unwrap().contains("changed"));
+    }
+}

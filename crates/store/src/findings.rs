@@ -1,0 +1,124 @@
+//! `findings`: persistent, triaged drift. The engine decides every state transition; this module
+//! only stores what it decided (and the audit log records why).
+
+use crate::error::Result;
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Acquire, Row, Sqlite};
+
+/// One finding as stored.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FindingRecord {
+    /// The fingerprint of (tenant, baseline, kind, object name, drift).
+    pub id: String,
+    pub tenant_id: String,
+    pub baseline: String,
+    pub kind: String,
+    pub object_name: String,
+    pub object_id: Option<String>,
+    pub drift: String,
+    pub severity: String,
+    pub state: String,
+    /// The drift's changes, as the engine serialised them.
+    pub changes: Value,
+    pub changes_hash: String,
+    pub justification: Option<String>,
+    /// `YYYY-MM-DD`, for a risk acceptance.
+    pub expires_on: Option<String>,
+    /// `changes_hash` when the risk was accepted: a different drift reopens the finding.
+    pub accepted_changes_hash: Option<String>,
+    pub first_seen_at: String,
+    pub last_seen_at: String,
+    pub updated_at: String,
+    pub last_run_id: Option<String>,
+}
+
+const COLUMNS: &str = "id, tenant_id, baseline, kind, object_name, object_id, drift, severity, \
+    state, changes, changes_hash, justification, expires_on, accepted_changes_hash, \
+    first_seen_at, last_seen_at, updated_at, last_run_id";
+
+fn from_row(row: &SqliteRow) -> Result<FindingRecord> {
+    let changes: String = row.try_get("changes")?;
+    Ok(FindingRecord {
+        id: row.try_get("id")?,
+        tenant_id: row.try_get("tenant_id")?,
+        baseline: row.try_get("baseline")?,
+        kind: row.try_get("kind")?,
+        object_name: row.try_get("object_name")?,
+        object_id: row.try_get("object_id")?,
+        drift: row.try_get("drift")?,
+        severity: row.try_get("severity")?,
+        state: row.try_get("state")?,
+        changes: serde_json::from_str(&changes)?,
+        changes_hash: row.try_get("changes_hash")?,
+        justification: row.try_get("justification")?,
+        expires_on: row.try_get("expires_on")?,
+        accepted_changes_hash: row.try_get("accepted_changes_hash")?,
+        first_seen_at: row.try_get("first_seen_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+        updated_at: row.try_get("updated_at")?,
+        last_run_id: row.try_get("last_run_id")?,
+    })
+}
+
+/// Inserts the finding, or replaces the stored one with the same id.
+pub async fn save_finding<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    f: &FindingRecord,
+) -> Result<()> {
+    let mut conn = db.acquire().await?;
+    sqlx::query(&format!(
+        "INSERT OR REPLACE INTO findings ({COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+    ))
+    .bind(&f.id)
+    .bind(&f.tenant_id)
+    .bind(&f.baseline)
+    .bind(&f.kind)
+    .bind(&f.object_name)
+    .bind(&f.object_id)
+    .bind(&f.drift)
+    .bind(&f.severity)
+    .bind(&f.state)
+    .bind(serde_json::to_string(&f.changes)?)
+    .bind(&f.changes_hash)
+    .bind(&f.justification)
+    .bind(&f.expires_on)
+    .bind(&f.accepted_changes_hash)
+    .bind(&f.first_seen_at)
+    .bind(&f.last_seen_at)
+    .bind(&f.updated_at)
+    .bind(&f.last_run_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Findings, of one tenant or all, by tenant, kind and object name.
+pub async fn list_findings<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: Option<&str>,
+) -> Result<Vec<FindingRecord>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM findings WHERE ?1 IS NULL OR tenant_id = ?1
+         ORDER BY tenant_id, kind, object_name COLLATE NOCASE, drift, id"
+    ))
+    .bind(tenant_id.map(str::to_lowercase))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn get_finding<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    id: &str,
+) -> Result<Option<FindingRecord>> {
+    let mut conn = db.acquire().await?;
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM findings WHERE id = ?1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
