@@ -663,3 +663,61 @@ async fn default_enrollment_configuration_cannot_be_deleted() {
     let (status, body) = delete(&sim, &token, &path).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
 }
+
+#[tokio::test]
+async fn a_refused_update_of_admx_values_changes_nothing() {
+    let sim = common::start(1, 120).await;
+    let token = sim.token(0).await;
+    let path = format!("{BETA}/groupPolicyConfigurations");
+    let id = first_id(&sim, &token, &path).await;
+    let values_path = format!("{path}/{id}/definitionValues");
+    let (_, before) = sim.get_json(&token, &values_path).await;
+    let first_value = before["value"][0]["id"]
+        .as_str()
+        .expect("a definition value")
+        .to_string();
+    let (_, policy_before) = sim.get_json(&token, &format!("{path}/{id}")).await;
+
+    // A valid deletion together with an update of a value that does not exist: refused whole.
+    let (status, body) = sim
+        .send_json(
+            &token,
+            Method::POST,
+            &format!("{path}/{id}/updateDefinitionValues"),
+            &json!({"added": [], "updated": [{"id": "00000000-0000-0000-0000-0000000000aa", "enabled": false}], "deletedIds": [first_value]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    graph_error_code(&body);
+    let (_, after) = sim.get_json(&token, &values_path).await;
+    assert_eq!(
+        after["value"], before["value"],
+        "the deletion was not applied"
+    );
+    let (_, policy_after) = sim.get_json(&token, &format!("{path}/{id}")).await;
+    assert_eq!(
+        policy_after["lastModifiedDateTime"],
+        policy_before["lastModifiedDateTime"]
+    );
+    assert!(
+        audit_events_for(&sim, &token, &id).await.is_empty(),
+        "a refused request writes no audit event"
+    );
+
+    // The same deletion alone is applied, marks the policy changed and is audited.
+    let (status, body) = sim
+        .send_json(
+            &token,
+            Method::POST,
+            &format!("{path}/{id}/updateDefinitionValues"),
+            &json!({"added": [], "updated": [], "deletedIds": [first_value]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
+    let (_, after) = sim.get_json(&token, &values_path).await;
+    assert_eq!(
+        after["value"].as_array().unwrap().len(),
+        before["value"].as_array().unwrap().len() - 1
+    );
+    assert_eq!(audit_events_for(&sim, &token, &id).await.len(), 1);
+}

@@ -4,7 +4,7 @@
 use super::super::error::{GraphError, GraphResult, Reply};
 use super::super::resources::{find, source_of};
 use super::super::Call;
-use super::{body_object, display_name, record_audit, touch};
+use super::{body_object, change_object};
 use crate::kinds::KindSpec;
 use crate::model::SimObject;
 use crate::state::{graph_time, World};
@@ -146,51 +146,47 @@ pub(in crate::graph) fn update_definition_values(
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
     let now = graph_time(world.now_time());
-    let object = world.tenants[call.tenant]
-        .collection_mut(kind.key)
-        .iter_mut()
-        .find(|o| o.id() == object_id)
-        .expect("found above");
-    let values = object
-        .children
-        .entry("definitionValues".into())
-        .or_default();
-    for id in &deleted {
-        if !values.iter().any(|v| v.id().eq_ignore_ascii_case(id)) {
-            return Err(GraphError::not_found(source_of(kind), id));
+    let modified =
+        vec![json!({"displayName": "definitionValues", "oldValue": null, "newValue": "updated"})];
+    change_object(world, call, kind, &object_id, "Patch", |object| {
+        let values = object
+            .children
+            .entry("definitionValues".into())
+            .or_default();
+        let known = |id: &str| values.iter().any(|v| v.id().eq_ignore_ascii_case(id));
+        // Every id is checked before anything changes: a refused request changes nothing.
+        if let Some(missing) = deleted.iter().find(|id| !known(id)) {
+            return Err(GraphError::not_found(source_of(kind), missing));
         }
-    }
-    values.retain(|v| !deleted.iter().any(|d| v.id().eq_ignore_ascii_case(d)));
-    for item in updated {
-        let Some(target) = item.get("id").and_then(Value::as_str) else {
-            return Err(GraphError::bad_request(
-                "Each updated definition value needs its 'id'.",
-            ));
-        };
-        let Some(existing) = values
-            .iter_mut()
-            .find(|v| v.id().eq_ignore_ascii_case(target))
-        else {
-            return Err(GraphError::not_found(source_of(kind), target));
-        };
-        if let Some(enabled) = item.get("enabled") {
-            existing.body.insert("enabled".into(), enabled.clone());
+        let mut targets = Vec::new();
+        for item in &updated {
+            let Some(target) = item.get("id").and_then(Value::as_str) else {
+                return Err(GraphError::bad_request(
+                    "Each updated definition value needs its 'id'.",
+                ));
+            };
+            let gone = deleted.iter().any(|d| d.eq_ignore_ascii_case(target));
+            if gone || !known(target) {
+                return Err(GraphError::not_found(source_of(kind), target));
+            }
+            targets.push((target.to_string(), item.get("enabled").cloned()));
         }
-        existing
-            .body
-            .insert("lastModifiedDateTime".into(), json!(now));
-    }
-    values.extend(added);
-    touch(object, kind, &now);
-    let name = display_name(&object.body);
-    record_audit(
-        world,
-        call,
-        kind,
-        "Patch",
-        &object_id,
-        &name,
-        vec![json!({"displayName": "definitionValues", "oldValue": null, "newValue": "updated"})],
-    );
+        values.retain(|v| !deleted.iter().any(|d| v.id().eq_ignore_ascii_case(d)));
+        for (target, enabled) in targets {
+            if let Some(existing) = values
+                .iter_mut()
+                .find(|v| v.id().eq_ignore_ascii_case(&target))
+            {
+                if let Some(enabled) = enabled {
+                    existing.body.insert("enabled".into(), enabled);
+                }
+                existing
+                    .body
+                    .insert("lastModifiedDateTime".into(), json!(now));
+            }
+        }
+        values.extend(added);
+        Ok(((), modified))
+    })?;
     Ok(Reply::no_content())
 }

@@ -4,10 +4,10 @@
 use super::super::error::{GraphError, GraphResult, Reply};
 use super::super::resources::{find, render, source_of};
 use super::super::Call;
-use super::{body_object, display_name, record_audit, touch};
+use super::{body_object, change_object};
 use crate::kinds::{AssignStyle, Family, KindSpec};
 use crate::model::SimObject;
-use crate::state::{graph_time, World};
+use crate::state::World;
 use serde_json::{json, Map, Value};
 
 /// Virtual target ids Intune uses in assignment ids for "All devices" and "All users".
@@ -136,7 +136,6 @@ pub(in crate::graph) fn assign(
         }
         assignments.push(assignment);
     }
-    let now = graph_time(world.now_time());
     let changes = vec![
         json!({"displayName": "Assignments", "oldValue": null, "newValue": format!("{} assignment(s)", assignments.len())}),
     ];
@@ -144,20 +143,15 @@ pub(in crate::graph) fn assign(
         .iter()
         .map(|a| render(a, &None, &[], &[]))
         .collect();
-    let object = world.tenants[call.tenant]
-        .collection_mut(kind.key)
-        .iter_mut()
-        .find(|o| o.id() == object_id)
-        .expect("found above");
-    object.children.insert("assignments".into(), assignments);
-    if kind.key == "configurationPolicies" {
-        object
-            .body
-            .insert("isAssigned".into(), json!(!rendered.is_empty()));
-    }
-    touch(object, kind, &now);
-    let name = display_name(&object.body);
-    record_audit(world, call, kind, "Assign", &object_id, &name, changes);
+    change_object(world, call, kind, &object_id, "Assign", |object| {
+        if kind.key == "configurationPolicies" {
+            object
+                .body
+                .insert("isAssigned".into(), json!(!assignments.is_empty()));
+        }
+        object.children.insert("assignments".into(), assignments);
+        Ok(((), changes))
+    })?;
     if status == 204 {
         return Ok(Reply::no_content());
     }

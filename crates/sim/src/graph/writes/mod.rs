@@ -274,7 +274,6 @@ pub(super) fn update(
             )));
         }
     }
-    let now = graph_time(world.now_time());
     let before = existing.body.clone();
     let mut after = before.clone();
     if replace {
@@ -286,33 +285,44 @@ pub(super) fn update(
         new_children.push((nav.clone(), children_from(world, &nav, items)?));
     }
     let changes = audit_properties(Some(&before), &after);
-    let tenant = &mut world.tenants[call.tenant];
-    let object = tenant
+    let operation = if replace { "Update" } else { "Patch" };
+    change_object(world, call, kind, id, operation, |object| {
+        object.body = after;
+        for (nav, children) in new_children {
+            object.children.insert(nav, children);
+        }
+        if kind.key == "configurationPolicies" {
+            let count = object.children.get("settings").map(Vec::len).unwrap_or(0);
+            object.body.insert("settingCount".into(), json!(count));
+        }
+        Ok(((), changes))
+    })?;
+    Ok(Reply::no_content())
+}
+
+/// Changes one stored object of the caller's tenant: `change` edits it and returns what to answer
+/// and the audit event's `modifiedProperties`; then the object is marked changed and the change
+/// recorded. A `change` that refuses must do so before it edits anything.
+pub(super) fn change_object<T>(
+    world: &mut World,
+    call: &Call,
+    kind: &KindSpec,
+    object_id: &str,
+    operation: &str,
+    change: impl FnOnce(&mut SimObject) -> GraphResult<(T, Vec<Value>)>,
+) -> GraphResult<T> {
+    let now = graph_time(world.now_time());
+    let object = world.tenants[call.tenant]
         .collection_mut(kind.key)
         .iter_mut()
-        .find(|o| o.id().eq_ignore_ascii_case(id))
-        .expect("found above");
-    object.body = after;
-    for (nav, children) in new_children {
-        object.children.insert(nav, children);
-    }
-    if kind.key == "configurationPolicies" {
-        let count = object.children.get("settings").map(Vec::len).unwrap_or(0);
-        object.body.insert("settingCount".into(), json!(count));
-    }
+        .find(|o| o.id().eq_ignore_ascii_case(object_id))
+        .ok_or_else(|| GraphError::not_found(source_of(kind), object_id))?;
+    let (answer, modified) = change(object)?;
     touch(object, kind, &now);
     let name = display_name(&object.body);
-    let object_id = object.id().to_string();
-    record_audit(
-        world,
-        call,
-        kind,
-        if replace { "Update" } else { "Patch" },
-        &object_id,
-        &name,
-        changes,
-    );
-    Ok(Reply::no_content())
+    let id = object.id().to_string();
+    record_audit(world, call, kind, operation, &id, &name, modified);
+    Ok(answer)
 }
 
 /// Marks an object changed: `lastModifiedDateTime` (or `modifiedDateTime`) and `version`.
@@ -395,28 +405,16 @@ pub(super) fn create_child(
         _ => return Err(GraphError::method_not_allowed("POST")),
     };
     let rendered = render(&child, &None, &[], &[]);
-    let now = graph_time(world.now_time());
-    let object = world.tenants[call.tenant]
-        .collection_mut(kind.key)
-        .iter_mut()
-        .find(|o| o.id() == object_id)
-        .expect("found above");
-    object
-        .children
-        .entry(spec.name.to_string())
-        .or_default()
-        .push(child);
-    touch(object, kind, &now);
-    let name = display_name(&object.body);
-    record_audit(
-        world,
-        call,
-        kind,
-        "Patch",
-        &object_id,
-        &name,
-        vec![json!({"displayName": spec.name, "oldValue": null, "newValue": rendered.to_string()})],
-    );
+    let modified =
+        vec![json!({"displayName": spec.name, "oldValue": null, "newValue": rendered.to_string()})];
+    change_object(world, call, kind, &object_id, "Patch", |object| {
+        object
+            .children
+            .entry(spec.name.to_string())
+            .or_default()
+            .push(child);
+        Ok(((), modified))
+    })?;
     let mut value = rendered;
     value["@odata.context"] = json!(format!(
         "{}/{}/$metadata#{}('{}')/{}/$entity",
@@ -447,29 +445,14 @@ pub(super) fn delete_child(
     ) {
         return Err(GraphError::method_not_allowed("DELETE"));
     }
-    let object_id = find(world, call, kind, id)?.id().to_string();
-    let now = graph_time(world.now_time());
-    let object = world.tenants[call.tenant]
-        .collection_mut(kind.key)
-        .iter_mut()
-        .find(|o| o.id() == object_id)
-        .expect("found above");
-    let children = object.children.entry(spec.name.to_string()).or_default();
-    let before = children.len();
-    children.retain(|c| !c.id().eq_ignore_ascii_case(child));
-    if children.len() == before {
-        return Err(GraphError::not_found(source_of(kind), child));
-    }
-    touch(object, kind, &now);
-    let name = display_name(&object.body);
-    record_audit(
-        world,
-        call,
-        kind,
-        "Patch",
-        &object_id,
-        &name,
-        vec![json!({"displayName": spec.name, "oldValue": child, "newValue": null})],
-    );
+    let modified = vec![json!({"displayName": spec.name, "oldValue": child, "newValue": null})];
+    change_object(world, call, kind, id, "Patch", |object| {
+        let children = object.children.entry(spec.name.to_string()).or_default();
+        if !children.iter().any(|c| c.id().eq_ignore_ascii_case(child)) {
+            return Err(GraphError::not_found(source_of(kind), child));
+        }
+        children.retain(|c| !c.id().eq_ignore_ascii_case(child));
+        Ok(((), modified))
+    })?;
     Ok(Reply::no_content())
 }
