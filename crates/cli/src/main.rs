@@ -32,8 +32,15 @@ struct Cli {
 enum Command {
     /// Serve a simulated Entra ID + Microsoft Graph cloud on loopback until stopped.
     Sim(sim::SimArgs),
-    /// Run the embedded demo: a simulated cloud with a realistic MSP portfolio.
+    /// The demo: connect and sync a simulated MSP portfolio into an encrypted workspace.
     Demo(sim::DemoArgs),
+    #[command(flatten)]
+    Workspace(WorkspaceCommand),
+}
+
+/// The commands that open a workspace.
+#[derive(Subcommand)]
+enum WorkspaceCommand {
     /// Connect and list customer tenants.
     #[command(subcommand)]
     Tenant(workspace::TenantCommand),
@@ -98,24 +105,31 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Sim(args) => sim::run(args, cli.json).await,
+            Command::Sim(args) => sim::run(args).await,
             Command::Demo(args) => sim::demo(args, cli.json).await,
-            command => {
+            Command::Workspace(command) => {
                 let engine = workspace::open(cli.workspace.as_deref()).await?;
                 let result = match command {
-                    Command::Tenant(c) => workspace::tenant(&engine, c, cli.json).await,
-                    Command::Sync(args) => workspace::sync(&engine, args, cli.json).await,
-                    Command::Policies(c) => workspace::policies(&engine, c, cli.json).await,
-                    Command::History { tenant, object } => {
+                    WorkspaceCommand::Tenant(c) => workspace::tenant(&engine, c, cli.json).await,
+                    WorkspaceCommand::Sync(args) => workspace::sync(&engine, args, cli.json).await,
+                    WorkspaceCommand::Policies(c) => {
+                        workspace::policies(&engine, c, cli.json).await
+                    }
+                    WorkspaceCommand::History { tenant, object } => {
                         workspace::history(&engine, &tenant, &object, cli.json).await
                     }
-                    Command::Diff(args) => diff::diff(&engine, args, cli.json).await,
-                    Command::Runs(c) => workspace::runs(&engine, c, cli.json).await,
-                    Command::Baseline(c) => governance::baseline(&engine, c, cli.json).await,
-                    Command::Drift(args) => governance::drift(&engine, args, cli.json).await,
-                    Command::Findings(c) => governance::findings(&engine, c, cli.json).await,
-                    Command::Audit(c) => workspace::audit(&engine, c, cli.json).await,
-                    Command::Sim(_) | Command::Demo(_) => unreachable!("handled above"),
+                    WorkspaceCommand::Diff(args) => diff::diff(&engine, args, cli.json).await,
+                    WorkspaceCommand::Runs(c) => workspace::runs(&engine, c, cli.json).await,
+                    WorkspaceCommand::Baseline(c) => {
+                        governance::baseline(&engine, c, cli.json).await
+                    }
+                    WorkspaceCommand::Drift(args) => {
+                        governance::drift(&engine, args, cli.json).await
+                    }
+                    WorkspaceCommand::Findings(c) => {
+                        governance::findings(&engine, c, cli.json).await
+                    }
+                    WorkspaceCommand::Audit(c) => workspace::audit(&engine, c, cli.json).await,
                 };
                 // Close also after a failed command: the log is folded into the database file.
                 engine.close().await?;

@@ -88,7 +88,9 @@ impl SimArgs {
     }
 }
 
-pub async fn run(args: SimArgs, _json: bool) -> Result<()> {
+/// Serves until stopped. The announcement line is JSON whether or not `--json` is given: it is
+/// the contract scripts rely on.
+pub async fn run(args: SimArgs) -> Result<()> {
     let handle = Simulator::start(args.config()?)
         .await
         .context("starting the simulator")?;
