@@ -21,6 +21,7 @@
 
 pub mod audit;
 pub mod baselines;
+pub mod definitions;
 pub mod directory;
 pub mod error;
 pub mod findings;
@@ -28,6 +29,7 @@ pub mod keys;
 mod methods;
 pub mod objects;
 pub mod runs;
+pub mod severity_rules;
 pub mod snapshots;
 pub mod tenants;
 pub mod tokens;

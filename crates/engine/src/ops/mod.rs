@@ -1,10 +1,13 @@
 //! One module per use case (the verbs of the product).
 
+pub mod baseline_file;
 pub mod baselines;
 pub mod diff;
 pub mod drift;
 pub mod findings;
+pub mod labels;
 pub mod queries;
+pub mod severity;
 pub mod sync;
 pub mod tenant_add;
 
