@@ -1,32 +1,136 @@
-//! Governance commands: `baseline …`, `drift`, `findings …`.
+//! Governance commands: `baseline …`, `drift`, `findings …`, `severity …`.
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::json;
-use tenantatlas_engine::ops::baselines::CreateBaseline;
-use tenantatlas_engine::ops::drift::DriftOptions;
+use std::path::PathBuf;
+use tenantatlas_engine::ops::baselines::{
+    parse_vars, Baseline, BaselineMatch, BaselineSource, CreateBaseline,
+};
+use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport};
 use tenantatlas_engine::ops::findings::{today, Finding, FindingFilter};
+use tenantatlas_engine::ops::severity::NewSeverityRule;
 use tenantatlas_engine::Engine;
 
 #[derive(Subcommand, Debug)]
 pub enum BaselineCommand {
-    /// Take a tenant's latest snapshot as a new version of the named baseline.
+    /// Take a tenant's snapshot, or a file, as a new version of the named baseline.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["from_tenant", "from_file"])))]
     Create {
         name: String,
+        /// The reference tenant (its latest snapshot, or --snapshot).
         #[arg(long)]
-        from_tenant: String,
+        from_tenant: Option<String>,
+        /// A `baseline export` file, or Graph JSON (IntuneCD, Graph Explorer…) in a file or folder.
+        #[arg(long)]
+        from_file: Option<PathBuf>,
+        /// The reference tenant's snapshot to take instead of its latest.
+        #[arg(long, requires = "from_tenant")]
+        snapshot: Option<i64>,
         /// Only these kinds, comma-separated (e.g. configurationPolicies,deviceConfigurations).
         #[arg(long, value_delimiter = ',')]
         kinds: Vec<String>,
+        /// Only objects whose name matches (`*` and `?`, any case); repeatable.
+        #[arg(long)]
+        include: Vec<String>,
+        /// No object whose name matches; repeatable.
+        #[arg(long)]
+        exclude: Vec<String>,
+        /// The source's value of a name placeholder, e.g. `prefix=MSP` turns "MSP - Win - Compliance"
+        /// into "{prefix} - Win - Compliance"; repeatable.
+        #[arg(long = "var", value_name = "KEY=VALUE")]
+        vars: Vec<String>,
+        /// Also report tenant objects of the baseline's kinds that match no baseline object.
+        #[arg(long)]
+        unexpected: bool,
+    },
+    /// Sign off a tenant's snapshot: it becomes the tenant's own baseline "<domain> approved".
+    Approve {
+        #[arg(long)]
+        tenant: String,
+        /// The snapshot to sign off instead of the latest.
+        #[arg(long)]
+        snapshot: Option<i64>,
     },
     /// Check a tenant against the baseline from now on.
     Assign {
         name: String,
         #[arg(long)]
         tenant: String,
+        /// The tenant's value of a name placeholder, e.g. `prefix=Contoso`; repeatable.
+        #[arg(long = "var", value_name = "KEY=VALUE")]
+        vars: Vec<String>,
+    },
+    /// Stop checking a tenant against the baseline.
+    Unassign {
+        name: String,
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Match a baseline object to a tenant's object by hand, whatever its name.
+    Pin {
+        name: String,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        kind: String,
+        /// The baseline object's name, as `baseline show` lists it.
+        #[arg(long)]
+        object: String,
+        /// The id of the tenant's object.
+        #[arg(long)]
+        to: String,
+    },
+    /// Remove a pin.
+    Unpin {
+        name: String,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        object: String,
+    },
+    /// How a baseline's objects match a tenant's, and the tenant's objects nothing matched.
+    Show {
+        name: String,
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Write the baseline to a file (for Git, or for `baseline create --from-file`).
+    Export {
+        name: String,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// List baselines with their version, objects and tenants.
     List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeverityCommand {
+    /// The MSP's severity rules (the built-in table applies where none matches).
+    List,
+    /// Give matching drift a severity of your own; the most specific rule wins, then the newest.
+    Set {
+        /// Only this kind (e.g. deviceConfigurations).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this drift: missing, unexpected, modified, assignments or deleted.
+        #[arg(long)]
+        drift: Option<String>,
+        /// Text in a change's path, setting id or setting name (or the object's name).
+        #[arg(long = "match")]
+        pattern: Option<String>,
+        /// high, medium, low or info.
+        #[arg(long)]
+        severity: String,
+        /// Why, for colleagues.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Remove a rule.
+    Remove { id: i64 },
 }
 
 #[derive(Args, Debug)]
@@ -65,6 +169,9 @@ pub enum FindingsCommand {
         id: String,
         #[arg(long)]
         justification: String,
+        /// Who approved it (default: you).
+        #[arg(long)]
+        approver: Option<String>,
         /// YYYY-MM-DD, in the future.
         #[arg(long)]
         expires: String,
@@ -78,18 +185,90 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
         BaselineCommand::Create {
             name,
             from_tenant,
+            from_file,
+            snapshot,
             kinds,
-        } => vec![
-            engine
-                .create_baseline(&CreateBaseline {
-                    name,
-                    from_tenant,
-                    kinds,
-                })
-                .await?,
-        ],
-        BaselineCommand::Assign { name, tenant } => {
-            vec![engine.assign_baseline(&name, &tenant).await?]
+            include,
+            exclude,
+            vars,
+            unexpected,
+        } => {
+            let source = match (from_tenant, from_file) {
+                (Some(tenant), _) => BaselineSource::Tenant { tenant, snapshot },
+                (None, Some(path)) => BaselineSource::File(path),
+                (None, None) => anyhow::bail!("pass --from-tenant T or --from-file PATH"),
+            };
+            vec![
+                engine
+                    .create_baseline(&CreateBaseline {
+                        name,
+                        source,
+                        kinds,
+                        include,
+                        exclude,
+                        vars: parse_vars(&vars)?,
+                        unexpected,
+                    })
+                    .await?,
+            ]
+        }
+        BaselineCommand::Approve { tenant, snapshot } => {
+            vec![engine.approve_snapshot(&tenant, snapshot).await?]
+        }
+        BaselineCommand::Assign { name, tenant, vars } => {
+            vec![
+                engine
+                    .assign_baseline(&name, &tenant, &parse_vars(&vars)?)
+                    .await?,
+            ]
+        }
+        BaselineCommand::Unassign { name, tenant } => {
+            vec![engine.unassign_baseline(&name, &tenant).await?]
+        }
+        BaselineCommand::Pin {
+            name,
+            tenant,
+            kind,
+            object,
+            to,
+        } => {
+            let m = engine
+                .pin_object(&name, &tenant, &kind, &object, Some(&to))
+                .await?;
+            return print_match(&m, json);
+        }
+        BaselineCommand::Unpin {
+            name,
+            tenant,
+            kind,
+            object,
+        } => {
+            let m = engine
+                .pin_object(&name, &tenant, &kind, &object, None)
+                .await?;
+            return print_match(&m, json);
+        }
+        BaselineCommand::Show { name, tenant } => {
+            let m = engine.match_baseline(&name, &tenant).await?;
+            return print_match(&m, json);
+        }
+        BaselineCommand::Export { name, out } => {
+            let b = engine.export_baseline(&name, &out).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({"baseline": b, "file": out}))?
+                );
+            } else {
+                println!(
+                    "{} v{}: {} objects written to {}",
+                    b.name,
+                    b.version,
+                    b.objects,
+                    out.display()
+                );
+            }
+            return Ok(());
         }
         BaselineCommand::List => engine.list_baselines().await?,
     };
@@ -97,17 +276,130 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
         println!("{}", serde_json::to_string_pretty(&shown)?);
     } else {
         for b in &shown {
-            println!(
-                "{}  v{}  {} objects  tenants: {}",
-                b.name,
-                b.version,
-                b.objects,
-                if b.tenants.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    b.tenants.join(", ")
+            print_baseline(b);
+        }
+    }
+    Ok(())
+}
+
+fn print_baseline(b: &Baseline) {
+    let from = if b.source.is_empty() {
+        b.source_tenant.clone()
+    } else {
+        b.source.clone()
+    };
+    println!(
+        "{}  v{}  {} objects  from {} ({})  tenants: {}",
+        b.name,
+        b.version,
+        b.objects,
+        from,
+        b.origin,
+        if b.tenants.is_empty() {
+            "(none)".to_string()
+        } else {
+            b.tenants
+                .iter()
+                .map(|t| match b.vars.get(t) {
+                    Some(v) => format!(
+                        "{t} [{}]",
+                        v.iter()
+                            .map(|(k, v)| format!("{k}={v}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    None => t.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+}
+
+fn print_match(m: &BaselineMatch, json: bool) -> Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(m)?);
+        return Ok(());
+    }
+    let matched = m.items.iter().filter(|i| i.object_id.is_some()).count();
+    println!(
+        "{} in {}: {matched} of {} objects matched",
+        m.baseline.name,
+        m.tenant,
+        m.items.len()
+    );
+    for i in &m.items {
+        match (&i.object, &i.object_id) {
+            (Some(object), Some(id)) => println!(
+                "  {:<5} {}  {}  →  {object} ({id})",
+                i.matched_by, i.kind, i.expected_name
+            ),
+            _ => println!("  none  {}  {}  →  (no object)", i.kind, i.expected_name),
+        }
+    }
+    if !m.unmatched.is_empty() {
+        println!("not in the baseline:");
+        for u in &m.unmatched {
+            println!("        {}  {} ({})", u.kind, u.object, u.object_id);
+        }
+    }
+    Ok(())
+}
+
+pub async fn severity(engine: &Engine, command: SeverityCommand, json: bool) -> Result<()> {
+    match command {
+        SeverityCommand::Set {
+            kind,
+            drift,
+            pattern,
+            severity,
+            note,
+        } => {
+            let rule = engine
+                .add_severity_rule(&NewSeverityRule {
+                    kind,
+                    drift,
+                    pattern,
+                    severity,
+                    note,
+                })
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&json!({"rule": rule}))?);
+            } else {
+                println!("rule {} added; the next drift run applies it", rule.id);
+            }
+        }
+        SeverityCommand::Remove { id } => {
+            engine.remove_severity_rule(id).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&json!({"removed": id}))?);
+            } else {
+                println!("rule {id} removed");
+            }
+        }
+        SeverityCommand::List => {
+            let rules = engine.list_severity_rules().await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rules)?);
+            } else if rules.is_empty() {
+                println!("no rules of your own; the built-in table decides (see docs/drift.md)");
+            } else {
+                for r in &rules {
+                    println!(
+                        "{:>3}  {:<6}  kind={} drift={} match={}{}",
+                        r.id,
+                        r.severity,
+                        r.kind.as_deref().unwrap_or("*"),
+                        r.drift.as_deref().unwrap_or("*"),
+                        r.pattern.as_deref().unwrap_or("*"),
+                        r.note
+                            .as_deref()
+                            .map(|n| format!("  ({n})"))
+                            .unwrap_or_default()
+                    );
                 }
-            );
+            }
         }
     }
     Ok(())
@@ -124,15 +416,27 @@ pub async fn drift(engine: &Engine, args: DriftArgs, json: bool) -> Result<()> {
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        for run in &report.runs {
-            println!(
-                "{}: {} objects checked, {} findings ({} new, {} reopened, {} resolved)",
-                run.tenant, run.objects, run.findings, run.opened, run.reopened, run.resolved
-            );
-        }
-        print_findings(&report.findings);
+        print_drift(&report);
     }
     Ok(())
+}
+
+/// The text form of a drift report: a line per tenant, then the findings.
+pub fn print_drift(report: &DriftReport) {
+    for run in &report.runs {
+        println!(
+            "{}: score {:.1}%  {} of {} objects as expected  {} findings ({} new, {} reopened, {} resolved)",
+            run.tenant,
+            run.score,
+            run.compliant,
+            run.objects,
+            run.findings,
+            run.opened,
+            run.reopened,
+            run.resolved
+        );
+    }
+    print_findings(&report.findings);
 }
 
 pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> Result<()> {
@@ -161,10 +465,11 @@ pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> 
         FindingsCommand::AcceptRisk {
             id,
             justification,
+            approver,
             expires,
         } => {
             engine
-                .accept_risk(&id, &justification, &expires, today())
+                .accept_risk(&id, &justification, approver.as_deref(), &expires, today())
                 .await?
         }
         FindingsCommand::Resolve { id } => engine.resolve_finding(&id).await?,
@@ -186,11 +491,18 @@ fn print_findings(list: &[Finding]) {
             "{}  {:<13} {:<6} {:<11} {}  {} / {}",
             f.id, f.state, f.severity, f.drift, f.tenant, f.kind, f.object
         );
+        if let (Some(approver), Some(expires)) = (&f.approver, &f.expires) {
+            if f.state == "risk_accepted" {
+                println!("    risk accepted by {approver} until {expires}");
+            }
+        }
         for c in &f.changes {
-            let show = |v: &Option<serde_json::Value>| {
-                v.as_ref().map_or("(none)".to_string(), |v| v.to_string())
-            };
-            println!("    {}: {} → {}", c.path, show(&c.before), show(&c.after));
+            println!("    {}", c.summary);
+            if let Some(text) = &c.text_diff {
+                for line in text.lines() {
+                    println!("      {line}");
+                }
+            }
         }
     }
 }

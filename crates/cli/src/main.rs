@@ -61,9 +61,12 @@ enum WorkspaceCommand {
     /// Every long job: list, show, export.
     #[command(subcommand)]
     Runs(workspace::RunsCommand),
-    /// Golden baselines: create, assign, list.
+    /// Golden baselines: create, approve, assign, pin, show, export, list.
     #[command(subcommand)]
     Baseline(governance::BaselineCommand),
+    /// Your own severity for some drift, over the built-in rules.
+    #[command(subcommand)]
+    Severity(governance::SeverityCommand),
     /// Check tenants against their baselines; each drift becomes a finding.
     Drift(governance::DriftArgs),
     /// Triage findings: list, ack, accept-risk, resolve.
@@ -122,6 +125,9 @@ fn main() -> ExitCode {
                     WorkspaceCommand::Runs(c) => workspace::runs(&engine, c, cli.json).await,
                     WorkspaceCommand::Baseline(c) => {
                         governance::baseline(&engine, c, cli.json).await
+                    }
+                    WorkspaceCommand::Severity(c) => {
+                        governance::severity(&engine, c, cli.json).await
                     }
                     WorkspaceCommand::Drift(args) => {
                         governance::drift(&engine, args, cli.json).await

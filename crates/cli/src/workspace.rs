@@ -6,11 +6,13 @@ use serde_json::json;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport};
+use tenantatlas_engine::ops::findings::today;
 use tenantatlas_engine::ops::queries::runs_csv;
 use tenantatlas_engine::ops::tenant_add::{
     AddTenant, SignInPrompt, DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_GRAPH,
 };
-use tenantatlas_engine::{Engine, ProgressEvent, SyncOptions};
+use tenantatlas_engine::{Engine, ProgressEvent, SyncOptions, SyncSummary};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Subcommand, Debug)]
@@ -58,6 +60,9 @@ pub struct SyncArgs {
     /// Tenants synced at the same time.
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
     concurrency: u64,
+    /// Then check every synced tenant that has a baseline for drift.
+    #[arg(long)]
+    drift: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -259,8 +264,16 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
         bars.finish();
     }
     let failed = runs.iter().filter(|r| r.status == "failed").count();
+    let drift = if args.drift {
+        Some(drift_after_sync(engine, &runs).await?)
+    } else {
+        None
+    };
     if json {
-        print_json(&json!({"runs": runs}))?;
+        match &drift {
+            Some(report) => print_json(&json!({"runs": runs, "drift": report}))?,
+            None => print_json(&json!({"runs": runs}))?,
+        }
     } else {
         for r in &runs {
             println!(
@@ -284,6 +297,9 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
                     error["message"].as_str().unwrap_or("")
                 );
             }
+        }
+        if let Some(report) = &drift {
+            crate::governance::print_drift(report);
         }
     }
     if failed > 0 {
@@ -312,6 +328,33 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Drift of the tenants a sync just read (a failed sync's tenant keeps its old snapshot, so it
+/// is not checked), as far as they have baselines.
+async fn drift_after_sync(engine: &Engine, runs: &[SyncSummary]) -> Result<DriftReport> {
+    let with_baseline = engine.tenants_with_baselines().await?;
+    let mut report = DriftReport {
+        runs: Vec::new(),
+        findings: Vec::new(),
+        scores: Vec::new(),
+    };
+    for run in runs
+        .iter()
+        .filter(|r| r.status != "failed" && with_baseline.contains(&r.tenant))
+    {
+        let one = engine
+            .drift(&DriftOptions {
+                tenant: Some(run.tenant.clone()),
+                unexpected: false,
+                today: today(),
+            })
+            .await?;
+        report.runs.extend(one.runs);
+        report.findings.extend(one.findings);
+        report.scores.extend(one.scores);
+    }
+    Ok(report)
 }
 
 pub async fn policies(engine: &Engine, command: PoliciesCommand, json: bool) -> Result<()> {

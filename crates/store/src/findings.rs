@@ -24,6 +24,8 @@ pub struct FindingRecord {
     pub changes: Value,
     pub changes_hash: String,
     pub justification: Option<String>,
+    /// Who approved the risk acceptance.
+    pub approver: Option<String>,
     /// `YYYY-MM-DD`, for a risk acceptance.
     pub expires_on: Option<String>,
     /// `changes_hash` when the risk was accepted: a different drift reopens the finding.
@@ -36,7 +38,7 @@ pub struct FindingRecord {
 
 const COLUMNS: &str = "id, tenant_id, baseline, kind, object_name, object_id, drift, severity, \
     state, changes, changes_hash, justification, expires_on, accepted_changes_hash, \
-    first_seen_at, last_seen_at, updated_at, last_run_id";
+    first_seen_at, last_seen_at, updated_at, last_run_id, approver";
 
 fn from_row(row: &SqliteRow) -> Result<FindingRecord> {
     let changes: String = row.try_get("changes")?;
@@ -59,6 +61,7 @@ fn from_row(row: &SqliteRow) -> Result<FindingRecord> {
         last_seen_at: row.try_get("last_seen_at")?,
         updated_at: row.try_get("updated_at")?,
         last_run_id: row.try_get("last_run_id")?,
+        approver: row.try_get("approver")?,
     })
 }
 
@@ -70,7 +73,7 @@ pub async fn save_finding<'c>(
     let mut conn = db.acquire().await?;
     sqlx::query(&format!(
         "INSERT OR REPLACE INTO findings ({COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
     ))
     .bind(&f.id)
     .bind(&f.tenant_id)
@@ -90,6 +93,7 @@ pub async fn save_finding<'c>(
     .bind(&f.last_seen_at)
     .bind(&f.updated_at)
     .bind(&f.last_run_id)
+    .bind(&f.approver)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -36,7 +36,7 @@ pub mod tokens;
 pub mod workspace;
 
 pub use audit::{append_audit, list_audit, verify_audit, AuditEntry};
-pub use baselines::{BaselineInfo, BaselineItem, NewBaseline};
+pub use baselines::{BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
 pub use directory::{list_directory_objects, upsert_directory_objects, DirectoryObject};
 pub use error::{Result, StoreError};
 pub use findings::FindingRecord;
@@ -48,6 +48,7 @@ pub use runs::{
     finish_run, get_run, heartbeat, list_runs, mark_stale_runs_interrupted, start_run, RunError,
     RunRecord, RunStatus,
 };
+pub use severity_rules::SeverityRuleRecord;
 pub use snapshots::{
     commit_snapshot, get_content, list_snapshots, snapshot_items, SnapshotInfo, SnapshotItem,
     SnapshotSummary,

@@ -3,17 +3,19 @@
 //! The SQL stays in the table modules; inside a transaction, call those with `&mut *tx`.
 
 use crate::audit::{self, AuditEntry};
-use crate::baselines::{self, BaselineInfo, BaselineItem, NewBaseline};
+use crate::baselines::{self, BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
 use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
 use crate::findings::{self, FindingRecord};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunRecord};
+use crate::severity_rules::{self, SeverityRuleRecord};
 use crate::snapshots::{self, SnapshotInfo, SnapshotItem, SnapshotObject, SnapshotSummary};
 use crate::tenants::{self, TenantRecord, TenantState};
 use crate::tokens::{self, StoredTokens};
 use crate::workspace::Workspace;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::time::Duration;
 use tenantatlas_core::CapturedObject;
 
@@ -183,8 +185,47 @@ impl Workspace {
         baselines::baseline_items(self.pool(), name, version).await
     }
 
-    pub async fn assign_baseline(&self, name: &str, tenant_id: &str) -> Result<bool> {
-        baselines::assign_baseline(self.pool(), name, tenant_id).await
+    pub async fn assign_baseline(
+        &self,
+        name: &str,
+        tenant_id: &str,
+        vars: &BTreeMap<String, String>,
+    ) -> Result<bool> {
+        baselines::assign_baseline(self.pool(), name, tenant_id, vars).await
+    }
+
+    pub async fn unassign_baseline(&self, name: &str, tenant_id: &str) -> Result<bool> {
+        baselines::unassign_baseline(self.pool(), name, tenant_id).await
+    }
+
+    pub async fn pin_object(&self, name: &str, tenant_id: &str, pin: &BaselinePin) -> Result<()> {
+        baselines::pin_object(self.pool(), name, tenant_id, pin).await
+    }
+
+    pub async fn unpin_object(
+        &self,
+        name: &str,
+        tenant_id: &str,
+        kind: &str,
+        item_name: &str,
+    ) -> Result<bool> {
+        baselines::unpin_object(self.pool(), name, tenant_id, kind, item_name).await
+    }
+
+    pub async fn list_pins(&self, name: &str, tenant_id: &str) -> Result<Vec<BaselinePin>> {
+        baselines::list_pins(self.pool(), name, tenant_id).await
+    }
+
+    pub async fn add_severity_rule(&self, rule: &SeverityRuleRecord) -> Result<i64> {
+        severity_rules::add_severity_rule(self.pool(), rule).await
+    }
+
+    pub async fn list_severity_rules(&self) -> Result<Vec<SeverityRuleRecord>> {
+        severity_rules::list_severity_rules(self.pool()).await
+    }
+
+    pub async fn remove_severity_rule(&self, id: i64) -> Result<bool> {
+        severity_rules::remove_severity_rule(self.pool(), id).await
     }
 
     pub async fn save_finding(&self, finding: &FindingRecord) -> Result<()> {

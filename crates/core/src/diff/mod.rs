@@ -23,10 +23,12 @@
 mod base64;
 mod form;
 mod refs;
+mod score;
 mod walk;
 
 pub use form::semantic_form;
 pub use refs::{MapRefs, NoRefs, RefNames};
+pub use score::{coverage, Coverage};
 
 use crate::kinds::ObjectKind;
 use serde::{Deserialize, Serialize};

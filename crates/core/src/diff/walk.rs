@@ -97,6 +97,11 @@ pub(crate) fn diff_forms(before: &Value, after: &Value) -> Vec<Change> {
     out
 }
 
+/// Whether a top-level field only describes the object (name, description, scope tags…).
+pub(crate) fn is_property(key: &str) -> bool {
+    PROPERTY_FIELDS.contains(&key)
+}
+
 fn top_category(key: &str) -> ChangeCategory {
     if key == "assignments" {
         ChangeCategory::Assignment

@@ -7,7 +7,7 @@
 //! configuration differences are drift. A kind the tenant's snapshot did not read completely says
 //! nothing about what the tenant holds: its objects are not checked and its findings stay as they are.
 
-use crate::ops::baselines::refs_from_json;
+use crate::ops::baselines::{match_items, missing_var, placeholders_of, refs_from_json};
 use crate::ops::diff::name_of;
 use crate::ops::findings::{decide, finding, fingerprint, now_text, Finding, FindingState};
 use crate::{Engine, EngineError};
@@ -18,8 +18,8 @@ use std::time::Instant;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
 use tenantatlas_core::kinds;
-use tenantatlas_core::severity::{changes_severity, missing_severity, Severity};
-use tenantatlas_store::{FindingRecord, ObjectFilter, RunStatus, TenantRecord};
+use tenantatlas_core::severity::{Severity, SeverityRules};
+use tenantatlas_store::{BaselineInfo, FindingRecord, ObjectFilter, RunStatus, TenantRecord};
 use time::Date;
 
 /// `drift`.
@@ -27,7 +27,8 @@ use time::Date;
 pub struct DriftOptions {
     /// One tenant (domain or id); `None` checks every tenant with an assigned baseline.
     pub tenant: Option<String>,
-    /// Also report objects of the baselines' kinds that match no baseline object.
+    /// Also report objects of the baselines' kinds that match no baseline object (baselines
+    /// created with `--unexpected`, like a tenant's approved snapshot, always do).
     pub unexpected: bool,
     /// The day risk acceptances are judged against.
     pub today: Date,
@@ -43,6 +44,10 @@ pub struct DriftRun {
     pub baselines: Vec<String>,
     /// Baseline objects compared.
     pub objects: u64,
+    /// Baseline objects the tenant has exactly as expected (or with an accepted risk).
+    pub compliant: u64,
+    /// The tenant's compliance score, 0–100: the mean of its objects' scores.
+    pub score: f64,
     pub findings: u64,
     pub opened: u64,
     pub reopened: u64,
@@ -52,11 +57,29 @@ pub struct DriftRun {
     pub duration_ms: u64,
 }
 
-/// What `drift` reports: the runs, and the findings for the drift they saw.
+/// How one baseline object scores in a tenant.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ObjectScore {
+    pub tenant: String,
+    pub baseline: String,
+    pub kind: String,
+    /// The baseline object's name as expected in this tenant.
+    pub object: String,
+    pub object_id: Option<String>,
+    /// 0–100: the share of the object's configured values as expected; 0 when it is missing,
+    /// 100 when its drift is an accepted risk.
+    pub score: f64,
+    /// The finding for its drift, if any.
+    pub finding: Option<String>,
+}
+
+/// What `drift` reports: the runs, the findings for the drift they saw, and every compared
+/// baseline object's score.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DriftReport {
     pub runs: Vec<DriftRun>,
     pub findings: Vec<Finding>,
+    pub scores: Vec<ObjectScore>,
 }
 
 /// One drift a run saw.
@@ -69,6 +92,16 @@ struct Observed {
     drift: &'static str,
     severity: Severity,
     changes: Vec<Change>,
+}
+
+/// A compared baseline object's score before risk acceptances are taken into account.
+struct Scored {
+    baseline: String,
+    kind: String,
+    object: String,
+    object_id: Option<String>,
+    score: f64,
+    drift: Option<&'static str>,
 }
 
 impl Engine {
@@ -99,148 +132,79 @@ impl Engine {
                 "no tenant has a baseline; run `tenantatlas baseline assign NAME --tenant T` first",
             ));
         }
+        // Every tenant must have a value for every placeholder before any run starts.
+        for tenant in &tenants {
+            for b in baselines.iter().filter(|b| b.tenants.contains(&tenant.id)) {
+                let vars = b.vars.get(&tenant.id);
+                if let Some(key) = placeholders_of(&b.refs)
+                    .iter()
+                    .find(|k| vars.is_none_or(|v| !v.contains_key(*k)))
+                {
+                    return Err(missing_var(&b.name, tenant, key));
+                }
+            }
+        }
+        let rules = self.severity_rules().await?;
         let names = self.tenant_names().await?;
         let mut contents: HashMap<String, Value> = HashMap::new();
         let mut report = DriftReport {
             runs: Vec::new(),
             findings: Vec::new(),
+            scores: Vec::new(),
         };
         for tenant in &tenants {
             let started = Instant::now();
             let run_id = self.workspace.start_run("drift", Some(&tenant.id)).await?;
-            let (_, side) = self.latest_side(tenant).await?;
-            let ghosts = self
-                .workspace
-                .list_objects(
-                    &tenant.id,
-                    &ObjectFilter {
-                        deleted: true,
-                        ..ObjectFilter::default()
-                    },
-                )
-                .await?;
-            let ghost_ids: HashMap<(String, String), String> = ghosts
-                .into_iter()
-                .map(|g| ((g.kind, g.display_name.to_lowercase()), g.object_id))
+            let assigned: Vec<&BaselineInfo> = baselines
+                .iter()
+                .filter(|b| b.tenants.contains(&tenant.id))
                 .collect();
-            let mut live: HashMap<(String, String), Vec<usize>> = HashMap::new();
-            for (i, o) in side.objects.iter().enumerate() {
-                live.entry((o.kind.clone(), name_of(o).to_lowercase()))
-                    .or_default()
-                    .push(i);
-            }
-
-            let mut observed = Vec::new();
-            let mut skipped: HashSet<(String, String)> = HashSet::new();
-            let mut checked = Vec::new();
-            let mut compared = 0u64;
-            for baseline in baselines.iter().filter(|b| b.tenants.contains(&tenant.id)) {
-                checked.push(baseline.name.clone());
-                let refs = refs_from_json(&baseline.refs);
-                let items = self
-                    .workspace
-                    .baseline_items(&baseline.name, baseline.version)
-                    .await?;
-                let mut matched: HashSet<usize> = HashSet::new();
-                for item in &items {
-                    if !side.complete.contains(&item.kind) {
-                        skipped.insert((baseline.name.to_lowercase(), item.kind.clone()));
-                        continue;
-                    }
-                    compared += 1;
-                    let key = (item.kind.clone(), item.display_name.to_lowercase());
-                    let found = live
-                        .get(&key)
-                        .and_then(|list| list.iter().find(|i| !matched.contains(i)).copied());
-                    let Some(at) = found else {
-                        let ghost = ghost_ids.get(&key).cloned();
-                        observed.push(Observed {
-                            baseline: baseline.name.clone(),
-                            kind: item.kind.clone(),
-                            object: item.display_name.clone(),
-                            drift: if ghost.is_some() {
-                                "deleted"
-                            } else {
-                                "missing"
-                            },
-                            object_id: ghost,
-                            severity: missing_severity(&item.kind),
-                            changes: Vec::new(),
-                        });
-                        continue;
-                    };
-                    matched.insert(at);
-                    let object = &side.objects[at];
-                    if object.hash == item.hash {
-                        continue;
-                    }
-                    let Some(kind) = kinds::by_key(&item.kind) else {
-                        continue;
-                    };
-                    if !contents.contains_key(&item.hash) {
-                        let content =
-                            self.workspace
-                                .get_content(&item.hash)
-                                .await?
-                                .ok_or_else(|| {
-                                    EngineError::new(
-                                        crate::ErrorCode::Workspace,
-                                        format!(
-                                            "baseline content {} is missing from the workspace",
-                                            item.hash
-                                        ),
-                                    )
-                                })?;
-                        contents.insert(item.hash.clone(), content);
-                    }
-                    let expected = &contents[&item.hash];
-                    let changes =
-                        semantic::diff(kind, expected, &object.content, &refs, &side.refs);
-                    if changes.is_empty() {
-                        continue;
-                    }
-                    let drift = if changes
-                        .iter()
-                        .all(|c| c.category == ChangeCategory::Assignment)
-                    {
-                        "assignments"
-                    } else {
-                        "modified"
-                    };
-                    observed.push(Observed {
-                        baseline: baseline.name.clone(),
-                        kind: item.kind.clone(),
-                        object: item.display_name.clone(),
-                        object_id: Some(object.object_id.clone()),
-                        drift,
-                        severity: changes_severity(&item.kind, &changes),
-                        changes,
-                    });
-                }
-                if options.unexpected {
-                    for (i, o) in side.objects.iter().enumerate() {
-                        if baseline.kinds.contains(&o.kind) && !matched.contains(&i) {
-                            observed.push(Observed {
-                                baseline: baseline.name.clone(),
-                                kind: o.kind.clone(),
-                                object: name_of(o),
-                                object_id: Some(o.object_id.clone()),
-                                drift: "unexpected",
-                                severity: Severity::Low,
-                                changes: Vec::new(),
-                            });
-                        }
-                    }
-                }
-            }
-
+            let seen = self
+                .check_tenant(tenant, &assigned, options, &rules, &mut contents)
+                .await?;
+            let checked: Vec<String> = assigned.iter().map(|b| b.name.clone()).collect();
             let run = self
                 .reconcile(
-                    tenant, &run_id, &observed, &checked, &skipped, options, &names,
+                    tenant,
+                    &run_id,
+                    &seen.observed,
+                    &checked,
+                    &seen.skipped,
+                    options,
+                    &names,
                 )
                 .await?;
+            let states: HashMap<&str, &str> = run
+                .0
+                .iter()
+                .map(|f| (f.id.as_str(), f.state.as_str()))
+                .collect();
+            let mut scores = Vec::with_capacity(seen.scored.len());
+            for s in seen.scored {
+                let id = s
+                    .drift
+                    .map(|d| fingerprint(&tenant.id, &s.baseline, &s.kind, &s.object, d));
+                let accepted = id.as_deref().and_then(|i| states.get(i)).copied()
+                    == Some(FindingState::RiskAccepted.as_str());
+                scores.push(ObjectScore {
+                    tenant: tenant.domain.clone(),
+                    baseline: s.baseline,
+                    kind: s.kind,
+                    object: s.object,
+                    object_id: s.object_id,
+                    score: if accepted { 100.0 } else { round(s.score) },
+                    finding: id,
+                });
+            }
+            let compared = scores.len() as u64;
+            let compliant = scores.iter().filter(|s| s.score >= 100.0).count() as u64;
+            let score = if scores.is_empty() {
+                100.0
+            } else {
+                round(scores.iter().map(|s| s.score).sum::<f64>() / scores.len() as f64)
+            };
             let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-            for o in &observed {
+            for o in &seen.observed {
                 *counts.entry(o.drift.to_string()).or_default() += 1;
             }
             let mut record = self.workspace.get_run(&run_id).await?.ok_or_else(|| {
@@ -257,6 +221,8 @@ impl Engine {
                 "opened": run.1,
                 "reopened": run.2,
                 "resolved": run.3.len(),
+                "score": score,
+                "compliant": compliant,
             });
             self.workspace.finish_run(&record).await?;
             report.runs.push(DriftRun {
@@ -266,6 +232,8 @@ impl Engine {
                 status: RunStatus::Succeeded.as_str().to_string(),
                 baselines: checked,
                 objects: compared,
+                compliant,
+                score,
                 findings: run.0.len() as u64,
                 opened: run.1,
                 reopened: run.2,
@@ -274,8 +242,189 @@ impl Engine {
                 duration_ms,
             });
             report.findings.extend(run.0);
+            report.scores.extend(scores);
         }
         Ok(report)
+    }
+
+    /// What one tenant's latest snapshot shows against its baselines.
+    async fn check_tenant(
+        &self,
+        tenant: &TenantRecord,
+        assigned: &[&BaselineInfo],
+        options: &DriftOptions,
+        rules: &SeverityRules,
+        contents: &mut HashMap<String, Value>,
+    ) -> Result<Seen, EngineError> {
+        let (_, side) = self.latest_side(tenant).await?;
+        let ghosts = self
+            .workspace
+            .list_objects(
+                &tenant.id,
+                &ObjectFilter {
+                    deleted: true,
+                    ..ObjectFilter::default()
+                },
+            )
+            .await?;
+        let ghost_by_name: HashMap<(String, String), String> = ghosts
+            .iter()
+            .map(|g| {
+                (
+                    (g.kind.clone(), g.display_name.to_lowercase()),
+                    g.object_id.clone(),
+                )
+            })
+            .collect();
+        let ghost_ids: HashSet<(&str, &str)> = ghosts
+            .iter()
+            .map(|g| (g.kind.as_str(), g.object_id.as_str()))
+            .collect();
+        let mut seen = Seen::default();
+        for baseline in assigned {
+            let refs = refs_from_json(&baseline.refs);
+            let items = self
+                .workspace
+                .baseline_items(&baseline.name, baseline.version)
+                .await?;
+            let pins = self.workspace.list_pins(&baseline.name, &tenant.id).await?;
+            let vars = baseline.vars.get(&tenant.id).cloned().unwrap_or_default();
+            let matching = match_items(
+                &items,
+                &placeholders_of(&baseline.refs),
+                &vars,
+                &pins,
+                &side.objects,
+            )
+            .map_err(|key| missing_var(&baseline.name, tenant, &key))?;
+            for (n, item) in items.iter().enumerate() {
+                if !side.complete.contains(&item.kind) {
+                    seen.skipped
+                        .insert((baseline.name.to_lowercase(), item.kind.clone()));
+                    continue;
+                }
+                let expected_name = matching.expected[n].clone();
+                let Some((at, _)) = matching.found[n] else {
+                    let pinned = pins.iter().find(|p| {
+                        p.kind == item.kind && p.item_name.eq_ignore_ascii_case(&item.display_name)
+                    });
+                    let ghost = match pinned {
+                        Some(p) => ghost_ids
+                            .contains(&(p.kind.as_str(), p.object_id.as_str()))
+                            .then(|| p.object_id.clone()),
+                        None => ghost_by_name
+                            .get(&(item.kind.clone(), expected_name.to_lowercase()))
+                            .cloned(),
+                    };
+                    let drift = if ghost.is_some() {
+                        "deleted"
+                    } else {
+                        "missing"
+                    };
+                    seen.scored.push(Scored {
+                        baseline: baseline.name.clone(),
+                        kind: item.kind.clone(),
+                        object: expected_name.clone(),
+                        object_id: ghost.clone(),
+                        score: 0.0,
+                        drift: Some(drift),
+                    });
+                    seen.observed.push(Observed {
+                        baseline: baseline.name.clone(),
+                        kind: item.kind.clone(),
+                        severity: rules.object(&item.kind, drift, &expected_name),
+                        object: expected_name,
+                        drift,
+                        object_id: ghost,
+                        changes: Vec::new(),
+                    });
+                    continue;
+                };
+                let object = &side.objects[at];
+                let mut scored = Scored {
+                    baseline: baseline.name.clone(),
+                    kind: item.kind.clone(),
+                    object: expected_name.clone(),
+                    object_id: Some(object.object_id.clone()),
+                    score: 100.0,
+                    drift: None,
+                };
+                let Some(kind) = kinds::by_key(&item.kind) else {
+                    seen.scored.push(scored);
+                    continue;
+                };
+                if object.hash == item.hash {
+                    seen.scored.push(scored);
+                    continue;
+                }
+                if !contents.contains_key(&item.hash) {
+                    let content =
+                        self.workspace
+                            .get_content(&item.hash)
+                            .await?
+                            .ok_or_else(|| {
+                                EngineError::new(
+                                    crate::ErrorCode::Workspace,
+                                    format!(
+                                        "baseline content {} is missing from the workspace",
+                                        item.hash
+                                    ),
+                                )
+                            })?;
+                    contents.insert(item.hash.clone(), content);
+                }
+                let expected = &contents[&item.hash];
+                let mut changes =
+                    semantic::diff(kind, expected, &object.content, &refs, &side.refs);
+                // A baseline that says nothing about assignments (a file without them) expects
+                // none in particular.
+                if expected.get("assignments").is_none_or(Value::is_null) {
+                    changes.retain(|c| c.category != ChangeCategory::Assignment);
+                }
+                if changes.is_empty() {
+                    seen.scored.push(scored);
+                    continue;
+                }
+                let drift = if changes
+                    .iter()
+                    .all(|c| c.category == ChangeCategory::Assignment)
+                {
+                    "assignments"
+                } else {
+                    "modified"
+                };
+                scored.score = semantic::coverage(kind, expected, &refs, &changes).percent();
+                scored.drift = Some(drift);
+                seen.scored.push(scored);
+                let names = vec![None; changes.len()];
+                seen.observed.push(Observed {
+                    baseline: baseline.name.clone(),
+                    kind: item.kind.clone(),
+                    object: expected_name,
+                    object_id: Some(object.object_id.clone()),
+                    drift,
+                    severity: rules.changes(&item.kind, drift, &changes, &names),
+                    changes,
+                });
+            }
+            if options.unexpected || baseline.unexpected {
+                for (i, o) in side.objects.iter().enumerate() {
+                    if baseline.kinds.contains(&o.kind) && !matching.matched.contains(&i) {
+                        let object = name_of(o);
+                        seen.observed.push(Observed {
+                            baseline: baseline.name.clone(),
+                            kind: o.kind.clone(),
+                            severity: rules.object(&o.kind, "unexpected", &object),
+                            object,
+                            object_id: Some(o.object_id.clone()),
+                            drift: "unexpected",
+                            changes: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(seen)
     }
 
     /// Brings the tenant's findings in line with what the run saw. Returns the findings seen,
@@ -329,6 +478,7 @@ impl Engine {
                 changes,
                 changes_hash,
                 justification: before.and_then(|b| b.justification.clone()),
+                approver: before.and_then(|b| b.approver.clone()),
                 expires_on: before.and_then(|b| b.expires_on.clone()),
                 accepted_changes_hash: before.and_then(|b| b.accepted_changes_hash.clone()),
                 first_seen_at: before.map_or_else(|| now.clone(), |b| b.first_seen_at.clone()),
@@ -349,6 +499,14 @@ impl Engine {
             }
             findings.push(finding(&record, names));
         }
+        let unexpected_baselines: HashSet<String> = self
+            .workspace
+            .list_baselines()
+            .await?
+            .into_iter()
+            .filter(|b| b.unexpected)
+            .map(|b| b.name.to_lowercase())
+            .collect();
         let mut resolved = Vec::new();
         for (id, record) in &stored {
             if seen_ids.contains(id)
@@ -356,7 +514,9 @@ impl Engine {
                     .iter()
                     .any(|b| b.eq_ignore_ascii_case(&record.baseline))
                 || skipped.contains(&(record.baseline.to_lowercase(), record.kind.clone()))
-                || (record.drift == "unexpected" && !options.unexpected)
+                || (record.drift == "unexpected"
+                    && !options.unexpected
+                    && !unexpected_baselines.contains(&record.baseline.to_lowercase()))
             {
                 continue;
             }
@@ -371,4 +531,18 @@ impl Engine {
         resolved.sort();
         Ok((findings, opened, reopened, resolved))
     }
+}
+
+/// What a tenant's check saw: drift, object scores, and the (baseline, kind) pairs it could not
+/// check because the snapshot did not read the kind completely.
+#[derive(Default)]
+struct Seen {
+    observed: Vec<Observed>,
+    scored: Vec<Scored>,
+    skipped: HashSet<(String, String)>,
+}
+
+/// One decimal, as scores are shown.
+fn round(score: f64) -> f64 {
+    (score * 10.0).round() / 10.0
 }

@@ -51,9 +51,16 @@ impl FindingState {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FindingChange {
     pub path: String,
+    /// The setting's friendly name ("Require Device Encryption"), or its id when no name is known.
     pub setting: Option<String>,
+    /// The setting's id: a settings catalog definition id, an ADMX definition, a property name.
+    pub setting_id: Option<String>,
     pub before: Option<Value>,
     pub after: Option<Value>,
+    /// One line for people: "Require Device Encryption: Enabled → Disabled".
+    pub summary: String,
+    /// A unified line diff, for long text (scripts, XML).
+    pub text_diff: Option<String>,
 }
 
 /// A finding as the front doors show it.
@@ -73,6 +80,7 @@ pub struct Finding {
     pub state: String,
     pub changes: Vec<FindingChange>,
     pub justification: Option<String>,
+    pub approver: Option<String>,
     pub expires: Option<String>,
     pub first_seen_at: String,
     pub last_seen_at: String,
@@ -256,11 +264,13 @@ impl Engine {
         self.shown(&record).await
     }
 
-    /// Accepts the risk of a finding until `expires` (`YYYY-MM-DD`, after `today`).
+    /// Accepts the risk of a finding until `expires` (`YYYY-MM-DD`, after `today`), approved by
+    /// `approver` (who records it, when `None`).
     pub async fn accept_risk(
         &self,
         id: &str,
         justification: &str,
+        approver: Option<&str>,
         expires: &str,
         today: Date,
     ) -> Result<Finding, EngineError> {
@@ -284,6 +294,12 @@ impl Engine {
             )));
         }
         record.justification = Some(justification.to_string());
+        record.approver = Some(
+            approver
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map_or_else(actor, str::to_string),
+        );
         record.expires_on = Some(expires.to_string());
         record.accepted_changes_hash = Some(record.changes_hash.clone());
         self.transition(&mut record, FindingState::RiskAccepted, justification)
@@ -354,6 +370,7 @@ impl Engine {
                     "to": to.as_str(),
                     "why": why,
                     "expires": record.expires_on,
+                    "approver": record.approver,
                 }),
             )
             .await?;
@@ -376,11 +393,28 @@ pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, String>) -
         .as_array()
         .map(|list| {
             list.iter()
-                .map(|c| FindingChange {
-                    path: c["path"].as_str().unwrap_or_default().to_string(),
-                    setting: c["setting"].as_str().map(str::to_string),
-                    before: c.get("before").filter(|v| !v.is_null()).cloned(),
-                    after: c.get("after").filter(|v| !v.is_null()).cloned(),
+                .map(|c| {
+                    let text = |k: &str| c.get(k).and_then(Value::as_str).map(str::to_string);
+                    let path = text("path").unwrap_or_default();
+                    let before = c.get("before").filter(|v| !v.is_null()).cloned();
+                    let after = c.get("after").filter(|v| !v.is_null()).cloned();
+                    FindingChange {
+                        setting: text("setting_name").or_else(|| text("setting")),
+                        setting_id: text("setting"),
+                        summary: text("summary").unwrap_or_else(|| {
+                            let show = |v: &Option<Value>| {
+                                v.as_ref().map_or("(not set)".to_string(), |v| match v {
+                                    Value::String(s) => s.clone(),
+                                    other => other.to_string(),
+                                })
+                            };
+                            format!("{path}: {} → {}", show(&before), show(&after))
+                        }),
+                        text_diff: text("text_diff"),
+                        path,
+                        before,
+                        after,
+                    }
                 })
                 .collect()
         })
@@ -401,6 +435,7 @@ pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, String>) -
         state: record.state.clone(),
         changes,
         justification: record.justification.clone(),
+        approver: record.approver.clone(),
         expires: record.expires_on.clone(),
         first_seen_at: record.first_seen_at.clone(),
         last_seen_at: record.last_seen_at.clone(),
@@ -426,6 +461,7 @@ mod tests {
             changes: json!([]),
             changes_hash: "h1".into(),
             justification: None,
+            approver: None,
             expires_on: None,
             accepted_changes_hash: None,
             first_seen_at: String::new(),
