@@ -38,6 +38,8 @@ pub struct BaselineFile {
     pub kinds: Vec<String>,
     pub refs: MapRefs,
     pub objects: Vec<FileObject>,
+    /// Placeholders the objects' names use (our export keeps them).
+    pub placeholders: Vec<String>,
     /// Files (relative to the path given) that held nothing we could use, with why.
     pub skipped: Vec<String>,
 }
@@ -158,14 +160,20 @@ fn read_export(value: &Value, path: &Path) -> Result<BaselineFile, EngineError> 
         ))
     };
     if value.get("format_version").and_then(Value::as_i64) != Some(1) {
-        return Err(bad("unknown format_version; this TenantAtlas reads version 1"));
+        return Err(bad(
+            "unknown format_version; this TenantAtlas reads version 1",
+        ));
     }
     let kinds: Vec<String> = value
         .get("kinds")
         .and_then(Value::as_array)
         .ok_or_else(|| bad("no kinds"))?
         .iter()
-        .map(|k| k.as_str().map(str::to_string).ok_or_else(|| bad("a kind is not text")))
+        .map(|k| {
+            k.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| bad("a kind is not text"))
+        })
         .collect::<Result<_, _>>()?;
     for k in &kinds {
         if kinds::by_key(k).is_none() {
@@ -202,10 +210,20 @@ fn read_export(value: &Value, path: &Path) -> Result<BaselineFile, EngineError> 
             content: normalise(kind, content),
         });
     }
+    let placeholders = value
+        .get("placeholders")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(|p| p.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(BaselineFile {
         kinds,
         refs: refs_from_json(value.get("refs").unwrap_or(&Value::Null)),
         objects,
+        placeholders,
         skipped: Vec::new(),
     })
 }
@@ -311,9 +329,7 @@ pub fn kind_for_type(odata_type: &str) -> Option<&'static str> {
         "androidmanagedappprotection" => Some("androidManagedAppProtections"),
         "windowsmanagedappprotection" => Some("windowsManagedAppProtections"),
         "targetedmanagedappconfiguration" => Some("targetedManagedAppConfigurations"),
-        "deviceandappmanagementassignmentfilter" | "assignmentfilter" => {
-            Some("assignmentFilters")
-        }
+        "deviceandappmanagementassignmentfilter" | "assignmentfilter" => Some("assignmentFilters"),
         "rolescopetag" => Some("roleScopeTags"),
         "deviceandappmanagementroledefinition" | "roledefinition" => Some("roleDefinitions"),
         "deviceandappmanagementroleassignment" | "roleassignment" => Some("roleAssignments"),
@@ -358,13 +374,15 @@ fn kind_by_shape(map: &Map<String, Value>, file: &Path) -> Option<&'static str> 
         return Some("deviceHealthScripts");
     }
     if has("scriptContent") {
-        return Some(if has("customAttributeType") || folder.contains("custom attributes") {
-            "deviceCustomAttributeShellScripts"
-        } else if folder.contains("shell") || has("retryCount") {
-            "deviceShellScripts"
-        } else {
-            "deviceManagementScripts"
-        });
+        return Some(
+            if has("customAttributeType") || folder.contains("custom attributes") {
+                "deviceCustomAttributeShellScripts"
+            } else if folder.contains("shell") || has("retryCount") {
+                "deviceShellScripts"
+            } else {
+                "deviceManagementScripts"
+            },
+        );
     }
     if has("localizedNotificationMessages") || has("brandingOptions") {
         return Some("notificationMessageTemplates");
@@ -392,8 +410,14 @@ mod tests {
     #[test]
     fn graph_types_map_to_kinds() {
         for (t, k) in [
-            ("#microsoft.graph.windows10CompliancePolicy", "deviceCompliancePolicies"),
-            ("#microsoft.graph.macOSCustomConfiguration", "deviceConfigurations"),
+            (
+                "#microsoft.graph.windows10CompliancePolicy",
+                "deviceCompliancePolicies",
+            ),
+            (
+                "#microsoft.graph.macOSCustomConfiguration",
+                "deviceConfigurations",
+            ),
             (
                 "#microsoft.graph.windows10EnrollmentCompletionPageConfiguration",
                 "deviceEnrollmentConfigurations",
@@ -402,16 +426,28 @@ mod tests {
                 "#microsoft.graph.deviceComanagementAuthorityConfiguration",
                 "deviceEnrollmentConfigurations",
             ),
-            ("#microsoft.graph.iosManagedAppProtection", "iosManagedAppProtections"),
+            (
+                "#microsoft.graph.iosManagedAppProtection",
+                "iosManagedAppProtections",
+            ),
             (
                 "#microsoft.graph.targetedManagedAppConfiguration",
                 "targetedManagedAppConfigurations",
             ),
-            ("#microsoft.graph.iosMobileAppConfiguration", "mobileAppConfigurations"),
+            (
+                "#microsoft.graph.iosMobileAppConfiguration",
+                "mobileAppConfigurations",
+            ),
             ("#microsoft.graph.ipNamedLocation", "namedLocations"),
-            ("#microsoft.graph.conditionalAccessPolicy", "conditionalAccessPolicies"),
+            (
+                "#microsoft.graph.conditionalAccessPolicy",
+                "conditionalAccessPolicies",
+            ),
             ("#microsoft.graph.win32LobApp", "mobileApps"),
-            ("#microsoft.graph.deviceAndAppManagementRoleDefinition", "roleDefinitions"),
+            (
+                "#microsoft.graph.deviceAndAppManagementRoleDefinition",
+                "roleDefinitions",
+            ),
         ] {
             assert_eq!(kind_for_type(t), Some(k), "{t}");
         }
@@ -454,7 +490,10 @@ mod tests {
         assert_eq!(refs.groups["file-group:sg-pilot"], "SG-Pilot");
         assert_eq!(refs.groups["g-1"], "SG-All");
         assert!(raw["assignments"][0]["target"].get("groupName").is_none());
-        assert_eq!(raw["assignments"][0]["target"]["groupId"], "file-group:sg-pilot");
+        assert_eq!(
+            raw["assignments"][0]["target"]["groupId"],
+            "file-group:sg-pilot"
+        );
     }
 
     #[test]
@@ -466,15 +505,25 @@ mod tests {
         let e = read(&garbage).unwrap_err();
         assert!(e.message.contains("is not JSON"), "{}", e.message);
         let user = dir.join("user.json");
-        std::fs::write(&user, br##"{"@odata.type": "#microsoft.graph.user", "displayName": "x"}"##)
-            .unwrap();
+        std::fs::write(
+            &user,
+            br##"{"@odata.type": "#microsoft.graph.user", "displayName": "x"}"##,
+        )
+        .unwrap();
         let e = read(&user).unwrap_err();
         assert!(e.message.contains("holds no policy"), "{}", e.message);
         let damaged = dir.join("damaged.json");
-        std::fs::write(&damaged, br#"{"format": "tenantatlas.baseline", "format_version": 1}"#)
-            .unwrap();
+        std::fs::write(
+            &damaged,
+            br#"{"format": "tenantatlas.baseline", "format_version": 1}"#,
+        )
+        .unwrap();
         let e = read(&damaged).unwrap_err();
-        assert!(e.message.contains("damaged baseline export"), "{}", e.message);
+        assert!(
+            e.message.contains("damaged baseline export"),
+            "{}",
+            e.message
+        );
         assert!(read(&dir.join("absent.json")).is_err());
         std::fs::remove_dir_all(&dir).ok();
     }
@@ -488,9 +537,18 @@ mod tests {
             kind: kind.key,
             object_id: "o1".into(),
             name: "MSP - Win - Wi-Fi".into(),
-            content: normalise(kind, &json!({"displayName": "MSP - Win - Wi-Fi", "ssid": "corp"})),
+            content: normalise(
+                kind,
+                &json!({"displayName": "MSP - Win - Wi-Fi", "ssid": "corp"}),
+            ),
         }];
-        let doc = export_document("Golden", 3, &["deviceConfigurations".into()], &refs, &objects);
+        let doc = export_document(
+            "Golden",
+            3,
+            &["deviceConfigurations".into()],
+            &refs,
+            &objects,
+        );
         let back = read_export(&doc, Path::new("x.json")).unwrap();
         assert_eq!(back.objects, objects);
         assert_eq!(back.refs.groups, refs.groups);

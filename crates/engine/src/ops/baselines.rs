@@ -347,7 +347,7 @@ impl Engine {
                 )));
             }
         }
-        let (origin, source_tenant_id, snapshot_id, source, covered, refs, objects, skipped) =
+        let (origin, source_tenant_id, snapshot_id, source, covered, refs, objects, skipped, known) =
             match &input.source {
                 BaselineSource::Tenant { tenant, snapshot } => {
                     let tenant = self.tenant(tenant).await?;
@@ -373,6 +373,7 @@ impl Engine {
                         side.refs,
                         objects,
                         Vec::new(),
+                        Vec::new(),
                     )
                 }
                 BaselineSource::File(path) => {
@@ -386,6 +387,7 @@ impl Engine {
                         file.refs,
                         file.objects,
                         file.skipped,
+                        file.placeholders,
                     )
                 }
             };
@@ -428,7 +430,10 @@ impl Engine {
             Vec::new()
         };
         let mut refs = refs_to_json(&refs);
-        let placeholders: Vec<String> = input.vars.keys().cloned().collect();
+        let mut placeholders: Vec<String> = input.vars.keys().cloned().collect();
+        placeholders.extend(known);
+        placeholders.sort();
+        placeholders.dedup();
         if let Value::Object(map) = &mut refs {
             map.insert("placeholders".into(), json!(placeholders));
         }

@@ -87,6 +87,11 @@ pub struct DriftReport {
 struct Observed {
     baseline: String,
     kind: String,
+    /// What identifies the drift's object: the baseline object's name as the baseline stores it
+    /// (a template stays a template, so new placeholder values keep the finding), or the tenant
+    /// object's name for unexpected objects.
+    key: String,
+    /// The object's name in this tenant.
     object: String,
     object_id: Option<String>,
     drift: &'static str,
@@ -98,6 +103,7 @@ struct Observed {
 struct Scored {
     baseline: String,
     kind: String,
+    key: String,
     object: String,
     object_id: Option<String>,
     score: f64,
@@ -183,7 +189,7 @@ impl Engine {
             for s in seen.scored {
                 let id = s
                     .drift
-                    .map(|d| fingerprint(&tenant.id, &s.baseline, &s.kind, &s.object, d));
+                    .map(|d| fingerprint(&tenant.id, &s.baseline, &s.kind, &s.key, d));
                 let accepted = id.as_deref().and_then(|i| states.get(i)).copied()
                     == Some(FindingState::RiskAccepted.as_str());
                 scores.push(ObjectScore {
@@ -324,6 +330,7 @@ impl Engine {
                     seen.scored.push(Scored {
                         baseline: baseline.name.clone(),
                         kind: item.kind.clone(),
+                        key: item.display_name.clone(),
                         object: expected_name.clone(),
                         object_id: ghost.clone(),
                         score: 0.0,
@@ -332,6 +339,7 @@ impl Engine {
                     seen.observed.push(Observed {
                         baseline: baseline.name.clone(),
                         kind: item.kind.clone(),
+                        key: item.display_name.clone(),
                         severity: rules.object(&item.kind, drift, &expected_name),
                         object: expected_name,
                         drift,
@@ -344,6 +352,7 @@ impl Engine {
                 let mut scored = Scored {
                     baseline: baseline.name.clone(),
                     kind: item.kind.clone(),
+                    key: item.display_name.clone(),
                     object: expected_name.clone(),
                     object_id: Some(object.object_id.clone()),
                     score: 100.0,
@@ -373,7 +382,19 @@ impl Engine {
                             })?;
                     contents.insert(item.hash.clone(), content);
                 }
-                let expected = &contents[&item.hash];
+                let mut expected = &contents[&item.hash];
+                // The object was matched by its name (through the tenant's template) or pinned
+                // by hand: its name is as expected by construction, so it is not drift.
+                let renamed;
+                let actual_name = object.content.get(kind.name_field);
+                if expected.get(kind.name_field) != actual_name {
+                    let mut copy = expected.clone();
+                    if let (Value::Object(map), Some(name)) = (&mut copy, actual_name) {
+                        map.insert(kind.name_field.to_string(), name.clone());
+                    }
+                    renamed = copy;
+                    expected = &renamed;
+                }
                 let mut changes =
                     semantic::diff(kind, expected, &object.content, &refs, &side.refs);
                 // A baseline that says nothing about assignments (a file without them) expects
@@ -400,6 +421,7 @@ impl Engine {
                 seen.observed.push(Observed {
                     baseline: baseline.name.clone(),
                     kind: item.kind.clone(),
+                    key: item.display_name.clone(),
                     object: expected_name,
                     object_id: Some(object.object_id.clone()),
                     drift,
@@ -414,6 +436,7 @@ impl Engine {
                         seen.observed.push(Observed {
                             baseline: baseline.name.clone(),
                             kind: o.kind.clone(),
+                            key: object.clone(),
                             severity: rules.object(&o.kind, "unexpected", &object),
                             object,
                             object_id: Some(o.object_id.clone()),
@@ -452,7 +475,7 @@ impl Engine {
         let mut findings = Vec::new();
         let (mut opened, mut reopened) = (0, 0);
         for o in observed {
-            let id = fingerprint(&tenant.id, &o.baseline, &o.kind, &o.object, o.drift);
+            let id = fingerprint(&tenant.id, &o.baseline, &o.kind, &o.key, o.drift);
             if !seen_ids.insert(id.clone()) {
                 // Two baselines expecting one object the same way: one finding.
                 continue;
