@@ -6,7 +6,8 @@
 //! app protection navigations…) in `$batch` groups of 20; then the snapshot is committed in one
 //! transaction. Kinds the granted permissions do not allow reading are skipped and reported, never
 //! failed — and never marked deleted. Tenants run concurrently; one slow or failing tenant never
-//! stalls the others.
+//! stalls the others. Settings catalog definitions the workspace lacks are read once for all
+//! tenants (`definitions.rs`); failing to read them is a warning, not an error.
 
 use crate::{Engine, EngineError, ErrorCode, ProgressEvent};
 use serde::Serialize;
@@ -22,10 +23,12 @@ use tenantatlas_store::{DirectoryObject, RunError, RunStatus, TenantRecord, Tena
 use tokio_util::sync::CancellationToken;
 
 mod connect;
+mod definitions;
 mod references;
 mod requests;
 
 use connect::{connect, save_latest_tokens};
+use definitions::{read_missing_definitions, DefinitionsGate};
 use references::{directory_object, referenced_ids, DIRECTORY_READ};
 use requests::{detail_url, items_of, list_url, merge_get, settings_short_of_count, with_child};
 
@@ -64,6 +67,9 @@ pub struct SyncSummary {
     pub counts: BTreeMap<String, u64>,
     pub skipped: Vec<String>,
     pub errors: Vec<Value>,
+    /// What went wrong without making the snapshot incomplete (setting names that could not be
+    /// read); the run still succeeds.
+    pub warnings: Vec<String>,
 }
 
 impl SyncSummary {
@@ -85,6 +91,7 @@ impl SyncSummary {
             counts: BTreeMap::new(),
             skipped: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -127,17 +134,19 @@ impl Engine {
             .mark_stale_runs_interrupted(std::time::Duration::ZERO)
             .await?;
         let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+        let definitions = Arc::new(DefinitionsGate::default());
         let mut tasks = tokio::task::JoinSet::new();
         for (index, tenant) in selected.into_iter().enumerate() {
             let workspace = self.workspace.clone();
             let semaphore = semaphore.clone();
+            let definitions = definitions.clone();
             let cancel = options.cancel.clone();
             let progress = progress.clone();
             tasks.spawn(async move {
                 let _permit = semaphore.acquire_owned().await;
                 (
                     index,
-                    sync_tenant(&workspace, &tenant, cancel, progress).await,
+                    sync_tenant(&workspace, &tenant, cancel, progress, &definitions).await,
                 )
             });
         }
@@ -194,6 +203,7 @@ async fn sync_tenant(
     tenant: &TenantRecord,
     cancel: CancellationToken,
     progress: Progress,
+    definitions: &DefinitionsGate,
 ) -> SyncSummary {
     let started = Instant::now();
     let run_id = match workspace.start_run("sync", Some(&tenant.id)).await {
@@ -227,6 +237,7 @@ async fn sync_tenant(
                 &readable,
                 &progress,
                 &mut summary,
+                definitions,
             )
             .await;
             drop(client);
@@ -340,6 +351,12 @@ async fn record_run(
             request_id: None,
             status: None,
         }))
+        .chain(summary.warnings.iter().map(|w| RunError {
+            kind: None,
+            message: format!("warning: {w}"),
+            request_id: None,
+            status: None,
+        }))
         .collect();
     workspace.finish_run(&record).await?;
     Ok(())
@@ -354,6 +371,7 @@ async fn capture(
     readable: &[&'static ObjectKind],
     progress: &Progress,
     summary: &mut SyncSummary,
+    definitions: &DefinitionsGate,
 ) -> Result<(Vec<CapturedObject>, Vec<DirectoryObject>), EngineError> {
     let mut captured = Vec::new();
 
@@ -544,6 +562,11 @@ async fn capture(
             ));
         }
     }
+
+    // 5. Settings catalog definitions no sync has read yet, for friendly setting names.
+    summary
+        .warnings
+        .extend(read_missing_definitions(workspace, client, &captured, definitions).await);
 
     let figures = client.counters();
     summary.requests = figures.requests;
