@@ -1,9 +1,14 @@
 //! `tenantatlas diff`: two snapshots of a tenant, or two tenants, object by object.
+//!
+//! Each change reads in words first ("Require Device Encryption: Enabled → Disabled") with its
+//! exact path and raw values below it; when the words say no more than the path
+//! (`description: "a" → "b"`), only the path line is shown.
 
 use anyhow::Result;
 use clap::Args;
 use serde_json::Value;
 use tenantatlas_engine::ops::diff::DiffReport;
+use tenantatlas_engine::ops::labels::LabelledChange;
 use tenantatlas_engine::Engine;
 
 #[derive(Args, Debug)]
@@ -56,12 +61,7 @@ fn text(report: &DiffReport) -> String {
             object.name
         ));
         for c in &object.changes {
-            out.push_str(&change_lines(
-                &c.path,
-                c.before.as_ref(),
-                c.after.as_ref(),
-                c.text_diff.as_deref(),
-            ));
+            out.push_str(&change_lines(c));
         }
     }
     let s = &report.summary;
@@ -78,21 +78,74 @@ fn text(report: &DiffReport) -> String {
     out
 }
 
-/// One change: `    path: before → after`, or the path and its line diff below it.
-fn change_lines(
+fn change_lines(labelled: &LabelledChange) -> String {
+    let c = &labelled.change;
+    summary_lines(
+        &labelled.label.summary,
+        &c.path,
+        c.before.as_ref(),
+        c.after.as_ref(),
+        c.text_diff.as_deref(),
+    )
+}
+
+/// One change: its summary in words with the path lines below it, or only the path lines when
+/// the words add nothing.
+fn summary_lines(
+    summary: &str,
     path: &str,
     before: Option<&Value>,
     after: Option<&Value>,
     text_diff: Option<&str>,
 ) -> String {
+    let plain = format!("{path}: {} → {}", value(before), value(after));
+    if text_diff.is_none() && same_words(summary, &plain) {
+        return path_lines(path, before, after, None, "    ");
+    }
+    // Below the words, the path and values are a reference: long ones are cut (`--json` has them whole).
+    let (before, after) = (before.map(shortened), after.map(shortened));
+    format!(
+        "    {summary}\n{}",
+        path_lines(path, before.as_ref(), after.as_ref(), text_diff, "      ")
+    )
+}
+
+/// The longest raw value shown below a change's words, in characters.
+const MAX_RAW: usize = 120;
+
+/// A value whose JSON is longer than [`MAX_RAW`] becomes its first characters and `…`.
+fn shortened(v: &Value) -> Value {
+    let text = v.to_string();
+    if text.chars().count() <= MAX_RAW {
+        return v.clone();
+    }
+    let cut: String = text.chars().take(MAX_RAW - 1).collect();
+    Value::String(format!("{cut}…"))
+}
+
+/// `path: before → after`, or the path and its line diff below it.
+fn path_lines(
+    path: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+    text_diff: Option<&str>,
+    indent: &str,
+) -> String {
     if let Some(text_diff) = text_diff {
-        let mut out = format!("    {path}:\n");
+        let mut out = format!("{indent}{path}:\n");
         for line in text_diff.lines() {
-            out.push_str(&format!("      {line}\n"));
+            out.push_str(&format!("{indent}  {line}\n"));
         }
         return out;
     }
-    format!("    {path}: {} → {}\n", value(before), value(after))
+    format!("{indent}{path}: {} → {}\n", value(before), value(after))
+}
+
+/// Whether two lines say the same but for case and quotes (`Description: a → b` and
+/// `description: "a" → "b"`).
+fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.replace('"', "").to_lowercase();
+    norm(a) == norm(b)
 }
 
 fn value(value: Option<&Value>) -> String {
@@ -108,19 +161,68 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn changes_read_as_before_and_after() {
+    fn paths_read_as_before_and_after() {
         let path = "settings[x].value";
+        let ind = "    ";
         assert_eq!(
-            change_lines(path, Some(&json!(true)), Some(&json!(false)), None),
+            path_lines(path, Some(&json!(true)), Some(&json!(false)), None, ind),
             "    settings[x].value: true → false\n"
         );
         assert_eq!(
-            change_lines(path, None, Some(&json!("on")), None),
+            path_lines(path, None, Some(&json!("on")), None, ind),
             "    settings[x].value: (none) → \"on\"\n"
         );
         assert_eq!(
-            change_lines(path, None, None, Some("-a\n+b\n")),
+            path_lines(path, None, None, Some("-a\n+b\n"), ind),
             "    settings[x].value:\n      -a\n      +b\n"
         );
+    }
+
+    #[test]
+    fn words_come_first_unless_they_add_nothing() {
+        let id = "device_vendor_msft_bitlocker_requiredeviceencryption";
+        let path = format!("settings[{id}].value");
+        let (on, off) = (json!(format!("{id}_1")), json!(format!("{id}_0")));
+        assert_eq!(
+            summary_lines(
+                "Require Device Encryption: Enabled → Disabled",
+                &path,
+                Some(&on),
+                Some(&off),
+                None
+            ),
+            format!("    Require Device Encryption: Enabled → Disabled\n      {path}: \"{id}_1\" → \"{id}_0\"\n")
+        );
+        let (a, b) = (json!("a"), json!("b"));
+        assert_eq!(
+            summary_lines(
+                "Description: a → b",
+                "description",
+                Some(&a),
+                Some(&b),
+                None
+            ),
+            "    description: \"a\" → \"b\"\n"
+        );
+        assert_eq!(
+            summary_lines(
+                "Script content: changed (+1 −1 lines)",
+                "scriptContent",
+                None,
+                None,
+                Some("-a\n+b\n")
+            ),
+            "    Script content: changed (+1 −1 lines)\n      scriptContent:\n        -a\n        +b\n"
+        );
+        let long = json!({"value": "x".repeat(200)});
+        let lines = summary_lines(
+            "Name: 2 settings → Not configured",
+            "settings[a]",
+            Some(&long),
+            None,
+            None,
+        );
+        assert!(lines.lines().all(|l| l.chars().count() < 160), "{lines}");
+        assert!(lines.ends_with("…\" → (none)\n"), "{lines}");
     }
 }

@@ -10,12 +10,17 @@
 //! An object missing on one side is reported only when that side read its kind completely: a kind
 //! skipped for a missing permission (or failed halfway) says nothing about what the tenant holds,
 //! and such kinds are listed in [`DiffReport::not_compared`] instead.
+//!
+//! Every change carries its label (`ops::labels`): the setting's friendly name from the
+//! workspace's settings catalog definitions or the captured object, and a one-line summary.
 
+use crate::ops::labels::{labelled, LabelledChange};
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use tenantatlas_core::diff::{self as semantic, Change, MapRefs};
+use tenantatlas_core::diff::{self as semantic, MapRefs};
 use tenantatlas_core::kinds;
+use tenantatlas_core::labels::SettingCatalog;
 use tenantatlas_store::snapshots::{SnapshotInfo, SnapshotObject};
 use tenantatlas_store::{DirectoryObject, TenantRecord};
 
@@ -65,8 +70,9 @@ pub struct ObjectDiff {
     pub to_object_id: Option<String>,
     pub name: String,
     pub status: DiffStatus,
-    /// Setting-level changes of a modified object; empty for added and removed ones.
-    pub changes: Vec<Change>,
+    /// Setting-level changes of a modified object, with their friendly names; empty for added
+    /// and removed ones.
+    pub changes: Vec<LabelledChange>,
 }
 
 /// How many objects are in each state.
@@ -113,12 +119,14 @@ impl Engine {
         let before = self.side(from, &groups).await?;
         let after = self.side(to, &groups).await?;
         let pairs = pair_by_id(&before.objects, &after.objects);
+        let catalog = self.setting_catalog().await?;
         Ok(report(
             diff_side(&tenant, from),
             diff_side(&tenant, to),
             &pairs,
             &before,
             &after,
+            &catalog,
         ))
     }
 
@@ -135,12 +143,14 @@ impl Engine {
         let (snap_a, side_a) = self.latest_side(&a).await?;
         let (snap_b, side_b) = self.latest_side(&b).await?;
         let pairs = pair_by_name(&side_a.objects, &side_b.objects);
+        let catalog = self.setting_catalog().await?;
         Ok(report(
             diff_side(&a, &snap_a),
             diff_side(&b, &snap_b),
             &pairs,
             &side_a,
             &side_b,
+            &catalog,
         ))
     }
 
@@ -305,13 +315,15 @@ fn pair_by_name<'a>(a: &'a [SnapshotObject], b: &'a [SnapshotObject]) -> Vec<Pai
     pairs
 }
 
-/// Compares paired objects: same hash is equal, otherwise the semantic diff decides.
+/// Compares paired objects: same hash is equal, otherwise the semantic diff decides; changes are
+/// labelled with `catalog`.
 fn report(
     from: DiffSide,
     to: DiffSide,
     pairs: &[Pair<'_>],
     before: &Side,
     after: &Side,
+    catalog: &SettingCatalog,
 ) -> DiffReport {
     let mut objects = Vec::new();
     let mut summary = DiffSummary::default();
@@ -336,6 +348,7 @@ fn report(
                     continue;
                 }
                 summary.modified += 1;
+                let changes = labelled(kind, changes, catalog, Some(&b.content), Some(&a.content));
                 objects.push(object_diff(b, Some(a), DiffStatus::Modified, changes));
                 continue;
             }
@@ -379,7 +392,7 @@ fn object_diff(
     object: &SnapshotObject,
     other: Option<&SnapshotObject>,
     status: DiffStatus,
-    changes: Vec<Change>,
+    changes: Vec<LabelledChange>,
 ) -> ObjectDiff {
     let kind_label = kinds::by_key(&object.kind).map_or(object.kind.as_str(), |k| k.label);
     // The name on the newer side, when there is one: a renamed object shows as it is called now.
@@ -484,6 +497,7 @@ mod tests {
             &pairs,
             before,
             after,
+            &SettingCatalog::new(),
         )
     }
 
@@ -575,9 +589,17 @@ mod tests {
         assert_eq!(entry.kind_label, "Device configuration");
         assert!(!entry.changes.is_empty());
         for change in &entry.changes {
-            assert_eq!(change.category, ChangeCategory::Assignment, "{change:?}");
+            assert_eq!(
+                change.change.category,
+                ChangeCategory::Assignment,
+                "{change:?}"
+            );
         }
-        let paths: Vec<&str> = entry.changes.iter().map(|c| c.path.as_str()).collect();
+        let paths: Vec<&str> = entry
+            .changes
+            .iter()
+            .map(|c| c.change.path.as_str())
+            .collect();
         assert!(
             paths
                 .iter()
@@ -589,6 +611,17 @@ mod tests {
                 .iter()
                 .any(|p| p.contains("group:SG-Intune-All-Devices|filter:Corporate devices")),
             "{paths:?}"
+        );
+        let summaries: Vec<&str> = entry
+            .changes
+            .iter()
+            .map(|c| c.label.summary.as_str())
+            .collect();
+        assert!(
+            summaries.contains(
+                &"Assignment: group SG-Intune-Pilot-Users (filter Corporate devices, include): removed"
+            ),
+            "{summaries:?}"
         );
     }
 
@@ -639,10 +672,11 @@ mod tests {
         );
         let changes = &diff.objects[0].changes;
         assert_eq!(changes.len(), 1, "{changes:?}");
-        assert_eq!(changes[0].path, "description");
-        assert_eq!(changes[0].category, ChangeCategory::Property);
-        assert_eq!(changes[0].before, Some(json!("standard")));
-        assert_eq!(changes[0].after, Some(json!("edited")));
+        assert_eq!(changes[0].change.path, "description");
+        assert_eq!(changes[0].change.category, ChangeCategory::Property);
+        assert_eq!(changes[0].change.before, Some(json!("standard")));
+        assert_eq!(changes[0].change.after, Some(json!("edited")));
+        assert_eq!(changes[0].label.summary, "Description: standard → edited");
     }
 
     #[test]
