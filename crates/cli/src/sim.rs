@@ -6,6 +6,9 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
+use tenantatlas_engine::ops::drift::DriftOptions;
+use tenantatlas_engine::ops::findings::today;
 use tenantatlas_sim::state::Behaviour;
 use tenantatlas_sim::{SimConfig, Simulator};
 
@@ -222,10 +225,40 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
             std::sync::Arc::new(|_| {}),
         )
         .await?;
+    // The golden master: the clean reference tenant's snapshot, checked in every other tenant.
+    let reference = handle.tenants()[0].domain.clone();
+    engine
+        .create_baseline(&CreateBaseline {
+            name: DEMO_BASELINE.to_string(),
+            source: BaselineSource::Tenant {
+                tenant: reference.clone(),
+                snapshot: None,
+            },
+            kinds: Vec::new(),
+            include: vec!["MSP - *".to_string()],
+            exclude: Vec::new(),
+            vars: Default::default(),
+            unexpected: false,
+        })
+        .await?;
+    for tenant in handle.tenants().iter().skip(1) {
+        engine
+            .assign_baseline(DEMO_BASELINE, &tenant.domain, &Default::default())
+            .await?;
+    }
+    let drift = engine
+        .drift(&DriftOptions {
+            tenant: None,
+            unexpected: false,
+            today: today(),
+        })
+        .await?;
     if json {
         println!(
             "{}",
-            serde_json::to_string(&serde_json::json!({"workspace": workspace, "runs": runs}))?
+            serde_json::to_string(
+                &serde_json::json!({"workspace": workspace, "runs": runs, "drift": {"runs": drift.runs}})
+            )?
         );
     } else {
         println!("\n  synced                               objects  versions  requests  Graph calls  status");
@@ -238,6 +271,27 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
                 r.requests,
                 r.graph_calls,
                 r.status
+            );
+        }
+        println!("\n  drift against \"{DEMO_BASELINE}\" (from {reference})   score  as expected  high  medium  low  info");
+        for r in &drift.runs {
+            let count = |severity: &str| {
+                drift
+                    .findings
+                    .iter()
+                    .filter(|f| f.tenant_id == r.tenant_id && f.severity == severity)
+                    .count()
+            };
+            println!(
+                "  {:<44} {:>5.1}%  {:>5} / {:<4} {:>4}  {:>6}  {:>3}  {:>4}",
+                truncate(&r.tenant, 44),
+                r.score,
+                r.compliant,
+                r.objects,
+                count("high"),
+                count("medium"),
+                count("low"),
+                count("info")
             );
         }
         println!("\n  The encrypted workspace is in {} (passphrase: TENANTATLAS_PASSPHRASE or \"tenantatlas-demo\").", workspace.display());
@@ -315,6 +369,9 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
     println!("  CA certificate       {}", handle.ca_cert().display());
     println!();
 }
+
+/// The baseline the demo takes from its clean reference tenant.
+const DEMO_BASELINE: &str = "MSP golden";
 
 fn truncate(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
