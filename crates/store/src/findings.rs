@@ -1,7 +1,9 @@
 //! `findings`: persistent, triaged drift. The engine decides every state transition; this module
 //! only stores what it decided (and the audit log records why).
 
+use crate::audit::append_audit;
 use crate::error::Result;
+use crate::runs::{finish_run, RunRecord};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::sqlite::SqliteRow;
@@ -125,4 +127,42 @@ pub async fn get_finding<'c>(
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
+}
+
+/// An audit entry to append with a batch of findings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditInput {
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub details: Value,
+}
+
+/// Saves findings, appends their audit entries and finishes the run that produced them, in one
+/// transaction: a drift run's outcome is stored whole or not at all.
+pub async fn commit_findings<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    records: &[FindingRecord],
+    audit: &[AuditInput],
+    run: Option<&RunRecord>,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    for record in records {
+        save_finding(&mut *tx, record).await?;
+    }
+    for entry in audit {
+        append_audit(
+            &mut *tx,
+            &entry.actor,
+            &entry.action,
+            &entry.subject,
+            &entry.details,
+        )
+        .await?;
+    }
+    if let Some(run) = run {
+        finish_run(&mut *tx, run).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

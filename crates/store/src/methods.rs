@@ -6,7 +6,7 @@ use crate::audit::{self, AuditEntry};
 use crate::baselines::{self, BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
 use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
-use crate::findings::{self, FindingRecord};
+use crate::findings::{self, AuditInput, FindingRecord};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunRecord};
 use crate::severity_rules::{self, SeverityRuleRecord};
@@ -230,6 +230,18 @@ impl Workspace {
 
     pub async fn save_finding(&self, finding: &FindingRecord) -> Result<()> {
         findings::save_finding(self.pool(), finding).await
+    }
+
+    pub async fn commit_findings(
+        &self,
+        records: &[FindingRecord],
+        audit: &[AuditInput],
+        run: Option<&RunRecord>,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        findings::commit_findings(&mut *tx, records, audit, run).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn list_findings(&self, tenant_id: Option<&str>) -> Result<Vec<FindingRecord>> {

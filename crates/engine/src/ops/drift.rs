@@ -9,7 +9,10 @@
 
 use crate::ops::baselines::{match_items, missing_var, placeholders_of, refs_from_json};
 use crate::ops::diff::name_of;
-use crate::ops::findings::{decide, finding, fingerprint, now_text, Finding, FindingState};
+use crate::ops::findings::{
+    decide, finding, fingerprint, now_text, transitioned, Finding, FindingState,
+};
+use crate::ops::labels::LabelledChange;
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -18,8 +21,11 @@ use std::time::Instant;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
 use tenantatlas_core::kinds;
+use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
 use tenantatlas_core::severity::{Severity, SeverityRules};
-use tenantatlas_store::{BaselineInfo, FindingRecord, ObjectFilter, RunStatus, TenantRecord};
+use tenantatlas_store::{
+    AuditInput, BaselineInfo, FindingRecord, ObjectFilter, RunStatus, TenantRecord,
+};
 use time::Date;
 
 /// `drift`.
@@ -97,6 +103,8 @@ struct Observed {
     drift: &'static str,
     severity: Severity,
     changes: Vec<Change>,
+    /// Friendly names for `changes`, one each.
+    labels: Vec<ChangeLabel>,
 }
 
 /// A compared baseline object's score before risk acceptances are taken into account.
@@ -151,6 +159,12 @@ impl Engine {
             }
         }
         let rules = self.severity_rules().await?;
+        let catalog = self.setting_catalog().await?;
+        let unexpected_baselines: HashSet<String> = baselines
+            .iter()
+            .filter(|b| b.unexpected)
+            .map(|b| b.name.to_lowercase())
+            .collect();
         let names = self.tenant_names().await?;
         let mut contents: HashMap<String, Value> = HashMap::new();
         let mut report = DriftReport {
@@ -166,7 +180,7 @@ impl Engine {
                 .filter(|b| b.tenants.contains(&tenant.id))
                 .collect();
             let seen = self
-                .check_tenant(tenant, &assigned, options, &rules, &mut contents)
+                .check_tenant(tenant, &assigned, options, &rules, &catalog, &mut contents)
                 .await?;
             let checked: Vec<String> = assigned.iter().map(|b| b.name.clone()).collect();
             let run = self
@@ -178,10 +192,11 @@ impl Engine {
                     &seen.skipped,
                     options,
                     &names,
+                    &unexpected_baselines,
                 )
                 .await?;
             let states: HashMap<&str, &str> = run
-                .0
+                .findings
                 .iter()
                 .map(|f| (f.id.as_str(), f.state.as_str()))
                 .collect();
@@ -223,14 +238,17 @@ impl Engine {
             record.duration_ms = Some(duration_ms);
             record.progress = json!({
                 "baselines": checked,
-                "findings": run.0.len(),
-                "opened": run.1,
-                "reopened": run.2,
-                "resolved": run.3.len(),
+                "findings": run.findings.len(),
+                "opened": run.opened,
+                "reopened": run.reopened,
+                "resolved": run.resolved.len(),
                 "score": score,
                 "compliant": compliant,
             });
-            self.workspace.finish_run(&record).await?;
+            // The run's findings, their audit entries and the run itself: one transaction.
+            self.workspace
+                .commit_findings(&run.records, &run.audit, Some(&record))
+                .await?;
             report.runs.push(DriftRun {
                 id: run_id,
                 tenant: tenant.domain.clone(),
@@ -240,14 +258,14 @@ impl Engine {
                 objects: compared,
                 compliant,
                 score,
-                findings: run.0.len() as u64,
-                opened: run.1,
-                reopened: run.2,
-                resolved: run.3.len() as u64,
-                resolved_ids: run.3,
+                findings: run.findings.len() as u64,
+                opened: run.opened,
+                reopened: run.reopened,
+                resolved: run.resolved.len() as u64,
+                resolved_ids: run.resolved,
                 duration_ms,
             });
-            report.findings.extend(run.0);
+            report.findings.extend(run.findings);
             report.scores.extend(scores);
         }
         Ok(report)
@@ -260,6 +278,7 @@ impl Engine {
         assigned: &[&BaselineInfo],
         options: &DriftOptions,
         rules: &SeverityRules,
+        catalog: &SettingCatalog,
         contents: &mut HashMap<String, Value>,
     ) -> Result<Seen, EngineError> {
         let (_, side) = self.latest_side(tenant).await?;
@@ -345,6 +364,7 @@ impl Engine {
                         drift,
                         object_id: ghost,
                         changes: Vec::new(),
+                        labels: Vec::new(),
                     });
                     continue;
                 };
@@ -417,7 +437,11 @@ impl Engine {
                 scored.score = semantic::coverage(kind, expected, &refs, &changes).percent();
                 scored.drift = Some(drift);
                 seen.scored.push(scored);
-                let names = vec![None; changes.len()];
+                let labels: Vec<ChangeLabel> = changes
+                    .iter()
+                    .map(|c| label(kind, c, catalog, Some(expected), Some(&object.content)))
+                    .collect();
+                let names: Vec<Option<String>> = labels.iter().map(|l| l.setting.clone()).collect();
                 seen.observed.push(Observed {
                     baseline: baseline.name.clone(),
                     kind: item.kind.clone(),
@@ -427,6 +451,7 @@ impl Engine {
                     drift,
                     severity: rules.changes(&item.kind, drift, &changes, &names),
                     changes,
+                    labels,
                 });
             }
             if options.unexpected || baseline.unexpected {
@@ -442,6 +467,7 @@ impl Engine {
                             object_id: Some(o.object_id.clone()),
                             drift: "unexpected",
                             changes: Vec::new(),
+                            labels: Vec::new(),
                         });
                     }
                 }
@@ -450,8 +476,8 @@ impl Engine {
         Ok(seen)
     }
 
-    /// Brings the tenant's findings in line with what the run saw. Returns the findings seen,
-    /// how many were opened and reopened, and the ids of those resolved.
+    /// Decides how the tenant's findings change with what the run saw; stores nothing (the
+    /// caller commits the records and audit entries with the run).
     #[allow(clippy::too_many_arguments)]
     async fn reconcile(
         &self,
@@ -462,7 +488,8 @@ impl Engine {
         skipped: &HashSet<(String, String)>,
         options: &DriftOptions,
         names: &HashMap<String, String>,
-    ) -> Result<(Vec<Finding>, u64, u64, Vec<String>), EngineError> {
+        unexpected_baselines: &HashSet<String>,
+    ) -> Result<Reconciled, EngineError> {
         let stored: HashMap<String, FindingRecord> = self
             .workspace
             .list_findings(Some(&tenant.id))
@@ -472,17 +499,27 @@ impl Engine {
             .collect();
         let now = now_text();
         let mut seen_ids = HashSet::new();
-        let mut findings = Vec::new();
-        let (mut opened, mut reopened) = (0, 0);
+        let mut out = Reconciled::default();
         for o in observed {
             let id = fingerprint(&tenant.id, &o.baseline, &o.kind, &o.key, o.drift);
             if !seen_ids.insert(id.clone()) {
                 // Two baselines expecting one object the same way: one finding.
                 continue;
             }
-            // Changes are plain data: serialising them cannot fail.
-            let changes = serde_json::to_value(&o.changes).unwrap_or_default();
-            let changes_hash = content_hash(&changes);
+            // Changes are plain data: serialising them cannot fail. The hash covers the changes
+            // only, not their friendly names, which appear and improve as definitions are read.
+            let changes_hash = content_hash(&serde_json::to_value(&o.changes).unwrap_or_default());
+            let changes = serde_json::to_value(
+                o.changes
+                    .iter()
+                    .zip(&o.labels)
+                    .map(|(change, label)| LabelledChange {
+                        change: change.clone(),
+                        label: label.clone(),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default();
             let before = stored.get(&id);
             let decision = decide(before, Some(&changes_hash), options.today);
             let mut record = FindingRecord {
@@ -509,28 +546,18 @@ impl Engine {
                 updated_at: before.map_or_else(|| now.clone(), |b| b.updated_at.clone()),
                 last_run_id: Some(run_id.to_string()),
             };
-            match decision.why {
-                Some(why) => {
-                    if before.is_none() {
-                        opened += 1;
-                    } else {
-                        reopened += 1;
-                    }
-                    self.transition(&mut record, decision.state, &why).await?;
+            if let Some(why) = decision.why {
+                if before.is_none() {
+                    out.opened += 1;
+                } else {
+                    out.reopened += 1;
                 }
-                None => self.workspace.save_finding(&record).await?,
+                out.audit
+                    .push(transitioned(&mut record, decision.state, &why));
             }
-            findings.push(finding(&record, names));
+            out.findings.push(finding(&record, names));
+            out.records.push(record);
         }
-        let unexpected_baselines: HashSet<String> = self
-            .workspace
-            .list_baselines()
-            .await?
-            .into_iter()
-            .filter(|b| b.unexpected)
-            .map(|b| b.name.to_lowercase())
-            .collect();
-        let mut resolved = Vec::new();
         for (id, record) in &stored {
             if seen_ids.contains(id)
                 || !checked
@@ -547,13 +574,27 @@ impl Engine {
             if let Some(why) = decision.why {
                 let mut record = record.clone();
                 record.last_run_id = Some(run_id.to_string());
-                self.transition(&mut record, decision.state, &why).await?;
-                resolved.push(id.clone());
+                out.audit
+                    .push(transitioned(&mut record, decision.state, &why));
+                out.records.push(record);
+                out.resolved.push(id.clone());
             }
         }
-        resolved.sort();
-        Ok((findings, opened, reopened, resolved))
+        out.resolved.sort();
+        Ok(out)
     }
+}
+
+/// How a run changes a tenant's findings: what it saw, the counts, and what to store.
+#[derive(Default)]
+struct Reconciled {
+    findings: Vec<Finding>,
+    opened: u64,
+    reopened: u64,
+    /// Ids of the findings resolved because the run no longer saw their drift.
+    resolved: Vec<String>,
+    records: Vec<FindingRecord>,
+    audit: Vec<AuditInput>,
 }
 
 /// What a tenant's check saw: drift, object scores, and the (baseline, kind) pairs it could not

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::severity::Severity;
-use tenantatlas_store::FindingRecord;
+use tenantatlas_store::{AuditInput, FindingRecord};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
@@ -57,6 +57,9 @@ pub struct FindingChange {
     pub setting_id: Option<String>,
     pub before: Option<Value>,
     pub after: Option<Value>,
+    /// The values in words ("Enabled"), where the setting's definition names them.
+    pub before_label: Option<String>,
+    pub after_label: Option<String>,
     /// One line for people: "Require Device Encryption: Enabled → Disabled".
     pub summary: String,
     /// A unified line diff, for long text (scripts, XML).
@@ -349,32 +352,37 @@ impl Engine {
         to: FindingState,
         why: &str,
     ) -> Result<(), EngineError> {
-        let from = std::mem::replace(&mut record.state, to.as_str().to_string());
-        record.updated_at = now_text();
-        if to != FindingState::RiskAccepted {
-            record.accepted_changes_hash = None;
-        }
-        self.workspace.save_finding(record).await?;
+        let audit = transitioned(record, to, why);
         self.workspace
-            .append_audit(
-                &actor(),
-                &format!("finding.{}", to.as_str()),
-                &record.id,
-                &json!({
-                    "tenant_id": record.tenant_id,
-                    "baseline": record.baseline,
-                    "kind": record.kind,
-                    "object": record.object_name,
-                    "drift": record.drift,
-                    "from": from,
-                    "to": to.as_str(),
-                    "why": why,
-                    "expires": record.expires_on,
-                    "approver": record.approver,
-                }),
-            )
+            .commit_findings(std::slice::from_ref(record), &[audit], None)
             .await?;
         Ok(())
+    }
+}
+
+/// Moves the finding to `to` and returns the audit entry that says who, from, to and why.
+pub(crate) fn transitioned(record: &mut FindingRecord, to: FindingState, why: &str) -> AuditInput {
+    let from = std::mem::replace(&mut record.state, to.as_str().to_string());
+    record.updated_at = now_text();
+    if to != FindingState::RiskAccepted {
+        record.accepted_changes_hash = None;
+    }
+    AuditInput {
+        actor: actor(),
+        action: format!("finding.{}", to.as_str()),
+        subject: record.id.clone(),
+        details: json!({
+            "tenant_id": record.tenant_id,
+            "baseline": record.baseline,
+            "kind": record.kind,
+            "object": record.object_name,
+            "drift": record.drift,
+            "from": from,
+            "to": to.as_str(),
+            "why": why,
+            "expires": record.expires_on,
+            "approver": record.approver,
+        }),
     }
 }
 
@@ -411,6 +419,8 @@ pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, String>) -
                             format!("{path}: {} → {}", show(&before), show(&after))
                         }),
                         text_diff: text("text_diff"),
+                        before_label: text("before_label"),
+                        after_label: text("after_label"),
                         path,
                         before,
                         after,
