@@ -86,6 +86,7 @@ const VOLATILE: &[&str] = &[
     "version",
     "isAssigned",
     "settingCount",
+    "supportsScopeTags",
 ];
 
 const CONFIG_READ: &[&str] = &[

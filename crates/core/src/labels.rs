@@ -193,7 +193,7 @@ pub fn label(
     let segs = segments(&change.path);
     let objects = [before, after];
     let subject = if change.category == ChangeCategory::Assignment {
-        assignment_subject(&segs)
+        assignment_subject(&segs, change)
     } else {
         match (segs.first(), segs.get(1)) {
             (Some(Seg::Field("settings")), Some(Seg::Key(_)))
@@ -320,6 +320,8 @@ fn field_name(field: &str) -> String {
         "templateReference" => "Template".to_string(),
         "builtInControls" => "Built-in controls".to_string(),
         "@odata.type" => "Type".to_string(),
+        // Inside an assignment's target: the filter's mode, as the portal calls it.
+        "deviceAndAppManagementAssignmentFilterType" => "Filter mode".to_string(),
         other => humanise(other),
     }
 }
@@ -516,8 +518,24 @@ fn action_name(action: &str) -> String {
     }
 }
 
-fn assignment_subject<'a>(segs: &[Seg<'_>]) -> Subject<'a> {
+fn assignment_subject<'a>(segs: &[Seg<'_>], change: &Change) -> Subject<'a> {
+    // A whole assignment added or removed: its filter mode lives in its body, say it with the target.
+    let mode = match segs {
+        [_, Seg::Key(key)] if key.contains("filter") => change
+            .after
+            .as_ref()
+            .or(change.before.as_ref())
+            .and_then(|v| v.pointer("/target/deviceAndAppManagementAssignmentFilterType"))
+            .and_then(Value::as_str),
+        _ => None,
+    };
     let (target, tail) = match segs {
+        [_, Seg::Key(key)] if mode.is_some() => (
+            assignment_target(&format!("{key}|{}", mode.unwrap_or_default())),
+            &[][..],
+        ),
+        // The target is the key already: its remaining fields read as the assignment's own.
+        [_, Seg::Key(key), Seg::Field("target"), tail @ ..] => (assignment_target(key), tail),
         [_, Seg::Key(key), tail @ ..] => (assignment_target(key), tail),
         [_, tail @ ..] => ("assignments".to_string(), tail),
         [] => ("assignments".to_string(), &[][..]),
@@ -1329,6 +1347,27 @@ mod tests {
                 "Assignment: group SG-All (filter Corporate devices, include): added",
                 "Assignment: group SG-Pilot (filter Corporate devices, include): removed",
             ]
+        );
+        // A filter switched from include to exclude is one change of the same assignment.
+        let mut excluded = before.clone();
+        excluded["assignments"][0]["target"]["deviceAndAppManagementAssignmentFilterType"] =
+            json!("exclude");
+        let labels: Vec<String> = diff(kind, &before, &excluded, &refs, &refs)
+            .iter()
+            .map(|c| {
+                label(
+                    kind,
+                    c,
+                    &SettingCatalog::new(),
+                    Some(&before),
+                    Some(&excluded),
+                )
+                .summary
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            vec!["Assignment: group SG-Pilot (filter Corporate devices) › Filter mode: include → exclude"]
         );
     }
 

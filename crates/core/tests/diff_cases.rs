@@ -177,8 +177,7 @@ fn assignment_filter_mode_include_to_exclude() {
         &after,
         &refs,
         r#"
-Assignment assignments[group:SG-Pilot-Devices|filter:Corporate devices|exclude]: - -> {"intent":"apply","source":"direct"}
-Assignment assignments[group:SG-Pilot-Devices|filter:Corporate devices|include]: {"intent":"apply","source":"direct"} -> -
+Assignment assignments[group:SG-Pilot-Devices|filter:Corporate devices].target.deviceAndAppManagementAssignmentFilterType: "include" -> "exclude"
 "#,
     );
 }

@@ -49,7 +49,6 @@ const TARGET_KEY_FIELDS: &[&str] = &[
     "groupType",
     "membershipRule",
     "deviceAndAppManagementAssignmentFilterId",
-    "deviceAndAppManagementAssignmentFilterType",
 ];
 
 const CONDITIONAL_ACCESS: &str = "conditionalAccessPolicies";
@@ -297,8 +296,10 @@ fn setting_value(value: &Value) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Assignments
 
-/// `group:SG-X|filter:F|include`, `exclude|group:SG-Y`, `allDevices`…: the target type, group,
-/// filter and filter mode, which together say who gets the policy.
+/// `group:SG-X|filter:F`, `exclude|group:SG-Y`, `allDevices`…: the target type, group and
+/// filter, which together say who gets the policy. The filter mode is not part of the key but of
+/// the assignment's body (Intune allows one assignment per target), so switching a filter from
+/// include to exclude reads as that one change, not as one assignment removed and another added.
 fn assignment_key(assignment: &Value, refs: &dyn RefNames) -> String {
     let target = assignment.get("target").unwrap_or(&Value::Null);
     let odata = str_field(target, "@odata.type").unwrap_or_default();
@@ -324,10 +325,6 @@ fn assignment_key(assignment: &Value, refs: &dyn RefNames) -> String {
     if let Some(id) = filter {
         parts.push(render(refs, RefKind::Filter, &id));
     }
-    match str_field(target, "deviceAndAppManagementAssignmentFilterType").as_deref() {
-        None | Some("none") => {}
-        Some(mode) => parts.push(mode.to_string()),
-    }
     parts.join("|")
 }
 
@@ -339,6 +336,13 @@ fn assignment_body(assignment: &Value) -> Value {
             Some(Value::Object(target)) => {
                 for f in TARGET_KEY_FIELDS {
                     target.remove(*f);
+                }
+                // No filter: "none", or left out by exporters, means the same.
+                if target
+                    .get("deviceAndAppManagementAssignmentFilterType")
+                    .is_some_and(|m| m.is_null() || m == "none")
+                {
+                    target.remove("deviceAndAppManagementAssignmentFilterType");
                 }
                 target.is_empty()
             }

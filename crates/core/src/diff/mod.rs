@@ -12,7 +12,7 @@
 //!   returns settings or assignments in another order, which is the noise that makes other tools'
 //!   drift reports unusable. Keys also give every change a readable address:
 //!   `settings[device_vendor_msft_bitlocker_requiredeviceencryption].value`,
-//!   `assignments[group:SG-Intune-Pilot-Users|filter:Corporate devices|include]`.
+//!   `assignments[group:SG-Intune-Pilot-Users|filter:Corporate devices]`.
 //! - **Names, not ids.** A baseline is compared with many tenants, each with its own group and
 //!   filter ids. References are compared by the name they resolve to through [`RefNames`], one
 //!   resolver per side; an unresolved id stays as `group-id:<id>`, so it never matches a name.

@@ -607,6 +607,8 @@ fn flip_field(p: &mut Proto, gen: &mut Gen) -> Option<String> {
         "isBuiltInRoleDefinition",
         "isTrusted",
         "size",
+        // Computed by the service for the profile's type; no administrator can change it.
+        "supportsScopeTags",
     ];
     let keys: Vec<String> = p
         .body
