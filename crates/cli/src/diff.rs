@@ -25,9 +25,44 @@ pub struct DiffArgs {
     /// Compare the tenant's latest snapshot with this tenant's, objects matched by name.
     #[arg(long, value_name = "TENANT", conflicts_with_all = ["from", "to"])]
     against_tenant: Option<String>,
+    /// Compare two versions of this object (its id, as `policies list` shows it).
+    #[arg(long, value_name = "ID", conflicts_with_all = ["from", "to", "against_tenant"])]
+    object: Option<String>,
+    /// With --object: the older version (default: the one before --to-version).
+    #[arg(long, value_name = "N", requires = "object")]
+    from_version: Option<u32>,
+    /// With --object: the newer version (default: the latest).
+    #[arg(long, value_name = "N", requires = "object")]
+    to_version: Option<u32>,
 }
 
 pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
+    if let Some(object) = &args.object {
+        let d = engine
+            .diff_versions(&args.tenant, object, args.from_version, args.to_version)
+            .await?;
+        if json {
+            println!("{}", serde_json::to_string_pretty(&d)?);
+        } else {
+            println!(
+                "{} {} in {}: version {} ({}) → version {} ({})",
+                d.kind_label,
+                d.name,
+                d.tenant,
+                d.from_version,
+                d.from_captured_at,
+                d.to_version,
+                d.to_captured_at
+            );
+            for c in &d.changes {
+                print!("{}", change_lines(c));
+            }
+            if d.changes.is_empty() {
+                println!("    no configuration change (only what the comparison ignores)");
+            }
+        }
+        return Ok(());
+    }
     let report = match &args.against_tenant {
         Some(other) => engine.diff_tenants(&args.tenant, other).await?,
         None => {

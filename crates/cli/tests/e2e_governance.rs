@@ -212,6 +212,39 @@ async fn templates_pins_scores_overrides_files_and_approved_snapshots() {
     .await;
     let info = cli.json(&["sync", "--tenant", &t0, "--drift"]).await;
     let finding = open_findings(&info["drift"])[0].clone();
+    // Any two versions of the object compare by meaning: the latest against the one before…
+    let versions = cli.json(&["diff", "--tenant", &t0, "--object", id1]).await;
+    assert_eq!(
+        versions["to_version"], 3,
+        "renamed, then described: {versions}"
+    );
+    assert_eq!(versions["from_version"], 2);
+    let paths: Vec<&str> = versions["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["description"], "{versions}");
+    // …or the first against the latest.
+    let whole = cli
+        .json(&[
+            "diff",
+            "--tenant",
+            &t0,
+            "--object",
+            id1,
+            "--from-version",
+            "1",
+        ])
+        .await;
+    let paths: Vec<&str> = whole["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec!["description", "displayName"], "{whole}");
     assert_eq!(finding["severity"], "info", "{finding}");
     assert_eq!(finding["drift"], "modified");
     let rule = cli
