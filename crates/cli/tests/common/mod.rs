@@ -638,3 +638,144 @@ pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
 pub fn description_patch(odata_type: &str, description: &str) -> Value {
     json!({"@odata.type": odata_type, "description": description})
 }
+
+// ---------------------------------------------------------------------------------------------
+// Graph as an administrator's tool uses it, for tests that change a tenant behind the product
+// ---------------------------------------------------------------------------------------------
+
+/// `../shared/fixtures/` beside the project: real exported policies (see its README).
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+}
+
+/// A fixture as the body of a create request: IntuneCD's resolved assignment names mean nothing
+/// in another tenant, and annotations other than `@odata.type` are not part of a create body.
+pub fn fixture_body(relative: &str) -> Value {
+    let path = fixtures_dir().join(relative);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading fixture {}: {e}", path.display()));
+    let mut value: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("fixture {} is not JSON: {e}", path.display()));
+    let map = value
+        .as_object_mut()
+        .unwrap_or_else(|| panic!("fixture {} is not one object", path.display()));
+    map.remove("assignments");
+    map.retain(|key, _| !key.contains('@') || key == "@odata.type");
+    value
+}
+
+impl TestSim {
+    /// Like [`TestSim::graph_send`], but honouring throttling the way a Graph client must: after a
+    /// 429 it waits `Retry-After` (or a second where the service gives none, as conditional access
+    /// does, allowing one request per second per tenant) before trying again.
+    pub async fn graph_call(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let mut request = self
+                .client
+                .request(method.clone(), format!("{}{path}", self.graph()))
+                .bearer_auth(token);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let response = request
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+            let status = response.status();
+            let wait = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .map_or(Duration::from_millis(1100), Duration::from_secs);
+            let text = response.text().await.unwrap_or_default();
+            if status != StatusCode::TOO_MANY_REQUESTS {
+                return (status, serde_json::from_str(&text).unwrap_or(Value::Null));
+            }
+            assert!(
+                Instant::now() + wait < deadline,
+                "{method} {path} stayed throttled: {text}"
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// `GET` that must answer 200; returns the body.
+    pub async fn graph_get(&self, token: &str, path: &str) -> Value {
+        let (status, body) = self.graph_call(token, Method::GET, path, None).await;
+        assert_eq!(status, StatusCode::OK, "GET {path}: {body}");
+        body
+    }
+
+    /// Every item of a collection, following `@odata.nextLink`.
+    pub async fn graph_list(&self, token: &str, path: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next = Some(path.to_string());
+        while let Some(path) = next.take() {
+            let page = self.graph_get(token, &path).await;
+            items.extend(page["value"].as_array().cloned().unwrap_or_default());
+            next = page["@odata.nextLink"]
+                .as_str()
+                .map(|link| link.trim_start_matches(self.graph()).to_string());
+        }
+        items
+    }
+
+    /// The one object of a collection with this display name (`name` for the settings catalog).
+    pub async fn graph_find(&self, token: &str, collection: &str, name: &str) -> Value {
+        let found: Vec<Value> = self
+            .graph_list(token, collection)
+            .await
+            .into_iter()
+            .filter(|o| o["displayName"] == name || o["name"] == name)
+            .collect();
+        assert_eq!(found.len(), 1, "one object named {name:?} in {collection}");
+        found.into_iter().next().unwrap()
+    }
+
+    /// Creates an object by POST, as an administrator's tool would; returns the created object.
+    pub async fn graph_create(&self, token: &str, collection: &str, body: &Value) -> Value {
+        let (status, created) = self
+            .graph_call(token, Method::POST, collection, Some(body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "POST {collection}: {created}");
+        created
+    }
+
+    /// Creates the fixture at `relative` (below [`fixtures_dir`]) in `collection`, e.g.
+    /// `/beta/deviceManagement/configurationPolicies`; returns the created object.
+    pub async fn create_fixture(&self, token: &str, collection: &str, relative: &str) -> Value {
+        self.graph_create(token, collection, &fixture_body(relative))
+            .await
+    }
+
+    /// The display name the service gives a settings catalog setting definition.
+    pub async fn setting_display_name(&self, token: &str, definition_id: &str) -> String {
+        let path = format!("/beta/deviceManagement/configurationSettings/{definition_id}");
+        let definition = self.graph_get(token, &path).await;
+        definition["displayName"]
+            .as_str()
+            .unwrap_or_else(|| panic!("definition {definition_id} has a displayName: {definition}"))
+            .to_string()
+    }
+}
+
+impl CliEnv {
+    /// `tenant add` with the flow the tenant allows (device code, or the browser when its
+    /// Conditional Access blocks device code); asserts success.
+    pub async fn connect(&self, sim: &TestSim, index: usize) {
+        let outcome = if sim.handle.tenants()[index].device_code_allowed {
+            self.add_tenant(sim, index).await
+        } else {
+            self.add_tenant_browser(sim, index).await
+        };
+        outcome.assert_success();
+    }
+}
