@@ -277,5 +277,18 @@ fn bench(root: &Path) -> Result {
             "sim_startup",
             "--locked",
         ],
+    )?;
+    step("drift of 100 tenants × 300 objects against one baseline");
+    run(
+        root,
+        "cargo",
+        &[
+            "bench",
+            "-p",
+            "tenantatlas-engine",
+            "--bench",
+            "drift",
+            "--locked",
+        ],
     )
 }
