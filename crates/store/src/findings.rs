@@ -129,6 +129,14 @@ pub async fn get_finding<'c>(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Findings a run saw again exactly as stored: only when and by which run changes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SeenAgain<'a> {
+    pub ids: &'a [String],
+    pub at: &'a str,
+    pub run_id: &'a str,
+}
+
 /// An audit entry to append with a batch of findings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditInput {
@@ -143,12 +151,24 @@ pub struct AuditInput {
 pub async fn commit_findings<'c>(
     db: impl Acquire<'c, Database = Sqlite>,
     records: &[FindingRecord],
+    seen: &SeenAgain<'_>,
     audit: &[AuditInput],
     run: Option<&RunRecord>,
 ) -> Result<()> {
     let mut tx = db.begin().await?;
     for record in records {
         save_finding(&mut *tx, record).await?;
+    }
+    if !seen.ids.is_empty() {
+        sqlx::query(
+            "UPDATE findings SET last_seen_at = ?1, last_run_id = ?2
+             WHERE id IN (SELECT value FROM json_each(?3))",
+        )
+        .bind(seen.at)
+        .bind(seen.run_id)
+        .bind(serde_json::to_string(seen.ids)?)
+        .execute(&mut *tx)
+        .await?;
     }
     for entry in audit {
         append_audit(

@@ -6,7 +6,7 @@ use crate::audit::{self, AuditEntry};
 use crate::baselines::{self, BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
 use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
-use crate::findings::{self, AuditInput, FindingRecord};
+use crate::findings::{self, AuditInput, FindingRecord, SeenAgain};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunRecord};
 use crate::severity_rules::{self, SeverityRuleRecord};
@@ -88,6 +88,17 @@ impl Workspace {
 
     pub async fn snapshot_items(&self, snapshot_id: i64) -> Result<Vec<SnapshotItem>> {
         snapshots::snapshot_items(self.pool(), snapshot_id).await
+    }
+
+    pub async fn snapshot_manifest(&self, snapshot_id: i64) -> Result<Vec<SnapshotObject>> {
+        snapshots::snapshot_manifest(self.pool(), snapshot_id).await
+    }
+
+    pub async fn get_contents(
+        &self,
+        hashes: &[String],
+    ) -> Result<std::collections::HashMap<String, Value>> {
+        snapshots::get_contents(self.pool(), hashes).await
     }
 
     pub async fn snapshot_objects(&self, snapshot_id: i64) -> Result<Vec<SnapshotObject>> {
@@ -235,11 +246,12 @@ impl Workspace {
     pub async fn commit_findings(
         &self,
         records: &[FindingRecord],
+        seen: &SeenAgain<'_>,
         audit: &[AuditInput],
         run: Option<&RunRecord>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        findings::commit_findings(&mut *tx, records, audit, run).await?;
+        findings::commit_findings(&mut *tx, records, seen, audit, run).await?;
         tx.commit().await?;
         Ok(())
     }

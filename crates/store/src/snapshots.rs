@@ -321,6 +321,60 @@ pub struct SnapshotObject {
     pub content: serde_json::Value,
 }
 
+/// A snapshot's objects without their contents (`content` is `null`), by kind and object id:
+/// for callers that need few contents, fetched afterwards with [`get_contents`].
+pub async fn snapshot_manifest<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    snapshot_id: i64,
+) -> Result<Vec<SnapshotObject>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT s.kind, s.object_id, s.hash, COALESCE(o.display_name, '') AS display_name
+         FROM snapshot_items s
+         JOIN snapshots n ON n.id = s.snapshot_id
+         LEFT JOIN objects o
+           ON o.tenant_id = n.tenant_id AND o.kind = s.kind AND o.object_id = s.object_id
+         WHERE s.snapshot_id = ?1 ORDER BY s.kind, s.object_id",
+    )
+    .bind(snapshot_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SnapshotObject {
+                kind: row.try_get("kind")?,
+                object_id: row.try_get("object_id")?,
+                display_name: row.try_get("display_name")?,
+                hash: row.try_get("hash")?,
+                content: serde_json::Value::Null,
+            })
+        })
+        .collect()
+}
+
+/// The stored contents with these hashes, in one query; unknown hashes are left out.
+pub async fn get_contents<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    hashes: &[String],
+) -> Result<std::collections::HashMap<String, serde_json::Value>> {
+    let mut out = std::collections::HashMap::with_capacity(hashes.len());
+    if hashes.is_empty() {
+        return Ok(out);
+    }
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT hash, json FROM contents WHERE hash IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(serde_json::to_string(hashes)?)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &rows {
+        let json: String = row.try_get("json")?;
+        out.insert(row.try_get("hash")?, serde_json::from_str(&json)?);
+    }
+    Ok(out)
+}
+
 /// A snapshot's objects with their contents, by kind and object id, in one query.
 pub async fn snapshot_objects<'c>(
     db: impl Acquire<'c, Database = Sqlite>,

@@ -28,7 +28,7 @@ mod walk;
 
 pub use form::semantic_form;
 pub use refs::{MapRefs, NoRefs, RefNames};
-pub use score::{coverage, Coverage};
+pub use score::{coverage, coverage_of_form, Coverage};
 
 use crate::kinds::ObjectKind;
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,12 @@ pub fn diff(
     let b = semantic_form(kind, before, refs_before);
     let a = semantic_form(kind, after, refs_after);
     walk::diff_forms(&b, &a)
+}
+
+/// Every change between two semantic forms (see [`semantic_form`]): for callers that compare
+/// one form with many, such as a baseline object with each tenant's, and build it once.
+pub fn diff_of_forms(before: &Value, after: &Value) -> Vec<Change> {
+    walk::diff_forms(before, after)
 }
 
 /// Whether the two captures configure the same thing (their diff is empty).

@@ -38,8 +38,12 @@ pub fn coverage(
     refs: &dyn RefNames,
     changes: &[Change],
 ) -> Coverage {
-    let form = semantic_form(kind, expected, refs);
-    let mut values = match &form {
+    coverage_of_form(&semantic_form(kind, expected, refs), changes)
+}
+
+/// [`coverage`] of an expected object already in its semantic form.
+pub fn coverage_of_form(form: &Value, changes: &[Change]) -> Coverage {
+    let mut values = match form {
         Value::Object(map) => map
             .iter()
             .filter(|(k, _)| !is_property(k))

@@ -8,7 +8,7 @@
 //! nothing about what the tenant holds: its objects are not checked and its findings stay as they are.
 
 use crate::ops::baselines::{match_items, missing_var, placeholders_of, refs_from_json};
-use crate::ops::diff::name_of;
+use crate::ops::diff::{name_of, refs_for};
 use crate::ops::findings::{
     decide, finding, fingerprint, now_text, transitioned, Finding, FindingState,
 };
@@ -16,15 +16,16 @@ use crate::ops::labels::LabelledChange;
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
-use tenantatlas_core::kinds;
+use tenantatlas_core::kinds::{self, ObjectKind};
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
 use tenantatlas_core::severity::{Severity, SeverityRules};
 use tenantatlas_store::{
-    AuditInput, BaselineInfo, FindingRecord, ObjectFilter, RunStatus, TenantRecord,
+    AuditInput, BaselineInfo, BaselineItem, FindingRecord, ObjectFilter, RunStatus, SeenAgain,
+    TenantRecord,
 };
 use time::Date;
 
@@ -166,7 +167,7 @@ impl Engine {
             .map(|b| b.name.to_lowercase())
             .collect();
         let names = self.tenant_names().await?;
-        let mut contents: HashMap<String, Value> = HashMap::new();
+        let mut cache = BaselineCache::default();
         let mut report = DriftReport {
             runs: Vec::new(),
             findings: Vec::new(),
@@ -180,7 +181,7 @@ impl Engine {
                 .filter(|b| b.tenants.contains(&tenant.id))
                 .collect();
             let seen = self
-                .check_tenant(tenant, &assigned, options, &rules, &catalog, &mut contents)
+                .check_tenant(tenant, &assigned, options, &rules, &catalog, &mut cache)
                 .await?;
             let checked: Vec<String> = assigned.iter().map(|b| b.name.clone()).collect();
             let run = self
@@ -247,7 +248,16 @@ impl Engine {
             });
             // The run's findings, their audit entries and the run itself: one transaction.
             self.workspace
-                .commit_findings(&run.records, &run.audit, Some(&record))
+                .commit_findings(
+                    &run.records,
+                    &SeenAgain {
+                        ids: &run.seen_again,
+                        at: &run.at,
+                        run_id: &run_id,
+                    },
+                    &run.audit,
+                    Some(&record),
+                )
                 .await?;
             report.runs.push(DriftRun {
                 id: run_id,
@@ -272,6 +282,11 @@ impl Engine {
     }
 
     /// What one tenant's latest snapshot shows against its baselines.
+    ///
+    /// Two passes keep this fast across hundreds of tenants: the first matches baseline objects
+    /// with the snapshot's manifest (names and hashes, no contents) and sets aside the pairs whose
+    /// hashes differ; only their contents are then read, in one query, and compared — the
+    /// baseline side in its semantic form, built once per baseline object for all tenants.
     async fn check_tenant(
         &self,
         tenant: &TenantRecord,
@@ -279,9 +294,23 @@ impl Engine {
         options: &DriftOptions,
         rules: &SeverityRules,
         catalog: &SettingCatalog,
-        contents: &mut HashMap<String, Value>,
+        cache: &mut BaselineCache,
     ) -> Result<Seen, EngineError> {
-        let (_, side) = self.latest_side(tenant).await?;
+        let snapshot = self
+            .workspace
+            .list_snapshots(&tenant.id)
+            .await?
+            .pop()
+            .ok_or_else(|| {
+                EngineError::not_found(format!(
+                    "{} has no snapshot yet; run `tenantatlas sync --tenant {}` first",
+                    tenant.domain, tenant.domain
+                ))
+            })?;
+        let objects = self.workspace.snapshot_manifest(snapshot.id).await?;
+        let directory = self.workspace.list_directory_objects(&tenant.id).await?;
+        let tenant_refs = refs_for(&directory, &objects);
+        let complete: HashSet<&str> = snapshot.kinds.iter().map(String::as_str).collect();
         let ghosts = self
             .workspace
             .list_objects(
@@ -305,13 +334,12 @@ impl Engine {
             .iter()
             .map(|g| (g.kind.as_str(), g.object_id.as_str()))
             .collect();
+
+        // Pass 1: match, and note what needs a closer look.
         let mut seen = Seen::default();
-        for baseline in assigned {
-            let refs = refs_from_json(&baseline.refs);
-            let items = self
-                .workspace
-                .baseline_items(&baseline.name, baseline.version)
-                .await?;
+        let mut to_compare: Vec<(usize, usize, usize, String)> = Vec::new();
+        for (b, baseline) in assigned.iter().enumerate() {
+            let items = cache.items(self, baseline).await?;
             let pins = self.workspace.list_pins(&baseline.name, &tenant.id).await?;
             let vars = baseline.vars.get(&tenant.id).cloned().unwrap_or_default();
             let matching = match_items(
@@ -319,11 +347,11 @@ impl Engine {
                 &placeholders_of(&baseline.refs),
                 &vars,
                 &pins,
-                &side.objects,
+                &objects,
             )
             .map_err(|key| missing_var(&baseline.name, tenant, &key))?;
             for (n, item) in items.iter().enumerate() {
-                if !side.complete.contains(&item.kind) {
+                if !complete.contains(item.kind.as_str()) {
                     seen.skipped
                         .insert((baseline.name.to_lowercase(), item.kind.clone()));
                     continue;
@@ -368,94 +396,23 @@ impl Engine {
                     });
                     continue;
                 };
-                let object = &side.objects[at];
-                let mut scored = Scored {
-                    baseline: baseline.name.clone(),
-                    kind: item.kind.clone(),
-                    key: item.display_name.clone(),
-                    object: expected_name.clone(),
-                    object_id: Some(object.object_id.clone()),
-                    score: 100.0,
-                    drift: None,
-                };
-                let Some(kind) = kinds::by_key(&item.kind) else {
-                    seen.scored.push(scored);
-                    continue;
-                };
-                if object.hash == item.hash {
-                    seen.scored.push(scored);
+                let object = &objects[at];
+                if object.hash == item.hash || kinds::by_key(&item.kind).is_none() {
+                    seen.scored.push(Scored {
+                        baseline: baseline.name.clone(),
+                        kind: item.kind.clone(),
+                        key: item.display_name.clone(),
+                        object: expected_name,
+                        object_id: Some(object.object_id.clone()),
+                        score: 100.0,
+                        drift: None,
+                    });
                     continue;
                 }
-                if !contents.contains_key(&item.hash) {
-                    let content =
-                        self.workspace
-                            .get_content(&item.hash)
-                            .await?
-                            .ok_or_else(|| {
-                                EngineError::new(
-                                    crate::ErrorCode::Workspace,
-                                    format!(
-                                        "baseline content {} is missing from the workspace",
-                                        item.hash
-                                    ),
-                                )
-                            })?;
-                    contents.insert(item.hash.clone(), content);
-                }
-                let mut expected = &contents[&item.hash];
-                // The object was matched by its name (through the tenant's template) or pinned
-                // by hand: its name is as expected by construction, so it is not drift.
-                let renamed;
-                let actual_name = object.content.get(kind.name_field);
-                if expected.get(kind.name_field) != actual_name {
-                    let mut copy = expected.clone();
-                    if let (Value::Object(map), Some(name)) = (&mut copy, actual_name) {
-                        map.insert(kind.name_field.to_string(), name.clone());
-                    }
-                    renamed = copy;
-                    expected = &renamed;
-                }
-                let mut changes =
-                    semantic::diff(kind, expected, &object.content, &refs, &side.refs);
-                // A baseline that says nothing about assignments (a file without them) expects
-                // none in particular.
-                if expected.get("assignments").is_none_or(Value::is_null) {
-                    changes.retain(|c| c.category != ChangeCategory::Assignment);
-                }
-                if changes.is_empty() {
-                    seen.scored.push(scored);
-                    continue;
-                }
-                let drift = if changes
-                    .iter()
-                    .all(|c| c.category == ChangeCategory::Assignment)
-                {
-                    "assignments"
-                } else {
-                    "modified"
-                };
-                scored.score = semantic::coverage(kind, expected, &refs, &changes).percent();
-                scored.drift = Some(drift);
-                seen.scored.push(scored);
-                let labels: Vec<ChangeLabel> = changes
-                    .iter()
-                    .map(|c| label(kind, c, catalog, Some(expected), Some(&object.content)))
-                    .collect();
-                let names: Vec<Option<String>> = labels.iter().map(|l| l.setting.clone()).collect();
-                seen.observed.push(Observed {
-                    baseline: baseline.name.clone(),
-                    kind: item.kind.clone(),
-                    key: item.display_name.clone(),
-                    object: expected_name,
-                    object_id: Some(object.object_id.clone()),
-                    drift,
-                    severity: rules.changes(&item.kind, drift, &changes, &names),
-                    changes,
-                    labels,
-                });
+                to_compare.push((b, n, at, expected_name));
             }
             if options.unexpected || baseline.unexpected {
-                for (i, o) in side.objects.iter().enumerate() {
+                for (i, o) in objects.iter().enumerate() {
                     if baseline.kinds.contains(&o.kind) && !matching.matched.contains(&i) {
                         let object = name_of(o);
                         seen.observed.push(Observed {
@@ -472,6 +429,91 @@ impl Engine {
                     }
                 }
             }
+        }
+
+        // Pass 2: the contents of the pairs that differ by hash, read together, then compared.
+        let wanted: Vec<String> = to_compare
+            .iter()
+            .map(|(_, _, at, _)| objects[*at].hash.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let actual = self.workspace.get_contents(&wanted).await?;
+        for (b, n, at, expected_name) in to_compare {
+            let baseline = assigned[b];
+            let item = cache.items(self, baseline).await?[n].clone();
+            let Some(kind) = kinds::by_key(&item.kind) else {
+                continue;
+            };
+            let object = &objects[at];
+            let content = actual.get(&object.hash).ok_or_else(|| {
+                EngineError::new(
+                    crate::ErrorCode::Workspace,
+                    format!("content {} is missing from the workspace", object.hash),
+                )
+            })?;
+            let (expected, form) = cache.form(self, baseline, kind, &item.hash).await?;
+            let actual_form = semantic::semantic_form(kind, content, &tenant_refs);
+            // The object was matched by its name (through the tenant's template) or pinned by
+            // hand: its name is as expected by construction, so it is not drift.
+            let renamed;
+            let mut form = form;
+            if form.get(kind.name_field) != actual_form.get(kind.name_field) {
+                let mut copy = form.clone();
+                if let (Value::Object(map), Some(name)) =
+                    (&mut copy, actual_form.get(kind.name_field))
+                {
+                    map.insert(kind.name_field.to_string(), name.clone());
+                }
+                renamed = copy;
+                form = &renamed;
+            }
+            let mut changes = semantic::diff_of_forms(form, &actual_form);
+            // A baseline that says nothing about assignments (a file without them) expects
+            // none in particular.
+            if expected.get("assignments").is_none_or(Value::is_null) {
+                changes.retain(|c| c.category != ChangeCategory::Assignment);
+            }
+            let mut scored = Scored {
+                baseline: baseline.name.clone(),
+                kind: item.kind.clone(),
+                key: item.display_name.clone(),
+                object: expected_name.clone(),
+                object_id: Some(object.object_id.clone()),
+                score: 100.0,
+                drift: None,
+            };
+            if changes.is_empty() {
+                seen.scored.push(scored);
+                continue;
+            }
+            let drift = if changes
+                .iter()
+                .all(|c| c.category == ChangeCategory::Assignment)
+            {
+                "assignments"
+            } else {
+                "modified"
+            };
+            scored.score = semantic::coverage_of_form(form, &changes).percent();
+            scored.drift = Some(drift);
+            seen.scored.push(scored);
+            let labels: Vec<ChangeLabel> = changes
+                .iter()
+                .map(|c| label(kind, c, catalog, Some(expected), Some(content)))
+                .collect();
+            let names: Vec<Option<String>> = labels.iter().map(|l| l.setting.clone()).collect();
+            seen.observed.push(Observed {
+                baseline: baseline.name.clone(),
+                kind: item.kind.clone(),
+                key: item.display_name.clone(),
+                object: expected_name,
+                object_id: Some(object.object_id.clone()),
+                drift,
+                severity: rules.changes(&item.kind, drift, &changes, &names),
+                changes,
+                labels,
+            });
         }
         Ok(seen)
     }
@@ -499,7 +541,10 @@ impl Engine {
             .collect();
         let now = now_text();
         let mut seen_ids = HashSet::new();
-        let mut out = Reconciled::default();
+        let mut out = Reconciled {
+            at: now.clone(),
+            ..Reconciled::default()
+        };
         for o in observed {
             let id = fingerprint(&tenant.id, &o.baseline, &o.kind, &o.key, o.drift);
             if !seen_ids.insert(id.clone()) {
@@ -556,7 +601,12 @@ impl Engine {
                     .push(transitioned(&mut record, decision.state, &why));
             }
             out.findings.push(finding(&record, names));
-            out.records.push(record);
+            // Seen again exactly as stored: only the time and the run change, in one statement.
+            if before.is_some_and(|b| same_drift(b, &record)) {
+                out.seen_again.push(id);
+            } else {
+                out.records.push(record);
+            }
         }
         for (id, record) in &stored {
             if seen_ids.contains(id)
@@ -585,6 +635,66 @@ impl Engine {
     }
 }
 
+/// What drift reads of baselines once for all tenants: their items, their objects' contents and
+/// semantic forms (with the baseline's own name maps).
+#[derive(Default)]
+struct BaselineCache {
+    items: HashMap<(String, i64), std::sync::Arc<Vec<BaselineItem>>>,
+    contents: HashMap<String, Value>,
+    forms: HashMap<(String, String), Value>,
+}
+
+impl BaselineCache {
+    async fn items(
+        &mut self,
+        engine: &Engine,
+        baseline: &BaselineInfo,
+    ) -> Result<std::sync::Arc<Vec<BaselineItem>>, EngineError> {
+        let key = (baseline.name.to_lowercase(), baseline.version);
+        if let Some(items) = self.items.get(&key) {
+            return Ok(items.clone());
+        }
+        let items = std::sync::Arc::new(
+            engine
+                .workspace
+                .baseline_items(&baseline.name, baseline.version)
+                .await?,
+        );
+        // Every item's content at once, for the tenants to come.
+        let hashes: Vec<String> = items.iter().map(|i| i.hash.clone()).collect();
+        self.contents
+            .extend(engine.workspace.get_contents(&hashes).await?);
+        self.items.insert(key, items.clone());
+        Ok(items)
+    }
+
+    /// The expected content and its semantic form.
+    async fn form(
+        &mut self,
+        engine: &Engine,
+        baseline: &BaselineInfo,
+        kind: &ObjectKind,
+        hash: &str,
+    ) -> Result<(&Value, &Value), EngineError> {
+        if !self.contents.contains_key(hash) {
+            let content = engine.workspace.get_content(hash).await?.ok_or_else(|| {
+                EngineError::new(
+                    crate::ErrorCode::Workspace,
+                    format!("baseline content {hash} is missing from the workspace"),
+                )
+            })?;
+            self.contents.insert(hash.to_string(), content);
+        }
+        let key = (baseline.name.to_lowercase(), hash.to_string());
+        if !self.forms.contains_key(&key) {
+            let refs = refs_from_json(&baseline.refs);
+            let form = semantic::semantic_form(kind, &self.contents[hash], &refs);
+            self.forms.insert(key.clone(), form);
+        }
+        Ok((&self.contents[hash], &self.forms[&key]))
+    }
+}
+
 /// How a run changes a tenant's findings: what it saw, the counts, and what to store.
 #[derive(Default)]
 struct Reconciled {
@@ -594,7 +704,22 @@ struct Reconciled {
     /// Ids of the findings resolved because the run no longer saw their drift.
     resolved: Vec<String>,
     records: Vec<FindingRecord>,
+    /// Findings seen again unchanged: stored with a new `last_seen_at` only.
+    seen_again: Vec<String>,
+    /// When the run saw them.
+    at: String,
     audit: Vec<AuditInput>,
+}
+
+/// Whether a finding the run would store says what the stored one says, but for when it was seen.
+fn same_drift(stored: &FindingRecord, new: &FindingRecord) -> bool {
+    stored.state == new.state
+        && stored.changes_hash == new.changes_hash
+        && stored.severity == new.severity
+        && stored.object_name == new.object_name
+        && stored.object_id == new.object_id
+        && stored.baseline == new.baseline
+        && stored.changes == new.changes
 }
 
 /// What a tenant's check saw: drift, object scores, and the (baseline, kind) pairs it could not

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::severity::Severity;
-use tenantatlas_store::{AuditInput, FindingRecord};
+use tenantatlas_store::{AuditInput, FindingRecord, SeenAgain};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
@@ -354,7 +354,12 @@ impl Engine {
     ) -> Result<(), EngineError> {
         let audit = transitioned(record, to, why);
         self.workspace
-            .commit_findings(std::slice::from_ref(record), &[audit], None)
+            .commit_findings(
+                std::slice::from_ref(record),
+                &SeenAgain::default(),
+                &[audit],
+                None,
+            )
             .await?;
         Ok(())
     }
