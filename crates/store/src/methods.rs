@@ -90,6 +90,10 @@ impl Workspace {
         snapshots::snapshot_items(self.pool(), snapshot_id).await
     }
 
+    pub async fn latest_snapshot(&self, tenant_id: &str) -> Result<Option<SnapshotInfo>> {
+        snapshots::latest_snapshot(self.pool(), tenant_id).await
+    }
+
     pub async fn snapshot_manifest(&self, snapshot_id: i64) -> Result<Vec<SnapshotObject>> {
         snapshots::snapshot_manifest(self.pool(), snapshot_id).await
     }

@@ -274,6 +274,22 @@ pub async fn list_snapshots<'c>(
     rows.iter().map(snapshot_from_row).collect()
 }
 
+/// A tenant's latest snapshot, if it has one.
+pub async fn latest_snapshot<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: &str,
+) -> Result<Option<SnapshotInfo>> {
+    let mut conn = db.acquire().await?;
+    let row = sqlx::query(
+        "SELECT id, tenant_id, run_id, created_at, object_count, kinds FROM snapshots
+         WHERE tenant_id = lower(?1) ORDER BY id DESC LIMIT 1",
+    )
+    .bind(tenant_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(snapshot_from_row).transpose()
+}
+
 /// A snapshot's manifest, by kind and object id.
 pub async fn snapshot_items<'c>(
     db: impl Acquire<'c, Database = Sqlite>,

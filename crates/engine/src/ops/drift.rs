@@ -14,13 +14,14 @@ use crate::ops::findings::{
 };
 use crate::ops::labels::LabelledChange;
 use crate::{Engine, EngineError};
+use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
-use tenantatlas_core::kinds::{self, ObjectKind};
+use tenantatlas_core::kinds;
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
 use tenantatlas_core::severity::{Severity, SeverityRules};
 use tenantatlas_store::{
@@ -167,99 +168,135 @@ impl Engine {
             .map(|b| b.name.to_lowercase())
             .collect();
         let names = self.tenant_names().await?;
-        let mut cache = BaselineCache::default();
+        let used: Vec<&BaselineInfo> = baselines
+            .iter()
+            .filter(|b| tenants.iter().any(|t| b.tenants.contains(&t.id)))
+            .collect();
+        let cache = BaselineCache::load(self, &used).await?;
+        let context = RunContext {
+            baselines: &baselines,
+            options,
+            rules: &rules,
+            catalog: &catalog,
+            cache: &cache,
+            names: &names,
+            unexpected_baselines: &unexpected_baselines,
+        };
+        // Tenants are independent: check a few at once (each run still commits in its own
+        // transaction), and report them in the order they were asked for.
+        let mut done: Vec<(usize, TenantDrift)> =
+            futures_util::stream::iter(tenants.iter().enumerate())
+                .map(|(i, tenant)| {
+                    let context = &context;
+                    async move { self.drift_tenant(tenant, context).await.map(|d| (i, d)) }
+                })
+                .buffer_unordered(DRIFT_CONCURRENCY)
+                .try_collect()
+                .await?;
+        done.sort_by_key(|(i, _)| *i);
         let mut report = DriftReport {
             runs: Vec::new(),
             findings: Vec::new(),
             scores: Vec::new(),
         };
-        for tenant in &tenants {
-            let started = Instant::now();
-            let run_id = self.workspace.start_run("drift", Some(&tenant.id)).await?;
-            let assigned: Vec<&BaselineInfo> = baselines
-                .iter()
-                .filter(|b| b.tenants.contains(&tenant.id))
-                .collect();
-            let seen = self
-                .check_tenant(tenant, &assigned, options, &rules, &catalog, &mut cache)
-                .await?;
-            let checked: Vec<String> = assigned.iter().map(|b| b.name.clone()).collect();
-            let run = self
-                .reconcile(
-                    tenant,
-                    &run_id,
-                    &seen.observed,
-                    &checked,
-                    &seen.skipped,
-                    options,
-                    &names,
-                    &unexpected_baselines,
-                )
-                .await?;
-            let states: HashMap<&str, &str> = run
-                .findings
-                .iter()
-                .map(|f| (f.id.as_str(), f.state.as_str()))
-                .collect();
-            let mut scores = Vec::with_capacity(seen.scored.len());
-            for s in seen.scored {
-                let id = s
-                    .drift
-                    .map(|d| fingerprint(&tenant.id, &s.baseline, &s.kind, &s.key, d));
-                let accepted = id.as_deref().and_then(|i| states.get(i)).copied()
-                    == Some(FindingState::RiskAccepted.as_str());
-                scores.push(ObjectScore {
-                    tenant: tenant.domain.clone(),
-                    baseline: s.baseline,
-                    kind: s.kind,
-                    object: s.object,
-                    object_id: s.object_id,
-                    score: if accepted { 100.0 } else { round(s.score) },
-                    finding: id,
-                });
-            }
-            let compared = scores.len() as u64;
-            let compliant = scores.iter().filter(|s| s.score >= 100.0).count() as u64;
-            let score = if scores.is_empty() {
-                100.0
-            } else {
-                round(scores.iter().map(|s| s.score).sum::<f64>() / scores.len() as f64)
-            };
-            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-            for o in &seen.observed {
-                *counts.entry(o.drift.to_string()).or_default() += 1;
-            }
-            let mut record = self.workspace.get_run(&run_id).await?.ok_or_else(|| {
-                EngineError::not_found(format!("run {run_id} vanished from the workspace"))
-            })?;
-            let duration_ms = started.elapsed().as_millis() as u64;
-            record.status = RunStatus::Succeeded;
-            record.counts = counts;
-            record.objects = compared;
-            record.duration_ms = Some(duration_ms);
-            record.progress = json!({
-                "baselines": checked,
-                "findings": run.findings.len(),
-                "opened": run.opened,
-                "reopened": run.reopened,
-                "resolved": run.resolved.len(),
-                "score": score,
-                "compliant": compliant,
+        for (_, d) in done {
+            report.runs.push(d.run);
+            report.findings.extend(d.findings);
+            report.scores.extend(d.scores);
+        }
+        Ok(report)
+    }
+
+    /// One tenant's drift run: check, decide, and commit the run with its findings.
+    async fn drift_tenant(
+        &self,
+        tenant: &TenantRecord,
+        context: &RunContext<'_>,
+    ) -> Result<TenantDrift, EngineError> {
+        let started = Instant::now();
+        let run_id = self.workspace.start_run("drift", Some(&tenant.id)).await?;
+        let assigned: Vec<&BaselineInfo> = context
+            .baselines
+            .iter()
+            .filter(|b| b.tenants.contains(&tenant.id))
+            .collect();
+        let seen = self.check_tenant(tenant, &assigned, context).await?;
+        let checked: Vec<String> = assigned.iter().map(|b| b.name.clone()).collect();
+        let run = self
+            .reconcile(
+                tenant,
+                &run_id,
+                &seen.observed,
+                &checked,
+                &seen.skipped,
+                context,
+            )
+            .await?;
+        let states: HashMap<&str, &str> = run
+            .findings
+            .iter()
+            .map(|f| (f.id.as_str(), f.state.as_str()))
+            .collect();
+        let mut scores = Vec::with_capacity(seen.scored.len());
+        for s in seen.scored {
+            let id = s
+                .drift
+                .map(|d| fingerprint(&tenant.id, &s.baseline, &s.kind, &s.key, d));
+            let accepted = id.as_deref().and_then(|i| states.get(i)).copied()
+                == Some(FindingState::RiskAccepted.as_str());
+            scores.push(ObjectScore {
+                tenant: tenant.domain.clone(),
+                baseline: s.baseline,
+                kind: s.kind,
+                object: s.object,
+                object_id: s.object_id,
+                score: if accepted { 100.0 } else { round(s.score) },
+                finding: id,
             });
-            // The run's findings, their audit entries and the run itself: one transaction.
-            self.workspace
-                .commit_findings(
-                    &run.records,
-                    &SeenAgain {
-                        ids: &run.seen_again,
-                        at: &run.at,
-                        run_id: &run_id,
-                    },
-                    &run.audit,
-                    Some(&record),
-                )
-                .await?;
-            report.runs.push(DriftRun {
+        }
+        let compared = scores.len() as u64;
+        let compliant = scores.iter().filter(|s| s.score >= 100.0).count() as u64;
+        let score = if scores.is_empty() {
+            100.0
+        } else {
+            round(scores.iter().map(|s| s.score).sum::<f64>() / scores.len() as f64)
+        };
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        for o in &seen.observed {
+            *counts.entry(o.drift.to_string()).or_default() += 1;
+        }
+        let mut record = self.workspace.get_run(&run_id).await?.ok_or_else(|| {
+            EngineError::not_found(format!("run {run_id} vanished from the workspace"))
+        })?;
+        let duration_ms = started.elapsed().as_millis() as u64;
+        record.status = RunStatus::Succeeded;
+        record.counts = counts;
+        record.objects = compared;
+        record.duration_ms = Some(duration_ms);
+        record.progress = json!({
+            "baselines": checked,
+            "findings": run.findings.len(),
+            "opened": run.opened,
+            "reopened": run.reopened,
+            "resolved": run.resolved.len(),
+            "score": score,
+            "compliant": compliant,
+        });
+        // The run's findings, their audit entries and the run itself: one transaction.
+        self.workspace
+            .commit_findings(
+                &run.records,
+                &SeenAgain {
+                    ids: &run.seen_again,
+                    at: &run.at,
+                    run_id: &run_id,
+                },
+                &run.audit,
+                Some(&record),
+            )
+            .await?;
+        Ok(TenantDrift {
+            run: DriftRun {
                 id: run_id,
                 tenant: tenant.domain.clone(),
                 tenant_id: tenant.id.clone(),
@@ -274,11 +311,10 @@ impl Engine {
                 resolved: run.resolved.len() as u64,
                 resolved_ids: run.resolved,
                 duration_ms,
-            });
-            report.findings.extend(run.findings);
-            report.scores.extend(scores);
-        }
-        Ok(report)
+            },
+            findings: run.findings,
+            scores,
+        })
     }
 
     /// What one tenant's latest snapshot shows against its baselines.
@@ -291,16 +327,18 @@ impl Engine {
         &self,
         tenant: &TenantRecord,
         assigned: &[&BaselineInfo],
-        options: &DriftOptions,
-        rules: &SeverityRules,
-        catalog: &SettingCatalog,
-        cache: &mut BaselineCache,
+        context: &RunContext<'_>,
     ) -> Result<Seen, EngineError> {
+        let (options, rules, catalog, cache) = (
+            context.options,
+            context.rules,
+            context.catalog,
+            context.cache,
+        );
         let snapshot = self
             .workspace
-            .list_snapshots(&tenant.id)
+            .latest_snapshot(&tenant.id)
             .await?
-            .pop()
             .ok_or_else(|| {
                 EngineError::not_found(format!(
                     "{} has no snapshot yet; run `tenantatlas sync --tenant {}` first",
@@ -339,11 +377,11 @@ impl Engine {
         let mut seen = Seen::default();
         let mut to_compare: Vec<(usize, usize, usize, String)> = Vec::new();
         for (b, baseline) in assigned.iter().enumerate() {
-            let items = cache.items(self, baseline).await?;
+            let items = cache.items(baseline)?;
             let pins = self.workspace.list_pins(&baseline.name, &tenant.id).await?;
             let vars = baseline.vars.get(&tenant.id).cloned().unwrap_or_default();
             let matching = match_items(
-                &items,
+                items,
                 &placeholders_of(&baseline.refs),
                 &vars,
                 &pins,
@@ -441,7 +479,7 @@ impl Engine {
         let actual = self.workspace.get_contents(&wanted).await?;
         for (b, n, at, expected_name) in to_compare {
             let baseline = assigned[b];
-            let item = cache.items(self, baseline).await?[n].clone();
+            let item = &cache.items(baseline)?[n];
             let Some(kind) = kinds::by_key(&item.kind) else {
                 continue;
             };
@@ -452,7 +490,7 @@ impl Engine {
                     format!("content {} is missing from the workspace", object.hash),
                 )
             })?;
-            let (expected, form) = cache.form(self, baseline, kind, &item.hash).await?;
+            let (expected, form) = cache.form(baseline, &item.hash)?;
             let actual_form = semantic::semantic_form(kind, content, &tenant_refs);
             // The object was matched by its name (through the tenant's template) or pinned by
             // hand: its name is as expected by construction, so it is not drift.
@@ -528,10 +566,10 @@ impl Engine {
         observed: &[Observed],
         checked: &[String],
         skipped: &HashSet<(String, String)>,
-        options: &DriftOptions,
-        names: &HashMap<String, String>,
-        unexpected_baselines: &HashSet<String>,
+        context: &RunContext<'_>,
     ) -> Result<Reconciled, EngineError> {
+        let (options, names, unexpected_baselines) =
+            (context.options, context.names, context.unexpected_baselines);
         let stored: HashMap<String, FindingRecord> = self
             .workspace
             .list_findings(Some(&tenant.id))
@@ -635,63 +673,93 @@ impl Engine {
     }
 }
 
-/// What drift reads of baselines once for all tenants: their items, their objects' contents and
-/// semantic forms (with the baseline's own name maps).
+/// How many tenants one drift checks at once.
+const DRIFT_CONCURRENCY: usize = 4;
+
+/// What every tenant's run of one drift shares.
+struct RunContext<'a> {
+    baselines: &'a [BaselineInfo],
+    options: &'a DriftOptions,
+    rules: &'a SeverityRules,
+    catalog: &'a SettingCatalog,
+    cache: &'a BaselineCache,
+    names: &'a HashMap<String, String>,
+    unexpected_baselines: &'a HashSet<String>,
+}
+
+/// One tenant's part of a drift report.
+struct TenantDrift {
+    run: DriftRun,
+    findings: Vec<Finding>,
+    scores: Vec<ObjectScore>,
+}
+
+/// What drift reads of its baselines once for all tenants: their items, and each item's content
+/// with its semantic form (resolved with the baseline's own name maps).
 #[derive(Default)]
 struct BaselineCache {
-    items: HashMap<(String, i64), std::sync::Arc<Vec<BaselineItem>>>,
-    contents: HashMap<String, Value>,
-    forms: HashMap<(String, String), Value>,
+    items: HashMap<(String, i64), Vec<BaselineItem>>,
+    /// (baseline name lowercased, content hash) → (content, semantic form).
+    forms: HashMap<(String, String), (Value, Value)>,
 }
 
 impl BaselineCache {
-    async fn items(
-        &mut self,
-        engine: &Engine,
-        baseline: &BaselineInfo,
-    ) -> Result<std::sync::Arc<Vec<BaselineItem>>, EngineError> {
-        let key = (baseline.name.to_lowercase(), baseline.version);
-        if let Some(items) = self.items.get(&key) {
-            return Ok(items.clone());
-        }
-        let items = std::sync::Arc::new(
-            engine
+    async fn load(engine: &Engine, baselines: &[&BaselineInfo]) -> Result<Self, EngineError> {
+        let mut cache = BaselineCache::default();
+        for baseline in baselines {
+            let items = engine
                 .workspace
                 .baseline_items(&baseline.name, baseline.version)
-                .await?,
-        );
-        // Every item's content at once, for the tenants to come.
-        let hashes: Vec<String> = items.iter().map(|i| i.hash.clone()).collect();
-        self.contents
-            .extend(engine.workspace.get_contents(&hashes).await?);
-        self.items.insert(key, items.clone());
-        Ok(items)
+                .await?;
+            let hashes: Vec<String> = items.iter().map(|i| i.hash.clone()).collect();
+            let contents = engine.workspace.get_contents(&hashes).await?;
+            let refs = refs_from_json(&baseline.refs);
+            for item in &items {
+                let Some(kind) = kinds::by_key(&item.kind) else {
+                    continue;
+                };
+                let content = contents.get(&item.hash).ok_or_else(|| {
+                    EngineError::new(
+                        crate::ErrorCode::Workspace,
+                        format!(
+                            "baseline content {} is missing from the workspace",
+                            item.hash
+                        ),
+                    )
+                })?;
+                let form = semantic::semantic_form(kind, content, &refs);
+                cache.forms.insert(
+                    (baseline.name.to_lowercase(), item.hash.clone()),
+                    (content.clone(), form),
+                );
+            }
+            cache
+                .items
+                .insert((baseline.name.to_lowercase(), baseline.version), items);
+        }
+        Ok(cache)
+    }
+
+    fn items(&self, baseline: &BaselineInfo) -> Result<&[BaselineItem], EngineError> {
+        self.items
+            .get(&(baseline.name.to_lowercase(), baseline.version))
+            .map(Vec::as_slice)
+            .ok_or_else(|| {
+                EngineError::not_found(format!("baseline {} was not loaded", baseline.name))
+            })
     }
 
     /// The expected content and its semantic form.
-    async fn form(
-        &mut self,
-        engine: &Engine,
-        baseline: &BaselineInfo,
-        kind: &ObjectKind,
-        hash: &str,
-    ) -> Result<(&Value, &Value), EngineError> {
-        if !self.contents.contains_key(hash) {
-            let content = engine.workspace.get_content(hash).await?.ok_or_else(|| {
+    fn form(&self, baseline: &BaselineInfo, hash: &str) -> Result<(&Value, &Value), EngineError> {
+        self.forms
+            .get(&(baseline.name.to_lowercase(), hash.to_string()))
+            .map(|(c, f)| (c, f))
+            .ok_or_else(|| {
                 EngineError::new(
                     crate::ErrorCode::Workspace,
                     format!("baseline content {hash} is missing from the workspace"),
                 )
-            })?;
-            self.contents.insert(hash.to_string(), content);
-        }
-        let key = (baseline.name.to_lowercase(), hash.to_string());
-        if !self.forms.contains_key(&key) {
-            let refs = refs_from_json(&baseline.refs);
-            let form = semantic::semantic_form(kind, &self.contents[hash], &refs);
-            self.forms.insert(key.clone(), form);
-        }
-        Ok((&self.contents[hash], &self.forms[&key]))
+            })
     }
 }
 
