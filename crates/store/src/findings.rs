@@ -129,6 +129,34 @@ pub async fn get_finding<'c>(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Content pairs a run found equal, to remember for the tenant's next run (see `drift_equal`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EqualPairs<'a> {
+    pub tenant_id: &'a str,
+    pub refs_digest: &'a str,
+    /// (baseline content hash, tenant object content hash).
+    pub pairs: &'a [(String, String)],
+}
+
+/// The content pairs earlier runs found equal for this tenant under these name maps.
+pub async fn equal_pairs<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: &str,
+    refs_digest: &str,
+) -> Result<std::collections::HashSet<(String, String)>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT baseline_hash, object_hash FROM drift_equal WHERE tenant_id = ?1 AND refs_digest = ?2",
+    )
+    .bind(tenant_id.to_lowercase())
+    .bind(refs_digest)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("baseline_hash")?, row.try_get("object_hash")?)))
+        .collect()
+}
+
 /// Findings a run saw again exactly as stored: only when and by which run changes.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SeenAgain<'a> {
@@ -152,6 +180,7 @@ pub async fn commit_findings<'c>(
     db: impl Acquire<'c, Database = Sqlite>,
     records: &[FindingRecord],
     seen: &SeenAgain<'_>,
+    equal: &EqualPairs<'_>,
     audit: &[AuditInput],
     run: Option<&RunRecord>,
 ) -> Result<()> {
@@ -182,6 +211,26 @@ pub async fn commit_findings<'c>(
     }
     if let Some(run) = run {
         finish_run(&mut *tx, run).await?;
+    }
+    if !equal.tenant_id.is_empty() {
+        let tenant_id = equal.tenant_id.to_lowercase();
+        sqlx::query("DELETE FROM drift_equal WHERE tenant_id = ?1 AND refs_digest <> ?2")
+            .bind(&tenant_id)
+            .bind(equal.refs_digest)
+            .execute(&mut *tx)
+            .await?;
+        for (baseline_hash, object_hash) in equal.pairs {
+            sqlx::query(
+                "INSERT OR IGNORE INTO drift_equal (tenant_id, refs_digest, baseline_hash, object_hash)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(&tenant_id)
+            .bind(equal.refs_digest)
+            .bind(baseline_hash)
+            .bind(object_hash)
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(())

@@ -39,7 +39,7 @@ pub use audit::{append_audit, list_audit, verify_audit, AuditEntry};
 pub use baselines::{BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
 pub use directory::{list_directory_objects, upsert_directory_objects, DirectoryObject};
 pub use error::{Result, StoreError};
-pub use findings::{AuditInput, FindingRecord, SeenAgain};
+pub use findings::{AuditInput, EqualPairs, FindingRecord, SeenAgain};
 pub use keys::{KeyOptions, KeySource};
 pub use objects::{
     get_object, history, list_objects, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo,

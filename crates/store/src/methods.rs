@@ -6,7 +6,7 @@ use crate::audit::{self, AuditEntry};
 use crate::baselines::{self, BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
 use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
-use crate::findings::{self, AuditInput, FindingRecord, SeenAgain};
+use crate::findings::{self, AuditInput, EqualPairs, FindingRecord, SeenAgain};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunRecord};
 use crate::severity_rules::{self, SeverityRuleRecord};
@@ -251,13 +251,22 @@ impl Workspace {
         &self,
         records: &[FindingRecord],
         seen: &SeenAgain<'_>,
+        equal: &EqualPairs<'_>,
         audit: &[AuditInput],
         run: Option<&RunRecord>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        findings::commit_findings(&mut *tx, records, seen, audit, run).await?;
+        findings::commit_findings(&mut *tx, records, seen, equal, audit, run).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub async fn equal_pairs(
+        &self,
+        tenant_id: &str,
+        refs_digest: &str,
+    ) -> Result<std::collections::HashSet<(String, String)>> {
+        findings::equal_pairs(self.pool(), tenant_id, refs_digest).await
     }
 
     pub async fn list_findings(&self, tenant_id: Option<&str>) -> Result<Vec<FindingRecord>> {

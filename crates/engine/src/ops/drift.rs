@@ -7,7 +7,9 @@
 //! configuration differences are drift. A kind the tenant's snapshot did not read completely says
 //! nothing about what the tenant holds: its objects are not checked and its findings stay as they are.
 
-use crate::ops::baselines::{match_items, missing_var, placeholders_of, refs_from_json};
+use crate::ops::baselines::{
+    match_items, missing_var, placeholders_of, refs_from_json, refs_to_json,
+};
 use crate::ops::diff::{name_of, refs_for};
 use crate::ops::findings::{
     decide, finding, fingerprint, now_text, transitioned, Finding, FindingState,
@@ -25,8 +27,8 @@ use tenantatlas_core::kinds;
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
 use tenantatlas_core::severity::{Severity, SeverityRules};
 use tenantatlas_store::{
-    AuditInput, BaselineInfo, BaselineItem, FindingRecord, ObjectFilter, RunStatus, SeenAgain,
-    TenantRecord,
+    AuditInput, BaselineInfo, BaselineItem, EqualPairs, FindingRecord, ObjectFilter, RunStatus,
+    SeenAgain, TenantRecord,
 };
 use time::Date;
 
@@ -291,6 +293,11 @@ impl Engine {
                     at: &run.at,
                     run_id: &run_id,
                 },
+                &EqualPairs {
+                    tenant_id: &tenant.id,
+                    refs_digest: &seen.digest,
+                    pairs: &seen.equal,
+                },
                 &run.audit,
                 Some(&record),
             )
@@ -348,6 +355,14 @@ impl Engine {
         let objects = self.workspace.snapshot_manifest(snapshot.id).await?;
         let directory = self.workspace.list_directory_objects(&tenant.id).await?;
         let tenant_refs = refs_for(&directory, &objects);
+        // What equality of two contents depends on besides the contents: both sides' names and
+        // the comparison itself. Pairs found equal under the same digest are not compared again.
+        let digest = content_hash(&json!([
+            COMPARISON,
+            refs_to_json(&tenant_refs),
+            assigned.iter().map(|b| &b.refs).collect::<Vec<_>>(),
+        ]));
+        let known_equal = self.workspace.equal_pairs(&tenant.id, &digest).await?;
         let complete: HashSet<&str> = snapshot.kinds.iter().map(String::as_str).collect();
         let ghosts = self
             .workspace
@@ -374,7 +389,10 @@ impl Engine {
             .collect();
 
         // Pass 1: match, and note what needs a closer look.
-        let mut seen = Seen::default();
+        let mut seen = Seen {
+            digest: digest.clone(),
+            ..Seen::default()
+        };
         let mut to_compare: Vec<(usize, usize, usize, String)> = Vec::new();
         for (b, baseline) in assigned.iter().enumerate() {
             let items = cache.items(baseline)?;
@@ -435,7 +453,10 @@ impl Engine {
                     continue;
                 };
                 let object = &objects[at];
-                if object.hash == item.hash || kinds::by_key(&item.kind).is_none() {
+                if object.hash == item.hash
+                    || kinds::by_key(&item.kind).is_none()
+                    || known_equal.contains(&(item.hash.clone(), object.hash.clone()))
+                {
                     seen.scored.push(Scored {
                         baseline: baseline.name.clone(),
                         kind: item.kind.clone(),
@@ -522,6 +543,7 @@ impl Engine {
                 drift: None,
             };
             if changes.is_empty() {
+                seen.equal.push((item.hash.clone(), object.hash.clone()));
                 seen.scored.push(scored);
                 continue;
             }
@@ -673,6 +695,10 @@ impl Engine {
     }
 }
 
+/// The comparison's version, in the digest of remembered equal pairs: a release whose semantic
+/// diff changes compares everything afresh.
+const COMPARISON: &str = concat!(env!("CARGO_PKG_VERSION"), "+1");
+
 /// How many tenants one drift checks at once.
 const DRIFT_CONCURRENCY: usize = 4;
 
@@ -797,6 +823,9 @@ struct Seen {
     observed: Vec<Observed>,
     scored: Vec<Scored>,
     skipped: HashSet<(String, String)>,
+    /// The digest of the names the comparison used, and the content pairs it newly found equal.
+    digest: String,
+    equal: Vec<(String, String)>,
 }
 
 /// One decimal, as scores are shown.

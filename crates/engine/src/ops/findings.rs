@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::severity::Severity;
-use tenantatlas_store::{AuditInput, FindingRecord, SeenAgain};
+use tenantatlas_store::{AuditInput, EqualPairs, FindingRecord, SeenAgain};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
@@ -357,6 +357,7 @@ impl Engine {
             .commit_findings(
                 std::slice::from_ref(record),
                 &SeenAgain::default(),
+                &EqualPairs::default(),
                 &[audit],
                 None,
             )
