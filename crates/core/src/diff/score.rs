@@ -52,7 +52,10 @@ pub fn coverage_of_form(form: &Value, changes: &[Change]) -> Coverage {
         other => leaves(other),
     };
     let mut drifted = 0;
-    for c in changes.iter().filter(|c| c.category != ChangeCategory::Property) {
+    for c in changes
+        .iter()
+        .filter(|c| c.category != ChangeCategory::Property)
+    {
         match &c.before {
             Some(before) => drifted += leaves(before).max(1),
             None => {
@@ -98,7 +101,13 @@ mod tests {
             "defenderMonitorFileActivity": "monitorAllFiles",
         });
         let same = coverage(kind, &expected, &NoRefs, &[]);
-        assert_eq!(same, Coverage { values: 4, drifted: 0 });
+        assert_eq!(
+            same,
+            Coverage {
+                values: 4,
+                drifted: 0
+            }
+        );
         assert_eq!(same.percent(), 100.0);
 
         let mut actual = expected.clone();
@@ -108,13 +117,25 @@ mod tests {
         assert_eq!(changes.len(), 2);
         let c = coverage(kind, &expected, &NoRefs, &changes);
         // The description is not configuration: one of four values drifted.
-        assert_eq!(c, Coverage { values: 4, drifted: 1 });
+        assert_eq!(
+            c,
+            Coverage {
+                values: 4,
+                drifted: 1
+            }
+        );
         assert_eq!(c.percent(), 75.0);
 
         actual["smartScreenEnabled"] = json!(true);
         let changes = diff(kind, &expected, &actual, &NoRefs, &NoRefs);
         let c = coverage(kind, &expected, &NoRefs, &changes);
-        assert_eq!(c, Coverage { values: 5, drifted: 2 });
+        assert_eq!(
+            c,
+            Coverage {
+                values: 5,
+                drifted: 2
+            }
+        );
     }
 
     #[test]
@@ -122,6 +143,13 @@ mod tests {
         let kind = by_key("deviceConfigurations").unwrap();
         let c = coverage(kind, &json!({"displayName": "x"}), &NoRefs, &[]);
         assert_eq!(c.percent(), 100.0);
-        assert_eq!(Coverage { values: 2, drifted: 5 }.percent(), 0.0);
+        assert_eq!(
+            Coverage {
+                values: 2,
+                drifted: 5
+            }
+            .percent(),
+            0.0
+        );
     }
 }
