@@ -1,11 +1,17 @@
 //! Drift: each tenant against the baselines assigned to it, as a run (`run_kind` "drift"), each
 //! drift becoming a finding with a stable fingerprint.
 //!
-//! Baseline objects are matched to the tenant's latest snapshot per kind by display name,
+//! Baseline objects are matched to the tenant's latest snapshot per kind: pinned objects by id,
+//! the others by display name (the baseline's name template with the tenant's placeholder values),
 //! case-insensitively. Matched objects with another hash go through the semantic diff, the
 //! baseline's stored name maps on one side and the tenant's on the other, so only real
-//! configuration differences are drift. A kind the tenant's snapshot did not read completely says
-//! nothing about what the tenant holds: its objects are not checked and its findings stay as they are.
+//! configuration differences are drift; each change carries its friendly name, and each compared
+//! object a compliance score. A kind the tenant's snapshot did not read completely says nothing
+//! about what the tenant holds: its objects are not checked and its findings stay as they are.
+//!
+//! A finding's fingerprint uses the baseline object's name *template*, so new placeholder values
+//! or a pin keep the finding. A tenant's run — its findings, their audit entries and the run
+//! record — commits in one transaction.
 
 use crate::ops::baselines::{
     match_items, missing_var, placeholders_of, refs_from_json, refs_to_json,
