@@ -43,6 +43,16 @@ impl EngineError {
     pub fn invalid(message: impl Into<String>) -> Self {
         EngineError::new(ErrorCode::InvalidInput, message)
     }
+
+    /// Content a snapshot or baseline points at is not in the workspace: it was damaged.
+    pub fn missing_content(hash: &str) -> Self {
+        EngineError::new(
+            ErrorCode::Workspace,
+            format!(
+                "content {hash} is missing from the workspace; it is damaged — restore it from a backup"
+            ),
+        )
+    }
 }
 
 impl From<tenantatlas_store::StoreError> for EngineError {

@@ -397,28 +397,18 @@ pub async fn snapshot_objects<'c>(
     snapshot_id: i64,
 ) -> Result<Vec<SnapshotObject>> {
     let mut conn = db.acquire().await?;
-    let rows = sqlx::query(
-        "SELECT s.kind, s.object_id, s.hash, COALESCE(o.display_name, '') AS display_name, c.json
-         FROM snapshot_items s
-         JOIN snapshots n ON n.id = s.snapshot_id
-         JOIN contents c ON c.hash = s.hash
-         LEFT JOIN objects o
-           ON o.tenant_id = n.tenant_id AND o.kind = s.kind AND o.object_id = s.object_id
-         WHERE s.snapshot_id = ?1 ORDER BY s.kind, s.object_id",
-    )
-    .bind(snapshot_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let json: String = row.try_get("json")?;
-            Ok(SnapshotObject {
-                kind: row.try_get("kind")?,
-                object_id: row.try_get("object_id")?,
-                display_name: row.try_get("display_name")?,
-                hash: row.try_get("hash")?,
-                content: serde_json::from_str(&json)?,
-            })
-        })
-        .collect()
+    let mut objects = snapshot_manifest(&mut *conn, snapshot_id).await?;
+    let hashes: Vec<String> = objects
+        .iter()
+        .map(|o| o.hash.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let contents = get_contents(&mut *conn, &hashes).await?;
+    // Every item's content is written with the snapshot; one without is left out, as a join would.
+    objects.retain(|o| contents.contains_key(&o.hash));
+    for object in objects.iter_mut() {
+        object.content = contents[&object.hash].clone();
+    }
+    Ok(objects)
 }

@@ -732,15 +732,7 @@ impl Engine {
                 .workspace
                 .get_content(&item.hash)
                 .await?
-                .ok_or_else(|| {
-                    EngineError::new(
-                        crate::ErrorCode::Workspace,
-                        format!(
-                            "baseline content {} is missing from the workspace",
-                            item.hash
-                        ),
-                    )
-                })?;
+                .ok_or_else(|| EngineError::missing_content(&item.hash))?;
             let Some(kind) = kinds::by_key(&item.kind) else {
                 continue;
             };

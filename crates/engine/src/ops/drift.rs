@@ -511,12 +511,9 @@ impl Engine {
                 continue;
             };
             let object = &objects[at];
-            let content = actual.get(&object.hash).ok_or_else(|| {
-                EngineError::new(
-                    crate::ErrorCode::Workspace,
-                    format!("content {} is missing from the workspace", object.hash),
-                )
-            })?;
+            let content = actual
+                .get(&object.hash)
+                .ok_or_else(|| EngineError::missing_content(&object.hash))?;
             let (expected, form) = cache.form(baseline, &item.hash)?;
             let actual_form = semantic::semantic_form(kind, content, &tenant_refs);
             // The object was matched by its name (through the tenant's template) or pinned by
@@ -750,15 +747,9 @@ impl BaselineCache {
                 let Some(kind) = kinds::by_key(&item.kind) else {
                     continue;
                 };
-                let content = contents.get(&item.hash).ok_or_else(|| {
-                    EngineError::new(
-                        crate::ErrorCode::Workspace,
-                        format!(
-                            "baseline content {} is missing from the workspace",
-                            item.hash
-                        ),
-                    )
-                })?;
+                let content = contents
+                    .get(&item.hash)
+                    .ok_or_else(|| EngineError::missing_content(&item.hash))?;
                 let form = semantic::semantic_form(kind, content, &refs);
                 cache.forms.insert(
                     (baseline.name.to_lowercase(), item.hash.clone()),
@@ -786,12 +777,7 @@ impl BaselineCache {
         self.forms
             .get(&(baseline.name.to_lowercase(), hash.to_string()))
             .map(|(c, f)| (c, f))
-            .ok_or_else(|| {
-                EngineError::new(
-                    crate::ErrorCode::Workspace,
-                    format!("baseline content {hash} is missing from the workspace"),
-                )
-            })
+            .ok_or_else(|| EngineError::missing_content(hash))
     }
 }
 

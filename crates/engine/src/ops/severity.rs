@@ -3,7 +3,6 @@
 
 use crate::ops::findings::actor;
 use crate::{Engine, EngineError};
-use serde::Serialize;
 use serde_json::json;
 use tenantatlas_core::kinds;
 use tenantatlas_core::severity::{Severity, SeverityOverride, SeverityRules};
@@ -18,17 +17,8 @@ pub const DRIFTS: &[&str] = &[
     "deleted",
 ];
 
-/// A rule as the front doors show it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SeverityRule {
-    pub id: i64,
-    pub kind: Option<String>,
-    pub drift: Option<String>,
-    pub pattern: Option<String>,
-    pub severity: String,
-    pub note: Option<String>,
-    pub created_at: String,
-}
+/// A rule as the front doors show it: as the workspace stores it.
+pub type SeverityRule = SeverityRuleRecord;
 
 /// `severity set`.
 #[derive(Clone, Debug, Default)]
@@ -38,18 +28,6 @@ pub struct NewSeverityRule {
     pub pattern: Option<String>,
     pub severity: String,
     pub note: Option<String>,
-}
-
-fn shown(r: SeverityRuleRecord) -> SeverityRule {
-    SeverityRule {
-        id: r.id,
-        kind: r.kind,
-        drift: r.drift,
-        pattern: r.pattern,
-        severity: r.severity,
-        note: r.note,
-        created_at: r.created_at,
-    }
 }
 
 impl Engine {
@@ -147,13 +125,7 @@ impl Engine {
     }
 
     pub async fn list_severity_rules(&self) -> Result<Vec<SeverityRule>, EngineError> {
-        Ok(self
-            .workspace
-            .list_severity_rules()
-            .await?
-            .into_iter()
-            .map(shown)
-            .collect())
+        Ok(self.workspace.list_severity_rules().await?)
     }
 
     pub async fn remove_severity_rule(&self, id: i64) -> Result<(), EngineError> {
