@@ -32,21 +32,12 @@ fn group_names(sim: &TestSim, tenant: usize) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn connect(cli: &CliEnv, sim: &TestSim, index: usize) {
-    let outcome = if sim.handle.tenants()[index].device_code_allowed {
-        cli.add_tenant(sim, index).await
-    } else {
-        cli.add_tenant_browser(sim, index).await
-    };
-    outcome.assert_success();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshots_of_one_tenant_show_a_patch_and_an_assignment_change() {
     let sim = common::start(common::config(1, 120)).await;
     let cli = CliEnv::new();
     let tenant = sim.domain(0);
-    connect(&cli, &sim, 0).await;
+    cli.connect(&sim, 0).await;
     cli.json(&["sync", "--tenant", &tenant]).await;
 
     // One snapshot is not enough, and the message says what to do.
@@ -252,9 +243,9 @@ async fn tenants_differ_only_where_the_simulator_deviated_from_golden() {
     let cli = CliEnv::new();
     // Tenant 3 always deviates from golden content; tenant 4 may or may not.
     let others = [3, 4];
-    connect(&cli, &sim, 0).await;
+    cli.connect(&sim, 0).await;
     for index in others {
-        connect(&cli, &sim, index).await;
+        cli.connect(&sim, index).await;
     }
     cli.json(&["sync", "--all"]).await;
 

@@ -4,20 +4,11 @@
 
 mod common;
 
-use common::{description_patch, CliEnv, TestSim};
+use common::{description_patch, CliEnv};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use tenantatlas_sim::data::{generate, GenerateOptions};
-
-async fn connect(cli: &CliEnv, sim: &TestSim, index: usize) {
-    let outcome = if sim.handle.tenants()[index].device_code_allowed {
-        cli.add_tenant(sim, index).await
-    } else {
-        cli.add_tenant_browser(sim, index).await
-    };
-    outcome.assert_success();
-}
 
 fn findings_of<'a>(report: &'a Value, tenant: &str) -> Vec<&'a Value> {
     report["findings"]
@@ -63,7 +54,7 @@ async fn golden_baseline_drift_and_the_findings_workflow() {
     let sim = common::start(config).await;
     let cli = CliEnv::new();
     for index in 0..TENANTS {
-        connect(&cli, &sim, index).await;
+        cli.connect(&sim, index).await;
     }
     cli.json(&["sync", "--all"]).await;
     let (t0, t3) = (sim.domain(0), sim.domain(3));

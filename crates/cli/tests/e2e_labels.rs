@@ -83,15 +83,6 @@ fn shown(name: &str) -> String {
     name.trim().trim_end_matches(':').trim().to_string()
 }
 
-async fn connect(cli: &CliEnv, sim: &TestSim, index: usize) {
-    let outcome = if sim.handle.tenants()[index].device_code_allowed {
-        cli.add_tenant(sim, index).await
-    } else {
-        cli.add_tenant_browser(sim, index).await
-    };
-    outcome.assert_success();
-}
-
 /// Syncs and returns the runs; no run failed, had an error or a warning.
 async fn sync(cli: &CliEnv, args: &[&str]) -> Vec<Value> {
     let mut all = vec!["sync"];
@@ -116,7 +107,7 @@ async fn definitions_are_read_once_and_name_settings_catalog_changes() {
     let sim = common::start(common::config(3, OBJECTS)).await;
     let cli = CliEnv::new();
     for index in 0..3 {
-        connect(&cli, &sim, index).await;
+        cli.connect(&sim, index).await;
     }
     let tenant = sim.domain(0);
     {

@@ -12,19 +12,18 @@
 //! `DRIFT_BENCH_ROUNDS` (steady-state runs, default 3) change the sizes, e.g. to profile the drift
 //! phase alone with many rounds.
 
+mod common;
+
+use common::{connected_portfolio, Portfolio};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
 use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport};
 use tenantatlas_engine::ops::findings::today;
-use tenantatlas_engine::ops::tenant_add::AddTenant;
 use tenantatlas_engine::{Engine, SyncOptions};
-use tenantatlas_graph::client::http_client;
 use tenantatlas_sim::state::Behaviour;
-use tenantatlas_sim::{SimConfig, Simulator};
-
-const CLIENT_ID: &str = "5f3c8a51-7a1d-4c1e-9d33-2b8f6c0e4a10";
+use tenantatlas_sim::SimConfig;
 
 fn setting(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -78,56 +77,23 @@ async fn main() {
     let include: Vec<String> = std::env::var("DRIFT_BENCH_INCLUDE").into_iter().collect();
 
     let setup = Instant::now();
-    let sim = Simulator::start(SimConfig {
-        tenants,
-        objects_per_tenant: objects,
-        seed: 11,
-        behaviour: Behaviour {
-            auto_approve: true,
-            device_code_interval: 0,
-            ..Behaviour::default()
+    let Portfolio {
+        sim, engine, dir, ..
+    } = connected_portfolio(
+        SimConfig {
+            tenants,
+            objects_per_tenant: objects,
+            seed: 11,
+            behaviour: Behaviour {
+                auto_approve: true,
+                device_code_interval: 0,
+                ..Behaviour::default()
+            },
+            ..SimConfig::default()
         },
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts");
-    let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
-    let http = http_client(Some(&pem)).unwrap();
-    let dir = std::env::temp_dir().join(format!("tenantatlas-drift-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let engine = Engine::open(&dir, Some("bench passphrase".into()))
-        .await
-        .expect("workspace opens");
-
-    // Connect every tenant (Conditional Access that blocks device code is lifted for the bench).
-    for tenant in sim.tenants().to_vec() {
-        if !tenant.device_code_allowed {
-            http.post(format!(
-                "{}/_sim/tenants/{}/device-code",
-                sim.graph(),
-                tenant.id
-            ))
-            .json(&serde_json::json!({"allowed": true}))
-            .send()
-            .await
-            .unwrap();
-        }
-        engine
-            .add_tenant(
-                AddTenant {
-                    tenant: tenant.domain.clone(),
-                    authority: sim.authority().to_string(),
-                    graph: sim.graph().to_string(),
-                    client_id: CLIENT_ID.to_string(),
-                    ca_cert_pem: Some(pem.clone()),
-                    browser: false,
-                },
-                |_| {},
-                tokio_util::sync::CancellationToken::new(),
-            )
-            .await
-            .expect("tenant add");
-    }
+        "drift-bench",
+    )
+    .await;
     let connected = setup.elapsed();
     let runs = engine
         .sync(

@@ -4,21 +4,22 @@
 //! then GETs every object by id, in the same run. "Objects" are configuration objects, not the
 //! groups and filters they reference. Prints figures; asserts nothing about speed.
 
+mod common;
+
+use common::{connected_portfolio, Portfolio, CLIENT_ID};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tenantatlas_core::REGISTRY;
-use tenantatlas_engine::ops::tenant_add::AddTenant;
-use tenantatlas_engine::{Engine, SyncOptions};
+use tenantatlas_engine::SyncOptions;
 use tenantatlas_graph::auth::AuthError;
 use tenantatlas_graph::client::{http_client, ClientConfig, GraphClient};
 use tenantatlas_graph::{BoxFuture, TokenSource};
 use tenantatlas_sim::state::Behaviour;
-use tenantatlas_sim::{SimConfig, SimHandle, Simulator};
+use tenantatlas_sim::{SimConfig, SimHandle};
 
 const TENANTS: usize = 50;
 const OBJECTS: usize = 300;
-const CLIENT_ID: &str = "5f3c8a51-7a1d-4c1e-9d33-2b8f6c0e4a10";
 
 struct FixedToken(String);
 
@@ -103,56 +104,27 @@ fn ratio(a: u64, b: u64) -> f64 {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let sim = Simulator::start(SimConfig {
-        tenants: TENANTS,
-        objects_per_tenant: OBJECTS,
-        seed: 11,
-        behaviour: Behaviour {
-            auto_approve: true,
-            latency: Duration::from_millis(20),
-            ..Behaviour::default()
+    let Portfolio {
+        sim,
+        engine,
+        pem,
+        http,
+        dir,
+    } = connected_portfolio(
+        SimConfig {
+            tenants: TENANTS,
+            objects_per_tenant: OBJECTS,
+            seed: 11,
+            behaviour: Behaviour {
+                auto_approve: true,
+                latency: Duration::from_millis(20),
+                ..Behaviour::default()
+            },
+            ..SimConfig::default()
         },
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts");
-    let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
-    let http = http_client(Some(&pem)).unwrap();
-    let dir = std::env::temp_dir().join(format!("tenantatlas-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let engine = Engine::open(&dir, Some("bench passphrase".into()))
-        .await
-        .expect("workspace opens");
-
-    // Connect every tenant (those whose Conditional Access blocks device code are unblocked for the bench).
-    for tenant in sim.tenants().to_vec() {
-        if !tenant.device_code_allowed {
-            http.post(format!(
-                "{}/_sim/tenants/{}/device-code",
-                sim.graph(),
-                tenant.id
-            ))
-            .json(&serde_json::json!({"allowed": true}))
-            .send()
-            .await
-            .unwrap();
-        }
-        engine
-            .add_tenant(
-                AddTenant {
-                    tenant: tenant.domain.clone(),
-                    authority: sim.authority().to_string(),
-                    graph: sim.graph().to_string(),
-                    client_id: CLIENT_ID.to_string(),
-                    ca_cert_pem: Some(pem.clone()),
-                    browser: false,
-                },
-                |_| {},
-                tokio_util::sync::CancellationToken::new(),
-            )
-            .await
-            .expect("tenant add");
-    }
+        "bench",
+    )
+    .await;
 
     reset(&http, &sim).await;
     let started = Instant::now();
