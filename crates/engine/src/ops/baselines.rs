@@ -336,6 +336,15 @@ pub(crate) fn match_items(
 impl Engine {
     /// Takes a new version of the named baseline from a tenant's snapshot or from a file.
     pub async fn create_baseline(&self, input: &CreateBaseline) -> Result<Baseline, EngineError> {
+        self.new_baseline_version(input, false).await
+    }
+
+    /// `create_baseline`; `approved` marks a tenant's own signed-off snapshot.
+    async fn new_baseline_version(
+        &self,
+        input: &CreateBaseline,
+        approved: bool,
+    ) -> Result<Baseline, EngineError> {
         let name = input.name.trim();
         if name.is_empty() {
             return Err(EngineError::invalid("a baseline needs a name"));
@@ -437,11 +446,7 @@ impl Engine {
         if let Value::Object(map) = &mut refs {
             map.insert("placeholders".into(), json!(placeholders));
         }
-        let origin = if input.unexpected && origin == "tenant" && input.name.ends_with(APPROVED) {
-            "approved"
-        } else {
-            origin
-        };
+        let origin = if approved { "approved" } else { origin };
         let version = self
             .workspace
             .create_baseline(&NewBaseline {
@@ -488,18 +493,21 @@ impl Engine {
     ) -> Result<Baseline, EngineError> {
         let record = self.tenant(tenant).await?;
         let name = format!("{}{APPROVED}", record.domain);
-        self.create_baseline(&CreateBaseline {
-            name: name.clone(),
-            source: BaselineSource::Tenant {
-                tenant: record.id.clone(),
-                snapshot,
+        self.new_baseline_version(
+            &CreateBaseline {
+                name: name.clone(),
+                source: BaselineSource::Tenant {
+                    tenant: record.id.clone(),
+                    snapshot,
+                },
+                kinds: Vec::new(),
+                include: Vec::new(),
+                exclude: Vec::new(),
+                vars: BTreeMap::new(),
+                unexpected: true,
             },
-            kinds: Vec::new(),
-            include: Vec::new(),
-            exclude: Vec::new(),
-            vars: BTreeMap::new(),
-            unexpected: true,
-        })
+            true,
+        )
         .await?;
         self.assign_baseline(&name, &record.id, &BTreeMap::new())
             .await
