@@ -352,7 +352,7 @@ impl Engine {
         for k in &input.kinds {
             if kinds::by_key(k).is_none() {
                 return Err(EngineError::invalid(format!(
-                    "unknown kind '{k}'; `tenantatlas policies list` shows the kinds"
+                    "unknown kind '{k}'; the kinds are the names `tenantatlas policies list --tenant T` shows"
                 )));
             }
         }
@@ -826,10 +826,16 @@ impl Engine {
             return self.latest_side(tenant).await;
         };
         let snapshots = self.workspace.list_snapshots(&tenant.id).await?;
+        let known: Vec<String> = snapshots.iter().map(|s| s.id.to_string()).collect();
         let Some(info) = snapshots.into_iter().find(|s| s.id == id) else {
             return Err(EngineError::not_found(format!(
-                "{} has no snapshot {id}; `tenantatlas history --tenant {}` lists its snapshots",
-                tenant.domain, tenant.domain
+                "{} has no snapshot {id}; its snapshots are {}",
+                tenant.domain,
+                if known.is_empty() {
+                    "none yet (run `tenantatlas sync`)".to_string()
+                } else {
+                    known.join(", ")
+                }
             )));
         };
         let directory = self.workspace.list_directory_objects(&tenant.id).await?;

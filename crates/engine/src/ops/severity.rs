@@ -54,7 +54,7 @@ impl Engine {
                     .find(|x| x.key.eq_ignore_ascii_case(k))
                     .ok_or_else(|| {
                         EngineError::invalid(format!(
-                            "unknown kind '{k}'; `tenantatlas policies list` shows the kinds"
+                            "unknown kind '{k}'; the kinds are the names `tenantatlas policies list --tenant T` shows"
                         ))
                     })?
                     .key
