@@ -364,6 +364,7 @@ async fn connect(dir: &Path, key: &WorkspaceKey, create: bool) -> Result<SqliteP
             "is damaged or is not a TenantAtlas database; restore the workspace folder from a backup",
         )
     };
+    no_openssl_cleanup_at_exit();
     let options = SqliteConnectOptions::new()
         .filename(&db_path)
         .create_if_missing(create)
@@ -411,6 +412,29 @@ async fn connect(dir: &Path, key: &WorkspaceKey, create: bool) -> Result<SqliteP
             })
         }
     }
+}
+
+/// Tells OpenSSL — SQLCipher's cipher library — not to tear itself down in an `atexit` handler.
+///
+/// Each SQLite connection lives on its own thread, which may still be ending (releasing its
+/// OpenSSL thread state) when the process exits; OpenSSL's exit-time cleanup racing with that
+/// was seen to abort a finished command with "double free or corruption". The operating system
+/// frees the process's memory anyway. `OPENSSL_INIT_NO_ATEXIT` exists for exactly this (OpenSSL
+/// 1.1.1b and later); it must come before OpenSSL's first use, hence before the first connection.
+fn no_openssl_cleanup_at_exit() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        const OPENSSL_INIT_NO_ATEXIT: u64 = 0x0008_0000;
+        extern "C" {
+            fn OPENSSL_init_crypto(opts: u64, settings: *const std::ffi::c_void)
+                -> std::ffi::c_int;
+        }
+        // SAFETY: a plain call of OpenSSL's documented initialiser, which takes a null settings
+        // pointer; libcrypto is linked for SQLCipher (`libsqlite3-sys`, bundled-sqlcipher).
+        unsafe {
+            OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, std::ptr::null());
+        }
+    });
 }
 
 #[cfg(test)]
