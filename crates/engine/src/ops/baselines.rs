@@ -5,7 +5,7 @@
 //! references compare by name with any other tenant's, however the source tenant changes later.
 
 use crate::ops::baseline_file::{self, FileObject};
-use crate::ops::diff::{name_of, refs_for, Side};
+use crate::ops::diff::{name_of, Side};
 use crate::ops::findings::actor;
 use crate::{Engine, EngineError};
 use serde::Serialize;
@@ -839,13 +839,7 @@ impl Engine {
             )));
         };
         let directory = self.workspace.list_directory_objects(&tenant.id).await?;
-        let objects = self.workspace.snapshot_objects(info.id).await?;
-        let refs = refs_for(&directory, &objects);
-        let side = Side {
-            objects,
-            refs,
-            complete: info.kinds.iter().cloned().collect(),
-        };
+        let side = self.side(&info, &directory).await?;
         Ok((info, side))
     }
 }

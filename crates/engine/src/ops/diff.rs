@@ -235,23 +235,29 @@ impl Engine {
         &self,
         tenant: &TenantRecord,
     ) -> Result<(SnapshotInfo, Side), EngineError> {
-        let snapshot = self
-            .workspace
-            .list_snapshots(&tenant.id)
-            .await?
-            .pop()
-            .ok_or_else(|| {
-                EngineError::not_found(format!(
-                    "{} has no snapshot yet; run `tenantatlas sync --tenant {}` first",
-                    tenant.domain, tenant.domain
-                ))
-            })?;
+        let snapshot = self.latest_snapshot(tenant).await?;
         let groups = self.workspace.list_directory_objects(&tenant.id).await?;
         let side = self.side(&snapshot, &groups).await?;
         Ok((snapshot, side))
     }
 
-    async fn side(
+    /// The tenant's latest snapshot, or an error that says to sync first.
+    pub(crate) async fn latest_snapshot(
+        &self,
+        tenant: &TenantRecord,
+    ) -> Result<SnapshotInfo, EngineError> {
+        self.workspace
+            .latest_snapshot(&tenant.id)
+            .await?
+            .ok_or_else(|| {
+                EngineError::not_found(format!(
+                    "{} has no snapshot yet; run `tenantatlas sync --tenant {}` first",
+                    tenant.domain, tenant.domain
+                ))
+            })
+    }
+
+    pub(crate) async fn side(
         &self,
         snapshot: &SnapshotInfo,
         directory: &[DirectoryObject],

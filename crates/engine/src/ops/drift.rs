@@ -348,16 +348,7 @@ impl Engine {
             context.catalog,
             context.cache,
         );
-        let snapshot = self
-            .workspace
-            .latest_snapshot(&tenant.id)
-            .await?
-            .ok_or_else(|| {
-                EngineError::not_found(format!(
-                    "{} has no snapshot yet; run `tenantatlas sync --tenant {}` first",
-                    tenant.domain, tenant.domain
-                ))
-            })?;
+        let snapshot = self.latest_snapshot(tenant).await?;
         let objects = self.workspace.snapshot_manifest(snapshot.id).await?;
         let directory = self.workspace.list_directory_objects(&tenant.id).await?;
         let tenant_refs = refs_for(&directory, &objects);
