@@ -42,9 +42,9 @@ pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
             .diff_versions(&args.tenant, object, args.from_version, args.to_version)
             .await?;
         if json {
-            println!("{}", serde_json::to_string_pretty(&d)?);
+            crate::output::json(&d)?;
         } else {
-            println!(
+            outln!(
                 "{} {} in {}: version {} ({}) → version {} ({})",
                 d.kind_label,
                 d.name,
@@ -55,10 +55,10 @@ pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
                 d.to_captured_at
             );
             for c in &d.changes {
-                print!("{}", change_lines(c));
+                crate::output::text(&change_lines(c))?;
             }
             if d.changes.is_empty() {
-                println!("    no configuration change (only what the comparison ignores)");
+                outln!("    no configuration change (only what the comparison ignores)");
             }
         }
         return Ok(());
@@ -72,9 +72,9 @@ pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
         }
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::output::json(&report)?;
     } else {
-        print!("{}", text(&report));
+        crate::output::text(&text(&report))?;
     }
     Ok(())
 }

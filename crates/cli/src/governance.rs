@@ -255,12 +255,12 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
         BaselineCommand::Export { name, out } => {
             let b = engine.export_baseline(&name, &out).await?;
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&json!({"baseline": b, "file": out}))?
                 );
             } else {
-                println!(
+                outln!(
                     "{} v{}: {} objects written to {}",
                     b.name,
                     b.version,
@@ -273,22 +273,22 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
         BaselineCommand::List => engine.list_baselines().await?,
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(&shown)?);
+        crate::output::json(&shown)?;
     } else {
         for b in &shown {
-            print_baseline(b);
+            print_baseline(b)?;
         }
     }
     Ok(())
 }
 
-fn print_baseline(b: &Baseline) {
+fn print_baseline(b: &Baseline) -> Result<()> {
     let from = if b.source.is_empty() {
         b.source_tenant.clone()
     } else {
         b.source.clone()
     };
-    println!(
+    outln!(
         "{}  v{}  {} objects  from {} ({})  tenants: {}",
         b.name,
         b.version,
@@ -314,15 +314,16 @@ fn print_baseline(b: &Baseline) {
                 .join(", ")
         }
     );
+    Ok(())
 }
 
 fn print_match(m: &BaselineMatch, json: bool) -> Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(m)?);
+        crate::output::json(m)?;
         return Ok(());
     }
     let matched = m.items.iter().filter(|i| i.object_id.is_some()).count();
-    println!(
+    outln!(
         "{} in {}: {matched} of {} objects matched",
         m.baseline.name,
         m.tenant,
@@ -330,17 +331,19 @@ fn print_match(m: &BaselineMatch, json: bool) -> Result<()> {
     );
     for i in &m.items {
         match (&i.object, &i.object_id) {
-            (Some(object), Some(id)) => println!(
+            (Some(object), Some(id)) => outln!(
                 "  {:<5} {}  {}  →  {object} ({id})",
-                i.matched_by, i.kind, i.expected_name
+                i.matched_by,
+                i.kind,
+                i.expected_name
             ),
-            _ => println!("  none  {}  {}  →  (no object)", i.kind, i.expected_name),
+            _ => outln!("  none  {}  {}  →  (no object)", i.kind, i.expected_name),
         }
     }
     if !m.unmatched.is_empty() {
-        println!("not in the baseline:");
+        outln!("not in the baseline:");
         for u in &m.unmatched {
-            println!("        {}  {} ({})", u.kind, u.object, u.object_id);
+            outln!("        {}  {} ({})", u.kind, u.object, u.object_id);
         }
     }
     Ok(())
@@ -365,28 +368,28 @@ pub async fn severity(engine: &Engine, command: SeverityCommand, json: bool) -> 
                 })
                 .await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&json!({"rule": rule}))?);
+                crate::output::json(&json!({"rule": rule}))?;
             } else {
-                println!("rule {} added; the next drift run applies it", rule.id);
+                outln!("rule {} added; the next drift run applies it", rule.id);
             }
         }
         SeverityCommand::Remove { id } => {
             engine.remove_severity_rule(id).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&json!({"removed": id}))?);
+                crate::output::json(&json!({"removed": id}))?;
             } else {
-                println!("rule {id} removed");
+                outln!("rule {id} removed");
             }
         }
         SeverityCommand::List => {
             let rules = engine.list_severity_rules().await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&rules)?);
+                crate::output::json(&rules)?;
             } else if rules.is_empty() {
-                println!("no rules of your own; the built-in table decides (see docs/drift.md)");
+                outln!("no rules of your own; the built-in table decides (see docs/drift.md)");
             } else {
                 for r in &rules {
-                    println!(
+                    outln!(
                         "{:>3}  {:<6}  kind={} drift={} match={}{}",
                         r.id,
                         r.severity,
@@ -414,17 +417,17 @@ pub async fn drift(engine: &Engine, args: DriftArgs, json: bool) -> Result<()> {
         })
         .await?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        crate::output::json(&report)?;
     } else {
-        print_drift(&report);
+        print_drift(&report)?;
     }
     Ok(())
 }
 
 /// The text form of a drift report: a line per tenant, then the findings.
-pub fn print_drift(report: &DriftReport) {
+pub fn print_drift(report: &DriftReport) -> Result<()> {
     for run in &report.runs {
-        println!(
+        outln!(
             "{}: score {:.1}%  {} of {} objects as expected  {} findings ({} new, {} reopened, {} resolved)",
             run.tenant,
             run.score,
@@ -436,7 +439,7 @@ pub fn print_drift(report: &DriftReport) {
             run.resolved
         );
     }
-    print_findings(&report.findings);
+    print_findings(&report.findings)
 }
 
 pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> Result<()> {
@@ -455,9 +458,9 @@ pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> 
             };
             let list = engine.list_findings(&filter, today()).await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                crate::output::json(&list)?;
             } else {
-                print_findings(&list);
+                print_findings(&list)?;
             }
             return Ok(());
         }
@@ -475,34 +478,41 @@ pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> 
         FindingsCommand::Resolve { id } => engine.resolve_finding(&id).await?,
     };
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json!({"finding": list}))?
         );
     } else {
-        println!("{} is {}", list.id, list.state);
+        outln!("{} is {}", list.id, list.state);
     }
     Ok(())
 }
 
-fn print_findings(list: &[Finding]) {
+fn print_findings(list: &[Finding]) -> Result<()> {
     for f in list {
-        println!(
+        outln!(
             "{}  {:<13} {:<6} {:<11} {}  {} / {}",
-            f.id, f.state, f.severity, f.drift, f.tenant, f.kind, f.object
+            f.id,
+            f.state,
+            f.severity,
+            f.drift,
+            f.tenant,
+            f.kind,
+            f.object
         );
         if let (Some(approver), Some(expires)) = (&f.approver, &f.expires) {
             if f.state == "risk_accepted" {
-                println!("    risk accepted by {approver} until {expires}");
+                outln!("    risk accepted by {approver} until {expires}");
             }
         }
         for c in &f.changes {
-            println!("    {}", c.summary);
+            outln!("    {}", c.summary);
             if let Some(text) = &c.text_diff {
                 for line in text.lines() {
-                    println!("      {line}");
+                    outln!("      {line}");
                 }
             }
         }
     }
+    Ok(())
 }

@@ -1,6 +1,9 @@
 //! `tenantatlas`: the command line front door. Only glue lives here: argument parsing, terminal
 //! output, and turning errors into one clear line (`error: …`) with exit code 1.
 
+#[macro_use]
+#[allow(dead_code)] // Until every command prints through its tables (this change).
+mod output;
 mod diff;
 mod governance;
 mod progress;
@@ -145,6 +148,8 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`… | head`): a normal end, as for other Unix tools.
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
             eprintln!("error: {}", chain.join(": "));
@@ -153,20 +158,33 @@ fn main() -> ExitCode {
     }
 }
 
-/// Clap's usage error as one line: the message, and when it ends in a colon (a list follows, e.g.
-/// the required arguments that were not given) the listed items joined on.
+/// Clap's usage error as one line: the message; when it ends in a colon (a list follows, e.g. the
+/// required arguments that were not given) the listed items joined on; and clap's suggestion for
+/// a mistyped subcommand, flag or value ("a similar subcommand exists: 'sync'").
 fn usage_error_line(rendered: &str) -> String {
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let lines: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .collect();
     let first = lines
-        .next()
+        .first()
+        .copied()
         .unwrap_or("invalid arguments")
-        .trim_start_matches("error: ")
-        .to_string();
-    if !first.ends_with(':') {
-        return first;
+        .trim_start_matches("error: ");
+    let (tips, items): (Vec<&str>, Vec<&str>) =
+        lines.iter().skip(1).partition(|l| l.starts_with("tip:"));
+    let mut line = if first.ends_with(':') && !items.is_empty() {
+        format!("{first} {}", items.join(", "))
+    } else {
+        first.to_string()
+    };
+    for tip in tips {
+        line.push_str("; ");
+        line.push_str(tip.trim_start_matches("tip:").trim());
     }
-    let items: Vec<&str> = lines.take_while(|l| !l.starts_with("Usage:")).collect();
-    format!("{} {}", first, items.join(", "))
+    line
 }
 
 #[cfg(test)]
@@ -184,5 +202,28 @@ mod tests {
             usage_error_line("error: unexpected argument '--x' found\n\nUsage: x"),
             "unexpected argument '--x' found"
         );
+    }
+
+    #[test]
+    fn mistyped_words_keep_the_suggestion() {
+        for (args, expected) in [
+            (
+                vec!["tenantatlas", "synk", "--all"],
+                "unrecognized subcommand 'synk'; a similar subcommand exists: 'sync'",
+            ),
+            (
+                vec!["tenantatlas", "sync", "--tenat", "x"],
+                "unexpected argument '--tenat' found; a similar argument exists: '--tenant'",
+            ),
+            (
+                vec!["tenantatlas", "findings", "lsit"],
+                "unrecognized subcommand 'lsit'; a similar subcommand exists: 'list'",
+            ),
+        ] {
+            let Err(e) = Cli::try_parse_from(&args) else {
+                panic!("{args:?} parsed");
+            };
+            assert_eq!(usage_error_line(&e.render().to_string()), expected);
+        }
     }
 }

@@ -175,7 +175,7 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
         .await
         .context("starting the demo cloud")?;
     if !json {
-        print_portfolio(&handle);
+        print_portfolio(&handle)?;
     }
     // The demo's data is invented, so a fixed passphrase is fine unless one is given.
     let passphrase =
@@ -254,16 +254,16 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
         })
         .await?;
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(
                 &serde_json::json!({"workspace": workspace, "runs": runs, "drift": {"runs": drift.runs}})
             )?
         );
     } else {
-        println!("\n  synced                               objects  versions  requests  Graph calls  status");
+        outln!("\n  synced                               objects  versions  requests  Graph calls  status");
         for r in &runs {
-            println!(
+            outln!(
                 "  {:<36} {:>7}  {:>8}  {:>8}  {:>11}  {}",
                 truncate(&r.tenant_name, 36),
                 r.objects,
@@ -273,7 +273,7 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
                 r.status
             );
         }
-        println!("\n  drift against \"{DEMO_BASELINE}\" (from {reference})   score  as expected  high  medium  low  info");
+        outln!("\n  drift against \"{DEMO_BASELINE}\" (from {reference})   score  as expected  high  medium  low  info");
         for r in &drift.runs {
             let count = |severity: &str| {
                 drift
@@ -282,7 +282,7 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
                     .filter(|f| f.tenant_id == r.tenant_id && f.severity == severity)
                     .count()
             };
-            println!(
+            outln!(
                 "  {:<44} {:>5.1}%  {:>5} / {:<4} {:>4}  {:>6}  {:>3}  {:>4}",
                 truncate(&r.tenant, 44),
                 r.score,
@@ -294,9 +294,9 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
                 count("info")
             );
         }
-        println!("\n  The encrypted workspace is in {} (passphrase: TENANTATLAS_PASSPHRASE or \"tenantatlas-demo\").", workspace.display());
-        println!("  Look around offline, e.g.:");
-        println!(
+        outln!("\n  The encrypted workspace is in {} (passphrase: TENANTATLAS_PASSPHRASE or \"tenantatlas-demo\").", workspace.display());
+        outln!("  Look around offline, e.g.:");
+        outln!(
             "    TENANTATLAS_PASSPHRASE=tenantatlas-demo tenantatlas --workspace {} policies list --tenant {}",
             workspace.display(),
             handle.tenants()[0].domain
@@ -330,15 +330,18 @@ async fn play_browser(url: String, pem: String) {
     }
 }
 
-fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
+fn print_portfolio(handle: &tenantatlas_sim::SimHandle) -> Result<()> {
     let world = handle.sim.world();
-    println!(
+    outln!(
         "TenantAtlas demo — a simulated MSP portfolio of {} customer tenants\n",
         world.tenants.len()
     );
-    println!(
+    outln!(
         "  {:<36} {:<34} {:>7}  {:<11} missing permissions",
-        "customer", "domain", "objects", "sign-in"
+        "customer",
+        "domain",
+        "objects",
+        "sign-in"
     );
     for tenant in &world.tenants {
         let missing: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
@@ -346,7 +349,7 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
             .copied()
             .filter(|s| !tenant.granted_scopes.contains(*s) && !s.contains("ReadWrite"))
             .collect();
-        println!(
+        outln!(
             "  {:<36} {:<34} {:>7}  {:<11} {}",
             truncate(&tenant.name, 36),
             truncate(&tenant.domain, 34),
@@ -363,11 +366,12 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) {
             }
         );
     }
-    println!();
-    println!("  sign-in (authority)  {}", handle.authority());
-    println!("  Microsoft Graph      {}", handle.graph());
-    println!("  CA certificate       {}", handle.ca_cert().display());
-    println!();
+    outln!();
+    outln!("  sign-in (authority)  {}", handle.authority());
+    outln!("  Microsoft Graph      {}", handle.graph());
+    outln!("  CA certificate       {}", handle.ca_cert().display());
+    outln!();
+    Ok(())
 }
 
 /// The baseline the demo takes from its clean reference tenant.

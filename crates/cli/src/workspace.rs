@@ -124,8 +124,7 @@ pub async fn open(workspace: Option<&Path>) -> Result<Engine> {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
-    Ok(())
+    crate::output::json(value)
 }
 
 /// Cancels on Ctrl+C, so long jobs end their runs cleanly.
@@ -186,12 +185,14 @@ pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Resu
             if json {
                 print_json(&json!({"tenant": added}))
             } else {
-                println!(
+                outln!(
                     "connected {} ({}) as {}",
-                    added.name, added.domain, added.username
+                    added.name,
+                    added.domain,
+                    added.username
                 );
                 if !added.missing_permissions.is_empty() {
-                    println!(
+                    outln!(
                         "missing permissions (sync will skip what they cover): {}",
                         added.missing_permissions.join(", ")
                     );
@@ -207,10 +208,10 @@ pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Resu
                 return print_json(&tenants);
             }
             if tenants.is_empty() {
-                println!("no tenants yet; connect one with `tenantatlas tenant add DOMAIN`");
+                outln!("no tenants yet; connect one with `tenantatlas tenant add DOMAIN`");
             }
             for t in tenants {
-                println!(
+                outln!(
                     "{:<36} {:<34} {:<8} last sync {:<28} {}",
                     t.name,
                     t.domain,
@@ -235,7 +236,7 @@ async fn set_archived(engine: &Engine, tenant: &str, archived: bool, json: bool)
             &json!({"tenant": {"id": record.id, "domain": record.domain, "name": record.name, "state": record.state.as_str()}}),
         )
     } else {
-        println!(
+        outln!(
             "{} ({}) is now {}",
             record.name,
             record.domain,
@@ -276,7 +277,7 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
         }
     } else {
         for r in &runs {
-            println!(
+            outln!(
                 "{:<9} {:<36} {:>5} objects  {:>4} new versions  {:>4} deleted  {:>4} requests  {:>5} Graph calls  {:>3} throttled  {:.1}s",
                 r.status,
                 r.tenant_name,
@@ -289,17 +290,17 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
                 r.duration_ms as f64 / 1000.0
             );
             for skipped in &r.skipped {
-                println!("          skipped {skipped}");
+                outln!("          skipped {skipped}");
             }
             for error in &r.errors {
-                println!(
+                outln!(
                     "          error: {}",
                     error["message"].as_str().unwrap_or("")
                 );
             }
         }
         if let Some(report) = &drift {
-            crate::governance::print_drift(report);
+            crate::governance::print_drift(report)?;
         }
     }
     if failed > 0 {
@@ -372,7 +373,7 @@ pub async fn policies(engine: &Engine, command: PoliciesCommand, json: bool) -> 
                 return print_json(&list);
             }
             for p in list {
-                println!(
+                outln!(
                     "{}  {:<36} {:<38} {}",
                     if p.deleted { "Deleted" } else { "       " },
                     p.kind,
@@ -403,7 +404,7 @@ pub async fn history(engine: &Engine, tenant: &str, object: &str, json: bool) ->
         return print_json(&versions);
     }
     for v in versions {
-        println!("version {:>3}  {}  {}", v.version_no, v.captured_at, v.hash);
+        outln!("version {:>3}  {}  {}", v.version_no, v.captured_at, v.hash);
     }
     Ok(())
 }
@@ -416,7 +417,7 @@ pub async fn runs(engine: &Engine, command: RunsCommand, json: bool) -> Result<(
                 return print_json(&runs);
             }
             for r in runs {
-                println!(
+                outln!(
                     "{}  {:<5} {:<9} {:<36} {:>6} objects  {}",
                     r.id,
                     r.run_kind,
@@ -436,7 +437,7 @@ pub async fn runs(engine: &Engine, command: RunsCommand, json: bool) -> Result<(
             if json {
                 print_json(&json!({"file": csv, "runs": runs.len()}))
             } else {
-                println!("wrote {} runs to {}", runs.len(), csv.display());
+                outln!("wrote {} runs to {}", runs.len(), csv.display());
                 Ok(())
             }
         }
@@ -450,7 +451,7 @@ pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result
             if json {
                 print_json(&json!({"ok": true, "entries": entries}))
             } else {
-                println!(
+                outln!(
                     "the audit log is intact: {entries} entries, each chained to the one before"
                 );
                 Ok(())

@@ -1,0 +1,239 @@
+//! One way out for what the command line prints: every line of stdout goes through [`line`] (or
+//! the [`outln!`] macro), which returns an error instead of panicking when stdout is gone. A closed
+//! pipe (`tenantatlas findings list | head`) is a normal end: `main` sees [`is_broken_pipe`] and
+//! exits quietly, like other Unix tools.
+//!
+//! Tables ([`Table`]) have a header row and columns as wide as their widest cell, measured in
+//! terminal columns; text from a tenant is shown with control characters made visible, so a
+//! policy name cannot move the cursor or recolour the terminal.
+
+use anyhow::Result;
+use serde::Serialize;
+use std::fmt;
+use std::io::{self, Write};
+use unicode_width::UnicodeWidthStr;
+
+/// Writes one line to stdout; fails (never panics) when stdout is closed.
+pub fn line(args: fmt::Arguments<'_>) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_fmt(args)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Writes text as it is (it carries its own line ends).
+pub fn text(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `println!` that returns an error instead of panicking; it propagates with `?` itself, so it
+/// is used in functions that return `anyhow::Result`.
+macro_rules! outln {
+    () => { $crate::output::line(format_args!(""))? };
+    ($($arg:tt)*) => { $crate::output::line(format_args!($($arg)*))? };
+}
+
+/// One JSON document on stdout, pretty-printed.
+pub fn json(value: &impl Serialize) -> Result<()> {
+    let mut out = io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Whether an error is stdout going away under us (a closed pipe): not a failure of the command.
+pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+                == Some(io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// `1 finding`, `2 findings`, `0 findings`.
+pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+/// `count` for the common case of an English plural in `s`.
+pub fn counted(n: impl Into<u64>, singular: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {singular}s")
+    }
+}
+
+/// Text from outside (a tenant, a file) made safe to print: control characters (escape
+/// sequences, carriage returns, bidirectional overrides) become visible `\u{…}` escapes, and
+/// line breaks become spaces, so one value stays on one line of one cell.
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() || is_bidi_control(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that reorder how a terminal shows the text around them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// How a column's cells line up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A table with a header row, its columns as wide as their widest cell.
+#[derive(Clone, Debug)]
+pub struct Table {
+    headers: Vec<String>,
+    align: Vec<Align>,
+    rows: Vec<Vec<String>>,
+    /// Spaces before every line.
+    indent: usize,
+}
+
+impl Table {
+    /// Columns as `(header, alignment)`.
+    pub fn new(columns: &[(&str, Align)]) -> Table {
+        Table {
+            headers: columns.iter().map(|(h, _)| h.to_string()).collect(),
+            align: columns.iter().map(|(_, a)| *a).collect(),
+            rows: Vec::new(),
+            indent: 0,
+        }
+    }
+
+    pub fn indent(mut self, spaces: usize) -> Table {
+        self.indent = spaces;
+        self
+    }
+
+    /// Adds a row; missing cells are empty, extra ones are dropped. Cells are [`clean`]ed.
+    pub fn row<S: AsRef<str>>(&mut self, cells: &[S]) {
+        let mut row: Vec<String> = cells
+            .iter()
+            .take(self.headers.len())
+            .map(|c| clean(c.as_ref()))
+            .collect();
+        row.resize(self.headers.len(), String::new());
+        self.rows.push(row);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The table as text, one line per row after the header, each ending in a newline.
+    pub fn render(&self) -> String {
+        let widths: Vec<usize> = (0..self.headers.len())
+            .map(|i| {
+                std::iter::once(&self.headers[i])
+                    .chain(self.rows.iter().map(|r| &r[i]))
+                    .map(|c| c.width())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = String::new();
+        for row in std::iter::once(&self.headers).chain(&self.rows) {
+            let mut line = " ".repeat(self.indent);
+            let last = row.len().saturating_sub(1);
+            for (i, cell) in row.iter().enumerate() {
+                let pad = widths[i].saturating_sub(cell.width());
+                match self.align[i] {
+                    Align::Right => {
+                        line.push_str(&" ".repeat(pad));
+                        line.push_str(cell);
+                    }
+                    // The last column needs no trailing spaces.
+                    Align::Left if i == last => line.push_str(cell),
+                    Align::Left => {
+                        line.push_str(cell);
+                        line.push_str(&" ".repeat(pad));
+                    }
+                }
+                if i != last {
+                    line.push_str("  ");
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Prints the table on stdout.
+    pub fn print(&self) -> Result<()> {
+        text(&self.render())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fit_their_widest_cell_and_numbers_align_right() {
+        let mut t = Table::new(&[
+            ("tenant", Align::Left),
+            ("score", Align::Right),
+            ("state", Align::Left),
+        ]);
+        t.row(&["Contoso Ltd", "98.5%", "active"]);
+        t.row(&["Müller & Söhne GmbH – Zürich", "7.0%", "failing"]);
+        t.row(&["東京商事", "100.0%", ""]);
+        assert_eq!(
+            t.render(),
+            "tenant                         score  state\n\
+             Contoso Ltd                    98.5%  active\n\
+             Müller & Söhne GmbH – Zürich    7.0%  failing\n\
+             東京商事                      100.0%\n"
+        );
+    }
+
+    #[test]
+    fn hostile_text_stays_on_its_line() {
+        assert_eq!(
+            clean("a\x1b[31mred\nb\u{202e}c"),
+            "a\\u{1b}[31mred b\\u{202e}c"
+        );
+        let mut t = Table::new(&[("name", Align::Left)]).indent(2);
+        t.row(&["x\ry"]);
+        assert_eq!(t.render(), "  name\n  x y\n");
+    }
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(counted(1u64, "finding"), "1 finding");
+        assert_eq!(counted(0u64, "finding"), "0 findings");
+        assert_eq!(count(2u64, "policy", "policies"), "2 policies");
+    }
+
+    #[test]
+    fn a_closed_pipe_is_recognised_through_context() {
+        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::BrokenPipe)).context("x");
+        assert!(is_broken_pipe(&e));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    }
+}
