@@ -1,6 +1,6 @@
 //! One test per kind of change an administrator makes behind the product's back, through Graph the
 //! way real tools do (PUT of a whole settings catalog policy, `/assign`, PATCH, DELETE, POST), on
-//! generated objects and on real exported policies from `../shared/fixtures/`.
+//! generated objects and on real exported policies from `tests/fixtures/`.
 //!
 //! Every test starts from one simulated tenant (the clean reference, one object of every kind),
 //! takes a baseline from that tenant's own first snapshot and assigns it to the tenant: drift then
@@ -770,7 +770,7 @@ async fn a_new_policy_is_unexpected() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Real exported policies (../shared/fixtures)
+// Real exported policies (tests/fixtures)
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

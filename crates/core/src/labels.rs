@@ -1433,7 +1433,7 @@ mod tests {
     #[test]
     fn definition_ids_of_real_exports() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/fixtures/CES2026-IntuneCD/Backup/Settings Catalog");
+            .join("../../tests/fixtures/CES2026-IntuneCD/Backup/Settings Catalog");
         let read = |name: &str| -> Value {
             let text = std::fs::read_to_string(dir.join(name)).unwrap();
             serde_json::from_str(&text).unwrap()

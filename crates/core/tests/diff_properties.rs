@@ -15,7 +15,7 @@ macro_rules! fixture {
     ($path:literal) => {
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/fixtures/CES2026-IntuneCD/Backup/",
+            "/../../tests/fixtures/CES2026-IntuneCD/Backup/",
             $path
         ))
     };

@@ -1,4 +1,4 @@
-//! Every real exported policy under `shared/fixtures` (IntuneCD backups, Microsoft's configuration
+//! Every real exported policy under `tests/fixtures` (IntuneCD backups, Microsoft's configuration
 //! frameworks) goes into the simulator over HTTP, the way an administrator's tool would create it,
 //! and must come back by id unchanged apart from what the service assigns itself.
 
@@ -37,7 +37,7 @@ const NAVIGATIONS: &[&str] = &[
 ];
 
 fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -643,9 +643,9 @@ pub fn description_patch(odata_type: &str, description: &str) -> Value {
 // Graph as an administrator's tool uses it, for tests that change a tenant behind the product
 // ---------------------------------------------------------------------------------------------
 
-/// `../shared/fixtures/` beside the project: real exported policies (see its README).
+/// `tests/fixtures/` in the repository: real exported policies (see its README).
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 /// A fixture as the body of a create request: IntuneCD's resolved assignment names mean nothing

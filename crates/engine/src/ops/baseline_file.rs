@@ -404,7 +404,7 @@ mod tests {
     use super::*;
 
     fn fixtures() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
     }
 
     #[test]
