@@ -1,5 +1,6 @@
 //! Governance commands: `baseline …`, `drift`, `findings …`, `severity …`.
 
+use crate::output::{clean, counted, Align, Table};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 use tenantatlas_engine::ops::baselines::{
     parse_vars, Baseline, BaselineMatch, BaselineSource, CreateBaseline,
 };
-use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport};
+use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport, DriftRun};
 use tenantatlas_engine::ops::findings::{today, Finding, FindingFilter};
 use tenantatlas_engine::ops::severity::NewSeverityRule;
 use tenantatlas_engine::Engine;
@@ -424,22 +425,90 @@ pub async fn drift(engine: &Engine, args: DriftArgs, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// The text form of a drift report: a line per tenant, then the findings.
+/// The text form of a drift report: the findings, then a line per tenant with its score, and
+/// what could not be checked and why.
 pub fn print_drift(report: &DriftReport) -> Result<()> {
+    print_findings(&report.findings)?;
+    if !report.findings.is_empty() {
+        outln!();
+    }
+    let mut table = Table::new(&[
+        ("tenant", Align::Left),
+        ("score", Align::Right),
+        ("rating", Align::Left),
+        ("as expected", Align::Right),
+        ("high", Align::Right),
+        ("medium", Align::Right),
+        ("low", Align::Right),
+        ("info", Align::Right),
+        ("this run", Align::Left),
+    ]);
     for run in &report.runs {
+        let standing = |severity: &str| {
+            report
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.tenant_id == run.tenant_id
+                        && f.severity == severity
+                        && (f.state == "open" || f.state == "acknowledged")
+                })
+                .count()
+                .to_string()
+        };
+        let mut changed = Vec::new();
+        for (n, what) in [
+            (run.opened, "new"),
+            (run.reopened, "reopened"),
+            (run.resolved, "resolved"),
+        ] {
+            if n > 0 {
+                changed.push(format!("{n} {what}"));
+            }
+        }
+        table.row(&[
+            run.tenant_name.clone(),
+            format!("{:.1}%", run.score),
+            run.rating.label().to_string(),
+            format!("{} of {}", run.compliant, run.expected),
+            standing("high"),
+            standing("medium"),
+            standing("low"),
+            standing("info"),
+            if changed.is_empty() {
+                "no change".to_string()
+            } else {
+                changed.join(", ")
+            },
+        ]);
+    }
+    table.print()?;
+    for run in &report.runs {
+        print_not_checked(run)?;
+    }
+    Ok(())
+}
+
+/// "not checked in T: Conditional Access policies (4), Named locations (2) — consent lacks …",
+/// one line per reason.
+fn print_not_checked(run: &DriftRun) -> Result<()> {
+    let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
+    for n in &run.not_checked {
+        let what = format!("{} ({})", n.label, n.objects);
+        match by_reason.iter_mut().find(|(r, _)| *r == n.reason) {
+            Some((_, kinds)) => kinds.push(what),
+            None => by_reason.push((&n.reason, vec![what])),
+        }
+    }
+    for (reason, kinds) in by_reason {
         outln!(
-            "{}: score {:.1}%  {} of {} objects as expected  {} findings ({} new, {} reopened, {} resolved)",
-            run.tenant,
-            run.score,
-            run.compliant,
-            run.objects,
-            run.findings,
-            run.opened,
-            run.reopened,
-            run.resolved
+            "not checked in {}: {} — {}",
+            clean(&run.tenant_name),
+            kinds.join(", "),
+            reason
         );
     }
-    print_findings(&report.findings)
+    Ok(())
 }
 
 pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> Result<()> {
@@ -488,31 +557,73 @@ pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> 
     Ok(())
 }
 
+/// Findings as a table, each row followed by its changes in words (and line diffs of scripts).
 fn print_findings(list: &[Finding]) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let mut table = Table::new(&[
+        ("finding", Align::Left),
+        ("severity", Align::Left),
+        ("state", Align::Left),
+        ("drift", Align::Left),
+        ("tenant", Align::Left),
+        ("kind", Align::Left),
+        ("object", Align::Left),
+    ]);
     for f in list {
-        outln!(
-            "{}  {:<13} {:<6} {:<11} {}  {} / {}",
-            f.id,
-            f.state,
-            f.severity,
-            f.drift,
-            f.tenant,
-            f.kind,
-            f.object
-        );
+        table.row(&[
+            f.id.as_str(),
+            f.severity.as_str(),
+            state_words(&f.state),
+            f.drift.as_str(),
+            f.tenant_name.as_str(),
+            f.kind_label.as_str(),
+            f.object.as_str(),
+        ]);
+    }
+    let lines = table.lines();
+    outln!("{}", lines[0]);
+    for (f, line) in list.iter().zip(&lines[1..]) {
+        outln!("{line}");
         if let (Some(approver), Some(expires)) = (&f.approver, &f.expires) {
             if f.state == "risk_accepted" {
-                outln!("    risk accepted by {approver} until {expires}");
+                outln!("    risk accepted by {} until {expires}", clean(approver));
             }
         }
         for c in &f.changes {
-            outln!("    {}", c.summary);
+            outln!("    {}", clean(&c.summary));
             if let Some(text) = &c.text_diff {
                 for line in text.lines() {
-                    outln!("      {line}");
+                    outln!("      {}", clean(line));
                 }
             }
         }
     }
+    outln!("{}", findings_total(list));
     Ok(())
+}
+
+/// A finding's state as people say it.
+fn state_words(state: &str) -> &str {
+    match state {
+        "risk_accepted" => "risk accepted",
+        other => other,
+    }
+}
+
+/// "12 findings: 3 high, 8 medium, 1 info".
+fn findings_total(list: &[Finding]) -> String {
+    let by: Vec<String> = ["high", "medium", "low", "info"]
+        .iter()
+        .filter_map(|severity| {
+            let n = list.iter().filter(|f| f.severity == *severity).count();
+            (n > 0).then(|| format!("{n} {severity}"))
+        })
+        .collect();
+    format!(
+        "{}: {}",
+        counted(list.len() as u64, "finding"),
+        by.join(", ")
+    )
 }

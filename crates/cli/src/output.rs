@@ -183,6 +183,12 @@ impl Table {
         out
     }
 
+    /// The rendered lines without their line ends: the header first, then one per row, for
+    /// callers that print something under each row.
+    pub fn lines(&self) -> Vec<String> {
+        self.render().lines().map(str::to_string).collect()
+    }
+
     /// Prints the table on stdout.
     pub fn print(&self) -> Result<()> {
         text(&self.render())

@@ -12,7 +12,9 @@ pub mod diff;
 pub mod kinds;
 pub mod labels;
 pub mod permissions;
+pub mod score;
 pub mod severity;
+pub mod templates;
 
 pub use content::{content_hash, normalise, CapturedObject};
 pub use kinds::{ApiVersion, ObjectKind, REGISTRY};

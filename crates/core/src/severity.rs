@@ -41,8 +41,60 @@ impl Severity {
     }
 }
 
-/// Kinds whose absence leaves a tenant unprotected.
-const CRITICAL_KINDS: &[&str] = &["conditionalAccessPolicies", "deviceCompliancePolicies"];
+/// The security control an object implements, if it is one: what a customer loses when the
+/// object is missing, disabled or weakened. A missing or disabled security control is always
+/// [`Severity::High`], so it is never rated below a weakened setting inside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Control {
+    /// Conditional Access: MFA, blocked legacy sign-in, compliant-device requirements.
+    ConditionalAccess,
+    /// Device compliance: what makes a device trusted by Conditional Access.
+    Compliance,
+    /// App protection (MAM): company data inside mobile apps.
+    AppProtection,
+    Firewall,
+    DiskEncryption,
+    Antivirus,
+    AttackSurfaceReduction,
+    /// Windows LAPS: rotated local administrator passwords.
+    Laps,
+    EndpointDetection,
+    /// Credential Guard, LSA protection, Windows Hello for Business.
+    CredentialProtection,
+    /// Endpoint security templates and security baselines not covered above.
+    EndpointSecurity,
+}
+
+impl Control {
+    /// How an MSP engineer names the control.
+    pub fn label(self) -> &'static str {
+        match self {
+            Control::ConditionalAccess => "Conditional Access",
+            Control::Compliance => "device compliance",
+            Control::AppProtection => "app protection",
+            Control::Firewall => "firewall",
+            Control::DiskEncryption => "disk encryption",
+            Control::Antivirus => "antivirus",
+            Control::AttackSurfaceReduction => "attack surface reduction",
+            Control::Laps => "LAPS",
+            Control::EndpointDetection => "endpoint detection and response",
+            Control::CredentialProtection => "credential protection",
+            Control::EndpointSecurity => "endpoint security",
+        }
+    }
+}
+
+/// Kinds that are security controls whatever they configure.
+const CONTROL_KINDS: &[(&str, Control)] = &[
+    ("conditionalAccessPolicies", Control::ConditionalAccess),
+    ("deviceCompliancePolicies", Control::Compliance),
+    ("compliancePolicies", Control::Compliance),
+    ("iosManagedAppProtections", Control::AppProtection),
+    ("androidManagedAppProtections", Control::AppProtection),
+    ("windowsManagedAppProtections", Control::AppProtection),
+    ("intents", Control::EndpointSecurity),
+];
 
 /// Words in a path or setting id that mark encryption settings: turned off, they are high.
 const ENCRYPTION: &[&str] = &[
@@ -52,24 +104,147 @@ const ENCRYPTION: &[&str] = &[
     "encryption",
 ];
 
-/// Words that mark protection settings: any change to them is high.
-const PROTECTION: &[&str] = &["firewall", "defender", "antivirus", "realtime"];
+/// Words that mark protection settings: any change to one that was configured is high.
+const PROTECTION: &[&str] = &[
+    "firewall",
+    "defender",
+    "antivirus",
+    "realtime",
+    "attacksurfacereduction",
+    "vendor_msft_laps",
+    "windowslaps",
+    "localadminpassword",
+];
+
+/// Words in what an object configures that make it a security control, first match wins. Every
+/// word of [`ENCRYPTION`] and [`PROTECTION`] is here, so an object in which some change would be
+/// high is itself high when missing.
+const CONTROL_WORDS: &[(&str, Control)] = &[
+    ("firewall", Control::Firewall),
+    ("bitlocker", Control::DiskEncryption),
+    ("filevault", Control::DiskEncryption),
+    ("storagerequireencryption", Control::DiskEncryption),
+    ("encryption", Control::DiskEncryption),
+    ("attacksurfacereduction", Control::AttackSurfaceReduction),
+    ("vendor_msft_laps", Control::Laps),
+    ("windowslaps", Control::Laps),
+    ("localadminpassword", Control::Laps),
+    (
+        "windowsadvancedthreatprotection",
+        Control::EndpointDetection,
+    ),
+    ("defender", Control::Antivirus),
+    ("antivirus", Control::Antivirus),
+    ("realtime", Control::Antivirus),
+    ("credentialguard", Control::CredentialProtection),
+    ("lsaprotection", Control::CredentialProtection),
+    ("runasppl", Control::CredentialProtection),
+    ("passportforwork", Control::CredentialProtection),
+];
 
 /// Properties that only describe an object.
 const DESCRIPTIVE: &[&str] = &["description", "displayname", "name"];
 
+/// The security control an expected object implements, from its kind, its endpoint security
+/// template, and the settings it configures (a setting counts when it is configured on: not
+/// `false`, `null`, empty or "notConfigured"). `form` is the object's semantic form (or its raw
+/// content: the words are the same).
+pub fn control_of(kind: &str, form: &Value) -> Option<Control> {
+    if let Some((_, control)) = CONTROL_KINDS.iter().find(|(k, _)| *k == kind) {
+        return Some(*control);
+    }
+    let family = form
+        .pointer("/templateReference/templateFamily")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut places = String::new();
+    if let Value::Object(map) = form {
+        for (key, value) in map {
+            if crate::diff::is_descriptive(key) || key == "assignments" {
+                continue;
+            }
+            configured_places(key, value, &mut places);
+        }
+    }
+    let by_word = CONTROL_WORDS
+        .iter()
+        .find(|(word, _)| places.contains(word))
+        .map(|(_, control)| *control);
+    by_word.or_else(|| {
+        family
+            .starts_with("endpointsecurity")
+            .then_some(Control::EndpointSecurity)
+    })
+}
+
+/// Appends the lowercased paths of the values configured on below `path`, one per line. Paths,
+/// not values: a setting is named by its path (a settings catalog definition id, an OMA-URI, a
+/// property), and words in values (a script that reports FileVault status) configure nothing.
+fn configured_places(path: &str, value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                configured_places(&format!("{path}.{k}"), v, out);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for v in items {
+                configured_places(path, v, out);
+            }
+        }
+        leaf if is_on(leaf) => {
+            out.push_str(&path.to_ascii_lowercase());
+            out.push('\n');
+        }
+        _ => {}
+    }
+}
+
+/// Whether a leaf configures something rather than leaving it at its default.
+fn is_on(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => false,
+        Value::String(s) => !(s.is_empty() || s.eq_ignore_ascii_case("notConfigured")),
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        _ => true,
+    }
+}
+
+/// Whether a value configures anything: it is, or holds, a leaf that is on ([`is_on`]).
+fn has_on(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.is_empty() || map.values().any(has_on),
+        Value::Array(items) => items.is_empty() || items.iter().any(has_on),
+        leaf => is_on(leaf),
+    }
+}
+
+/// What severity rules know about the object a change is in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ObjectContext {
+    /// The expected object's security control, if it is one ([`control_of`]).
+    pub control: Option<Control>,
+    /// The baseline assigns the object and the tenant's object is assigned to no one: the
+    /// control is switched off in effect.
+    pub unassigned: bool,
+}
+
 /// The severity of one change to an object of `kind` (a registry key).
-pub fn change_severity(kind: &str, change: &Change) -> Severity {
+pub fn change_severity(kind: &str, change: &Change, object: ObjectContext) -> Severity {
     let place = format!(
         "{} {}",
         change.path.to_ascii_lowercase(),
         change.setting.as_deref().unwrap_or("").to_ascii_lowercase()
     );
     let has = |words: &[&str]| words.iter().any(|w| place.contains(w));
-    if has(ENCRYPTION) && turned_off(change.after.as_ref()) {
+    // Only a protection that was configured can be weakened: a tenant adding protection the
+    // baseline lacks is ordinary drift.
+    let was_configured = change.before.as_ref().is_some_and(has_on);
+    if was_configured && has(ENCRYPTION) && turned_off(change.after.as_ref()) {
         return Severity::High;
     }
-    if has(PROTECTION) {
+    if was_configured && has(PROTECTION) {
         return Severity::High;
     }
     if kind == "conditionalAccessPolicies" {
@@ -86,6 +261,16 @@ pub fn change_severity(kind: &str, change: &Change) -> Severity {
             return Severity::High;
         }
     }
+    if object.control.is_some() {
+        // A security control assigned to no one protects no one.
+        if change.category == ChangeCategory::Assignment && object.unassigned {
+            return Severity::High;
+        }
+        // A protection switched off inside a security control.
+        if change.category == ChangeCategory::Setting && switched_off(change) {
+            return Severity::High;
+        }
+    }
     if change.category == ChangeCategory::Property
         && DESCRIPTIVE.contains(&change.path.to_ascii_lowercase().as_str())
     {
@@ -94,22 +279,49 @@ pub fn change_severity(kind: &str, change: &Change) -> Severity {
     Severity::Medium
 }
 
-/// Whether a value turns something off: `false`, `"false"`, `"disabled"`, or a removed value.
+/// Whether a value turns something off: `false`, `"false"`, `"disabled"`, `"off"`, a choice
+/// ending in `_0` or `_off`, or a removed value.
 fn turned_off(after: Option<&Value>) -> bool {
     match after {
         None | Some(Value::Null) | Some(Value::Bool(false)) => true,
         Some(Value::String(s)) => {
             let s = s.to_ascii_lowercase();
-            s == "false" || s == "disabled" || s == "notconfigured" || s.ends_with("_0")
+            s == "false"
+                || s == "disabled"
+                || s == "off"
+                || s == "notconfigured"
+                || s.ends_with("_0")
+                || s.ends_with("_off")
         }
         Some(Value::Number(n)) => n.as_i64() == Some(0),
         _ => false,
     }
 }
 
-/// The severity of an expected object that is missing from, or deleted in, a tenant.
-pub fn missing_severity(kind: &str) -> Severity {
-    if CRITICAL_KINDS.contains(&kind) {
+/// Whether a change switches a setting from on to off: `true` → `false`, "enabled" →
+/// "disabled", or a configured value removed. Choice values (`…_1` → `…_0`) are left out: for
+/// many of them 0 is the stricter choice ("allow" settings).
+fn switched_off(change: &Change) -> bool {
+    let was_on = match &change.before {
+        Some(Value::Bool(true)) => true,
+        Some(Value::String(s)) => s.eq_ignore_ascii_case("enabled"),
+        Some(other) => change.after.is_none() && is_on(other),
+        None => false,
+    };
+    let now_off = match &change.after {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => true,
+        Some(Value::String(s)) => {
+            s.eq_ignore_ascii_case("disabled") || s.eq_ignore_ascii_case("notConfigured")
+        }
+        _ => false,
+    };
+    was_on && now_off
+}
+
+/// The severity of an expected object that is missing from, or deleted in, a tenant: high for
+/// a security control ([`control_of`]), medium otherwise.
+pub fn missing_severity(control: Option<Control>) -> Severity {
+    if control.is_some() {
         Severity::High
     } else {
         Severity::Medium
@@ -117,10 +329,10 @@ pub fn missing_severity(kind: &str) -> Severity {
 }
 
 /// A modified object's severity: the highest of its changes (info when there are none).
-pub fn changes_severity(kind: &str, changes: &[Change]) -> Severity {
+pub fn changes_severity(kind: &str, changes: &[Change], object: ObjectContext) -> Severity {
     changes
         .iter()
-        .map(|c| change_severity(kind, c))
+        .map(|c| change_severity(kind, c, object))
         .max()
         .unwrap_or(Severity::Info)
 }
@@ -166,6 +378,19 @@ impl SeverityOverride {
     }
 }
 
+/// A matched object that drifted, as severity rules see it.
+#[derive(Clone, Copy, Debug)]
+pub struct ChangedObject<'a> {
+    /// A registry key.
+    pub kind: &'a str,
+    /// `modified` or `assignments`.
+    pub drift: &'a str,
+    pub changes: &'a [Change],
+    /// Friendly setting names, one per change (`None` where unknown).
+    pub names: &'a [Option<String>],
+    pub object: ObjectContext,
+}
+
 /// The built-in table with an MSP's overrides on top.
 #[derive(Clone, Debug, Default)]
 pub struct SeverityRules {
@@ -187,40 +412,47 @@ impl SeverityRules {
             .map(|(_, o)| o.severity)
     }
 
-    /// The severity of one change of a `drift` ("modified" or "assignments") finding; `name` is
-    /// the change's friendly setting name, when known.
-    pub fn change(&self, kind: &str, drift: &str, change: &Change, name: Option<&str>) -> Severity {
+    /// The severity of one change of a finding; `name` is the change's friendly setting name,
+    /// when known.
+    pub fn change(
+        &self,
+        drift: &ChangedObject<'_>,
+        change: &Change,
+        name: Option<&str>,
+    ) -> Severity {
         let texts = [
             change.path.as_str(),
             change.setting.as_deref().unwrap_or(""),
             name.unwrap_or(""),
         ];
-        self.overridden(kind, drift, &texts)
-            .unwrap_or_else(|| change_severity(kind, change))
+        self.overridden(drift.kind, drift.drift, &texts)
+            .unwrap_or_else(|| change_severity(drift.kind, change, drift.object))
     }
 
-    /// A changed object's severity: the highest of its changes (`names[i]` names `changes[i]`).
-    pub fn changes(
-        &self,
-        kind: &str,
-        drift: &str,
-        changes: &[Change],
-        names: &[Option<String>],
-    ) -> Severity {
-        changes
+    /// A changed object's severity: the highest of its changes.
+    pub fn changes(&self, drift: &ChangedObject<'_>) -> Severity {
+        drift
+            .changes
             .iter()
             .enumerate()
-            .map(|(i, c)| self.change(kind, drift, c, names.get(i).and_then(|n| n.as_deref())))
+            .map(|(i, c)| self.change(drift, c, drift.names.get(i).and_then(|n| n.as_deref())))
             .max()
             .unwrap_or(Severity::Info)
     }
 
-    /// The severity of drift without changes: `missing`, `deleted` or `unexpected`.
-    pub fn object(&self, kind: &str, drift: &str, object: &str) -> Severity {
+    /// The severity of drift without changes: `missing`, `deleted` or `unexpected`. `control`
+    /// is the expected object's ([`control_of`]); unexpected objects are low.
+    pub fn object(
+        &self,
+        kind: &str,
+        drift: &str,
+        object: &str,
+        control: Option<Control>,
+    ) -> Severity {
         self.overridden(kind, drift, &[object])
             .unwrap_or(match drift {
                 "unexpected" => Severity::Low,
-                _ => missing_severity(kind),
+                _ => missing_severity(control),
             })
     }
 }
@@ -242,7 +474,11 @@ mod tests {
     }
 
     fn check(kind: &str, c: Change, expect: Severity) {
-        assert_eq!(change_severity(kind, &c), expect, "{c:?}");
+        assert_eq!(
+            change_severity(kind, &c, ObjectContext::default()),
+            expect,
+            "{c:?}"
+        );
     }
 
     #[test]
@@ -250,110 +486,167 @@ mod tests {
         use ChangeCategory::*;
         let dc = "deviceConfigurations";
         let ca = "conditionalAccessPolicies";
-        check(
-            dc,
-            change(
-                "bitLockerEnabled",
-                Some("bitLockerEnabled"),
-                json!(false),
-                Setting,
+        let cases = [
+            (dc, change("bitLockerEnabled", Some("bitLockerEnabled"), json!(false), Setting), Severity::High),
+            (dc, change("bitLockerEnabled", Some("bitLockerEnabled"), json!(true), Setting), Severity::Medium),
+            ("deviceCompliancePolicies", change("storageRequireEncryption", None, json!(false), Setting), Severity::High),
+            (
+                "configurationPolicies",
+                change(
+                    "settings[device_vendor_msft_bitlocker_requiredeviceencryption].value",
+                    Some("device_vendor_msft_bitlocker_requiredeviceencryption"),
+                    json!("device_vendor_msft_bitlocker_requiredeviceencryption_0"),
+                    Setting,
+                ),
+                Severity::High,
             ),
-            Severity::High,
-        );
-        check(
-            dc,
-            change(
-                "bitLockerEnabled",
-                Some("bitLockerEnabled"),
-                json!(true),
-                Setting,
+            (dc, change("firewallEnabled", None, json!(true), Setting), Severity::High),
+            (dc, change("defenderRequireRealTimeMonitoring", None, json!(true), Setting), Severity::High),
+            (
+                "configurationPolicies",
+                change(
+                    "settings[device_vendor_msft_policy_config_defender_attacksurfacereductionrules].value",
+                    None,
+                    json!("audit"),
+                    Setting,
+                ),
+                Severity::High,
             ),
-            Severity::Medium,
-        );
-        check(
-            "deviceCompliancePolicies",
-            change("storageRequireEncryption", None, json!(false), Setting),
-            Severity::High,
-        );
-        check(
-            "configurationPolicies",
-            change(
-                "settings[device_vendor_msft_bitlocker_requiredeviceencryption].value",
-                Some("device_vendor_msft_bitlocker_requiredeviceencryption"),
-                json!("device_vendor_msft_bitlocker_requiredeviceencryption_0"),
-                Setting,
+            (
+                "configurationPolicies",
+                change(
+                    "settings[device_vendor_msft_laps_policies_passwordagedays].value",
+                    Some("device_vendor_msft_laps_policies_passwordagedays"),
+                    json!(90),
+                    Setting,
+                ),
+                Severity::High,
             ),
-            Severity::High,
-        );
-        check(
-            dc,
-            change("firewallEnabled", None, json!(true), Setting),
-            Severity::High,
-        );
-        check(
-            dc,
-            change(
-                "defenderRequireRealTimeMonitoring",
-                None,
-                json!(true),
-                Setting,
-            ),
-            Severity::High,
-        );
-        check(
-            ca,
-            change("state", None, json!("disabled"), Setting),
-            Severity::High,
-        );
-        check(
-            ca,
-            change(
-                "state",
-                None,
-                json!("enabledForReportingButNotEnforced"),
-                Setting,
-            ),
-            Severity::High,
-        );
-        check(
-            ca,
-            change("state", None, json!("enabled"), Setting),
-            Severity::Medium,
-        );
-        check(
-            ca,
-            change(
-                "grantControls.builtInControls[mfa]",
-                None,
-                json!(true),
-                Setting,
-            ),
-            Severity::High,
-        );
-        check(
-            dc,
-            change("description", None, json!("x"), Property),
-            Severity::Info,
-        );
-        check(
-            dc,
-            change("displayName", None, json!("x"), Property),
-            Severity::Info,
-        );
-        check(
-            dc,
-            change("passwordMinimumLength", None, json!(4), Setting),
-            Severity::Medium,
-        );
-        check(
-            dc,
-            change("assignments[group:x]", None, json!({}), Assignment),
-            Severity::Medium,
-        );
+            (ca, change("state", None, json!("disabled"), Setting), Severity::High),
+            (ca, change("state", None, json!("enabledForReportingButNotEnforced"), Setting), Severity::High),
+            (ca, change("state", None, json!("enabled"), Setting), Severity::Medium),
+            (ca, change("grantControls.builtInControls[mfa]", None, json!(true), Setting), Severity::High),
+            (dc, change("description", None, json!("x"), Property), Severity::Info),
+            (dc, change("displayName", None, json!("x"), Property), Severity::Info),
+            (dc, change("passwordMinimumLength", None, json!(4), Setting), Severity::Medium),
+            (dc, change("assignments[group:x]", None, json!({}), Assignment), Severity::Medium),
+        ];
+        for (kind, c, expect) in cases {
+            check(kind, c, expect);
+        }
     }
 
     #[test]
-    fn findings_take_the_worst_change_and_missing_goes_by_kind() {
+    fn inside_a_security_control_switching_off_or_unassigning_is_high() {
+        let compliance = ObjectContext {
+            control: Some(Control::Compliance),
+            unassigned: false,
+        };
+        let off = Change {
+            before: Some(json!(true)),
+            ..change(
+                "passwordRequired",
+                None,
+                json!(false),
+                ChangeCategory::Setting,
+            )
+        };
+        let shorter = Change {
+            before: Some(json!(12)),
+            ..change(
+                "passwordMinimumLength",
+                None,
+                json!(8),
+                ChangeCategory::Setting,
+            )
+        };
+        let k = "deviceCompliancePolicies";
+        assert_eq!(change_severity(k, &off, compliance), Severity::High);
+        assert_eq!(change_severity(k, &shorter, compliance), Severity::Medium);
+        // The same switch in an ordinary profile is medium.
+        assert_eq!(
+            change_severity("deviceConfigurations", &off, ObjectContext::default()),
+            Severity::Medium
+        );
+        let removed = Change {
+            before: Some(json!({"intent": "apply"})),
+            after: None,
+            ..change(
+                "assignments[allDevices]",
+                None,
+                Value::Null,
+                ChangeCategory::Assignment,
+            )
+        };
+        assert_eq!(change_severity(k, &removed, compliance), Severity::Medium);
+        let nobody = ObjectContext {
+            unassigned: true,
+            ..compliance
+        };
+        assert_eq!(change_severity(k, &removed, nobody), Severity::High);
+    }
+
+    #[test]
+    fn controls_follow_the_kind_the_template_and_what_is_configured() {
+        let form = |v: Value| v;
+        assert_eq!(
+            control_of("conditionalAccessPolicies", &json!({})),
+            Some(Control::ConditionalAccess)
+        );
+        assert_eq!(
+            control_of("deviceCompliancePolicies", &json!({})),
+            Some(Control::Compliance)
+        );
+        assert_eq!(
+            control_of(
+                "configurationPolicies",
+                &form(
+                    json!({"settings": {"vendor_msft_firewall_mdmstore_domainprofile_enablefirewall": {"value": "x_true"}}})
+                )
+            ),
+            Some(Control::Firewall)
+        );
+        assert_eq!(
+            control_of(
+                "configurationPolicies",
+                &form(
+                    json!({"name": "LAPS", "settings": {"device_vendor_msft_laps_policies_backupdirectory": {"value": "x_1"}}})
+                )
+            ),
+            Some(Control::Laps)
+        );
+        assert_eq!(
+            control_of(
+                "configurationPolicies",
+                &json!({"templateReference": {"templateFamily": "endpointSecurityAccountProtection"}, "settings": {}})
+            ),
+            Some(Control::EndpointSecurity)
+        );
+        // Restrictions that require real-time monitoring configure antivirus.
+        assert_eq!(
+            control_of(
+                "deviceConfigurations",
+                &json!({"cameraBlocked": true, "defenderRequireRealTimeMonitoring": true})
+            ),
+            Some(Control::Antivirus)
+        );
+        // Off, unset or only named: not a control. Descriptions do not count.
+        assert_eq!(
+            control_of(
+                "deviceConfigurations",
+                &json!({"cameraBlocked": true, "defenderRequireRealTimeMonitoring": false,
+                        "firewallBlockAllIncoming": null, "bitLockerEncryptDevice": "notConfigured",
+                        "description": "firewall and bitlocker elsewhere"})
+            ),
+            None
+        );
+        assert_eq!(missing_severity(None), Severity::Medium);
+        assert_eq!(missing_severity(Some(Control::Firewall)), Severity::High);
+        assert_eq!(Severity::parse("HIGH"), Some(Severity::High));
+    }
+
+    #[test]
+    fn findings_take_the_worst_change() {
         let description = change("description", None, json!("x"), ChangeCategory::Property);
         let firewall = change(
             "firewallEnabled",
@@ -361,21 +654,19 @@ mod tests {
             json!(false),
             ChangeCategory::Setting,
         );
+        let plain = ObjectContext::default();
         assert_eq!(
-            changes_severity("deviceConfigurations", std::slice::from_ref(&description)),
+            changes_severity(
+                "deviceConfigurations",
+                std::slice::from_ref(&description),
+                plain
+            ),
             Severity::Info
         );
         assert_eq!(
-            changes_severity("deviceConfigurations", &[description, firewall]),
+            changes_severity("deviceConfigurations", &[description, firewall], plain),
             Severity::High
         );
-        assert_eq!(
-            missing_severity("conditionalAccessPolicies"),
-            Severity::High
-        );
-        assert_eq!(missing_severity("deviceCompliancePolicies"), Severity::High);
-        assert_eq!(missing_severity("deviceConfigurations"), Severity::Medium);
-        assert_eq!(Severity::parse("HIGH"), Some(Severity::High));
     }
 
     #[test]
@@ -401,12 +692,24 @@ mod tests {
             ChangeCategory::Setting,
         );
         let dc = "deviceConfigurations";
+        let modified = |kind| ChangedObject {
+            kind,
+            drift: "modified",
+            changes: &[],
+            names: &[],
+            object: ObjectContext::default(),
+        };
         // No overrides: the built-in table.
         let none = SeverityRules::default();
-        assert_eq!(none.change(dc, "modified", &firewall, None), Severity::High);
-        assert_eq!(none.object(dc, "unexpected", "x"), Severity::Low);
+        assert_eq!(none.change(&modified(dc), &firewall, None), Severity::High);
+        assert_eq!(none.object(dc, "unexpected", "x", None), Severity::Low);
         assert_eq!(
-            none.object("conditionalAccessPolicies", "missing", "x"),
+            none.object(
+                "conditionalAccessPolicies",
+                "missing",
+                "x",
+                Some(Control::ConditionalAccess)
+            ),
             Severity::High
         );
 
@@ -419,16 +722,13 @@ mod tests {
             rule(None, None, Some("Minimum length"), Severity::Medium),
         ]);
         // Kind + pattern beats pattern alone, whatever the order.
+        assert_eq!(rules.change(&modified(dc), &firewall, None), Severity::Info);
         assert_eq!(
-            rules.change(dc, "modified", &firewall, None),
-            Severity::Info
-        );
-        assert_eq!(
-            rules.change("deviceCompliancePolicies", "modified", &firewall, None),
+            rules.change(&modified("deviceCompliancePolicies"), &firewall, None),
             Severity::Low
         );
         // Equally specific: the newest wins.
-        assert_eq!(rules.change(dc, "modified", &minimum, None), Severity::Low);
+        assert_eq!(rules.change(&modified(dc), &minimum, None), Severity::Low);
         // The friendly name is matched too.
         let named = change(
             "settings[x].value",
@@ -437,25 +737,31 @@ mod tests {
             ChangeCategory::Setting,
         );
         assert_eq!(
-            rules.change(dc, "modified", &named, Some("Password history")),
+            rules.change(&modified(dc), &named, Some("Password history")),
             Severity::Low
         );
         assert_eq!(
-            rules.change(dc, "modified", &named, Some("Minimum length of PIN")),
+            rules.change(&modified(dc), &named, Some("Minimum length of PIN")),
             Severity::Medium
         );
         // A finding takes the highest of its (overridden) changes.
+        let both = [firewall, minimum];
+        let names = [None, None];
         assert_eq!(
-            rules.changes(dc, "modified", &[firewall, minimum], &[None, None]),
+            rules.changes(&ChangedObject {
+                changes: &both,
+                names: &names,
+                ..modified(dc)
+            }),
             Severity::Low
         );
-        // Object-level drift matches the object's name.
+        // Object-level drift matches the object's name; a rule beats the control's default.
         assert_eq!(
-            rules.object(dc, "missing", "MSP - Legacy VPN"),
+            rules.object(dc, "missing", "MSP - Legacy VPN", Some(Control::Firewall)),
             Severity::Info
         );
         assert_eq!(
-            rules.object(dc, "deleted", "MSP - Legacy VPN"),
+            rules.object(dc, "deleted", "MSP - Legacy VPN", None),
             Severity::Medium
         );
     }

@@ -87,6 +87,20 @@ pub fn diff_of_forms(before: &Value, after: &Value) -> Vec<Change> {
     walk::diff_forms(before, after)
 }
 
+/// Whether a top-level field only describes the object (name, description, scope tags…): it
+/// configures no device.
+pub fn is_descriptive(key: &str) -> bool {
+    walk::is_property(key)
+}
+
+/// Whether an object, in its semantic form, is assigned to anyone: it has an assignment that is
+/// not an exclusion.
+pub fn is_assigned(form: &Value) -> bool {
+    form.get("assignments")
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.keys().any(|k| !k.starts_with("exclude")))
+}
+
 /// Whether the two captures configure the same thing (their diff is empty).
 pub fn is_same(
     kind: &ObjectKind,

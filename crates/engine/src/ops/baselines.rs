@@ -6,7 +6,7 @@
 
 use crate::ops::baseline_file::{self, FileObject};
 use crate::ops::diff::{name_of, Side};
-use crate::ops::findings::actor;
+use crate::ops::findings::{actor, TenantLabel};
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -174,87 +174,7 @@ pub(crate) fn placeholders_of(refs: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Turns a source name into a template: each whole-word occurrence of a value becomes `{key}`
-/// (longest values first, so `Contoso EU` wins over `Contoso`).
-pub fn templated(name: &str, vars: &BTreeMap<String, String>) -> String {
-    let mut pairs: Vec<(&String, &String)> = vars.iter().filter(|(_, v)| !v.is_empty()).collect();
-    pairs.sort_by_key(|(_, v)| std::cmp::Reverse(v.chars().count()));
-    let mut out = name.to_string();
-    for (key, value) in pairs {
-        let mut result = String::new();
-        let mut rest = out.as_str();
-        while let Some(at) = find_word(rest, value) {
-            result.push_str(&rest[..at]);
-            result.push('{');
-            result.push_str(key);
-            result.push('}');
-            rest = &rest[at + value.len()..];
-        }
-        result.push_str(rest);
-        out = result;
-    }
-    out
-}
-
-/// The first occurrence of `word` in `text` not inside a longer word (ASCII letters and digits).
-fn find_word(text: &str, word: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(pos) = text[from..].find(word) {
-        let at = from + pos;
-        let before = text[..at].chars().next_back();
-        let after = text[at + word.len()..].chars().next();
-        let inside = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-        if !inside(before) && !inside(after) {
-            return Some(at);
-        }
-        from = at + word.len().max(1);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-    }
-    None
-}
-
-/// A template with a tenant's values; `Err(key)` names the first placeholder without a value.
-pub fn render(
-    template: &str,
-    placeholders: &[String],
-    vars: &BTreeMap<String, String>,
-) -> Result<String, String> {
-    let mut out = template.to_string();
-    for key in placeholders {
-        let token = format!("{{{key}}}");
-        if out.contains(&token) {
-            let value = vars.get(key).ok_or_else(|| key.clone())?;
-            out = out.replace(&token, value);
-        }
-    }
-    Ok(out)
-}
-
-/// Whether a name matches a pattern with `*` (any text) and `?` (one character), any case.
-pub fn glob(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let n: Vec<char> = name.to_lowercase().chars().collect();
-    let (mut pi, mut ni) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
-            pi += 1;
-            ni += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ni));
-            pi += 1;
-        } else if let Some((sp, sn)) = star {
-            pi = sp + 1;
-            ni = sn + 1;
-            star = Some((sp, sn + 1));
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
-}
+pub use tenantatlas_core::templates::{glob, render, templated};
 
 /// Parses `key=value` pairs from the command line.
 pub fn parse_vars(pairs: &[String]) -> Result<BTreeMap<String, String>, EngineError> {
@@ -854,8 +774,12 @@ pub(crate) fn missing_var(baseline: &str, tenant: &TenantRecord, key: &str) -> E
     ))
 }
 
-fn shown(b: &BaselineInfo, names: &HashMap<String, String>) -> Baseline {
-    let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
+fn shown(b: &BaselineInfo, names: &HashMap<String, TenantLabel>) -> Baseline {
+    let name = |id: &String| {
+        names
+            .get(id)
+            .map_or_else(|| id.clone(), |t| t.domain.clone())
+    };
     Baseline {
         name: b.name.clone(),
         version: b.version,
@@ -903,49 +827,6 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
-    }
-
-    #[test]
-    fn names_become_templates_and_render_per_tenant() {
-        let source = vars(&[("prefix", "MSP")]);
-        assert_eq!(
-            templated("MSP - Win - Compliance", &source),
-            "{prefix} - Win - Compliance"
-        );
-        // Whole words only: MSPolicy is not MSP.
-        assert_eq!(templated("MSPolicy - MSP", &source), "MSPolicy - {prefix}");
-        assert_eq!(templated("Win - Baseline", &source), "Win - Baseline");
-        let longer = vars(&[("a", "Contoso"), ("b", "Contoso EU")]);
-        assert_eq!(templated("Contoso EU - Contoso", &longer), "{b} - {a}");
-        let keys = vec!["prefix".to_string()];
-        assert_eq!(
-            render(
-                "{prefix} - Win - Compliance",
-                &keys,
-                &vars(&[("prefix", "Fabrikam Ü")])
-            ),
-            Ok("Fabrikam Ü - Win - Compliance".to_string())
-        );
-        assert_eq!(
-            render("{prefix} - Win", &keys, &BTreeMap::new()),
-            Err("prefix".to_string())
-        );
-        // Braces that are not declared placeholders are just text.
-        assert_eq!(
-            render("{other} x", &keys, &BTreeMap::new()),
-            Ok("{other} x".to_string())
-        );
-    }
-
-    #[test]
-    fn globs_match_names_in_any_case() {
-        assert!(glob("MSP - *", "msp - Win - Compliance"));
-        assert!(glob("*compliance", "MSP - Win - Compliance"));
-        assert!(glob("MSP - W?n - *", "MSP - Win - BitLocker"));
-        assert!(!glob("MSP - *", "Contoso - Win"));
-        assert!(glob("*", ""));
-        assert!(glob("*a*b*", "xxaxxbxx"));
-        assert!(!glob("*a*b", "xxaxxbxx"));
     }
 
     #[test]

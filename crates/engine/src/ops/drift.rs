@@ -18,7 +18,7 @@ use crate::ops::baselines::{
 };
 use crate::ops::diff::{name_of, refs_for};
 use crate::ops::findings::{
-    decide, finding, fingerprint, now_text, transitioned, Finding, FindingState,
+    decide, finding, fingerprint, now_text, transitioned, Finding, FindingState, TenantLabel,
 };
 use crate::ops::labels::LabelledChange;
 use crate::{Engine, EngineError};
@@ -31,7 +31,10 @@ use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
 use tenantatlas_core::kinds;
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
-use tenantatlas_core::severity::{Severity, SeverityRules};
+use tenantatlas_core::score::{tenant_score, Rating};
+use tenantatlas_core::severity::{
+    control_of, ChangedObject, ObjectContext, Severity, SeverityRules,
+};
 use tenantatlas_store::{
     AuditInput, BaselineInfo, BaselineItem, EqualPairs, FindingRecord, ObjectFilter, RunStatus,
     SeenAgain, TenantRecord,
@@ -54,7 +57,10 @@ pub struct DriftOptions {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DriftRun {
     pub id: String,
+    /// The tenant's domain.
     pub tenant: String,
+    /// The tenant's name ("Contoso Ltd").
+    pub tenant_name: String,
     pub tenant_id: String,
     pub status: String,
     pub baselines: Vec<String>,
@@ -62,8 +68,15 @@ pub struct DriftRun {
     pub objects: u64,
     /// Baseline objects the tenant has exactly as expected (or with an accepted risk).
     pub compliant: u64,
-    /// The tenant's compliance score, 0–100: the mean of its objects' scores.
+    /// The tenant's compliance score, 0–100 (`core::score`): what could be checked, less a share
+    /// for every standing finding by its severity; below 100 whenever anything was not checked.
     pub score: f64,
+    /// The score in words: `good`, `needs_attention`, `at_risk` or `failing`.
+    pub rating: Rating,
+    /// Baseline objects of the assigned baselines, checked or not.
+    pub expected: u64,
+    /// Kinds the baselines cover that the tenant's latest snapshot could not show, and why.
+    pub not_checked: Vec<NotChecked>,
     pub findings: u64,
     pub opened: u64,
     pub reopened: u64,
@@ -71,6 +84,19 @@ pub struct DriftRun {
     /// Ids of the findings this run resolved because it no longer saw their drift.
     pub resolved_ids: Vec<String>,
     pub duration_ms: u64,
+}
+
+/// A kind a baseline covers that could not be checked in a tenant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NotChecked {
+    /// A registry key (`conditionalAccessPolicies`).
+    pub kind: String,
+    /// What an MSP engineer calls it ("Conditional Access policies").
+    pub label: String,
+    /// Baseline objects of the kind left unchecked.
+    pub objects: u64,
+    /// Why, and what would fix it: "consent lacks Policy.Read.All", or the read's error.
+    pub reason: String,
 }
 
 /// How one baseline object scores in a tenant.
@@ -245,6 +271,7 @@ impl Engine {
             .iter()
             .map(|f| (f.id.as_str(), f.state.as_str()))
             .collect();
+        let not_checked = self.not_checked(tenant, &seen).await?;
         let mut scores = Vec::with_capacity(seen.scored.len());
         for s in seen.scored {
             let id = s
@@ -264,11 +291,18 @@ impl Engine {
         }
         let compared = scores.len() as u64;
         let compliant = scores.iter().filter(|s| s.score >= 100.0).count() as u64;
-        let score = if scores.is_empty() {
-            100.0
-        } else {
-            round(scores.iter().map(|s| s.score).sum::<f64>() / scores.len() as f64)
-        };
+        let unchecked: u64 = not_checked.iter().map(|n| n.objects).sum();
+        let standing: Vec<Severity> = run
+            .findings
+            .iter()
+            .filter(|f| {
+                f.state == FindingState::Open.as_str()
+                    || f.state == FindingState::Acknowledged.as_str()
+            })
+            .filter_map(|f| Severity::parse(&f.severity))
+            .collect();
+        let rated = tenant_score(compared, unchecked, &standing);
+        let score = rated.score;
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for o in &seen.observed {
             *counts.entry(o.drift.to_string()).or_default() += 1;
@@ -288,7 +322,10 @@ impl Engine {
             "reopened": run.reopened,
             "resolved": run.resolved.len(),
             "score": score,
+            "rating": rated.rating,
             "compliant": compliant,
+            "expected": compared + unchecked,
+            "not_checked": not_checked,
         });
         // The run's findings, their audit entries and the run itself: one transaction.
         self.workspace
@@ -312,12 +349,16 @@ impl Engine {
             run: DriftRun {
                 id: run_id,
                 tenant: tenant.domain.clone(),
+                tenant_name: tenant.name.clone(),
                 tenant_id: tenant.id.clone(),
                 status: RunStatus::Succeeded.as_str().to_string(),
                 baselines: checked,
                 objects: compared,
                 compliant,
                 score,
+                rating: rated.rating,
+                expected: compared + unchecked,
+                not_checked,
                 findings: run.findings.len() as u64,
                 opened: run.opened,
                 reopened: run.reopened,
@@ -388,6 +429,7 @@ impl Engine {
         // Pass 1: match, and note what needs a closer look.
         let mut seen = Seen {
             digest: digest.clone(),
+            snapshot_run: snapshot.run_id.clone(),
             ..Seen::default()
         };
         let mut to_compare: Vec<(usize, usize, usize, String)> = Vec::new();
@@ -407,6 +449,7 @@ impl Engine {
                 if !complete.contains(item.kind.as_str()) {
                     seen.skipped
                         .insert((baseline.name.to_lowercase(), item.kind.clone()));
+                    *seen.unchecked.entry(item.kind.clone()).or_default() += 1;
                     continue;
                 }
                 let expected_name = matching.expected[n].clone();
@@ -436,11 +479,15 @@ impl Engine {
                         score: 0.0,
                         drift: Some(drift),
                     });
+                    let control = cache
+                        .form(baseline, &item.hash)
+                        .ok()
+                        .and_then(|(_, form)| control_of(&item.kind, form));
                     seen.observed.push(Observed {
                         baseline: baseline.name.clone(),
                         kind: item.kind.clone(),
                         key: item.display_name.clone(),
-                        severity: rules.object(&item.kind, drift, &expected_name),
+                        severity: rules.object(&item.kind, drift, &expected_name, control),
                         object: expected_name,
                         drift,
                         object_id: ghost,
@@ -475,7 +522,7 @@ impl Engine {
                             baseline: baseline.name.clone(),
                             kind: o.kind.clone(),
                             key: object.clone(),
-                            severity: rules.object(&o.kind, "unexpected", &object),
+                            severity: rules.object(&o.kind, "unexpected", &object, None),
                             object,
                             object_id: Some(o.object_id.clone()),
                             drift: "unexpected",
@@ -557,6 +604,16 @@ impl Engine {
                 .map(|c| label(kind, c, catalog, Some(expected), Some(content)))
                 .collect();
             let names: Vec<Option<String>> = labels.iter().map(|l| l.setting.clone()).collect();
+            let severity = rules.changes(&ChangedObject {
+                kind: &item.kind,
+                drift,
+                changes: &changes,
+                names: &names,
+                object: ObjectContext {
+                    control: control_of(&item.kind, form),
+                    unassigned: semantic::is_assigned(form) && !semantic::is_assigned(&actual_form),
+                },
+            });
             seen.observed.push(Observed {
                 baseline: baseline.name.clone(),
                 kind: item.kind.clone(),
@@ -564,12 +621,57 @@ impl Engine {
                 object: expected_name,
                 object_id: Some(object.object_id.clone()),
                 drift,
-                severity: rules.changes(&item.kind, drift, &changes, &names),
+                severity,
                 changes,
                 labels,
             });
         }
         Ok(seen)
+    }
+
+    /// The kinds a check could not see, with the reason an engineer can act on: the consent
+    /// the tenant lacks, or the error that stopped the read in the snapshot's sync.
+    async fn not_checked(
+        &self,
+        tenant: &TenantRecord,
+        seen: &Seen,
+    ) -> Result<Vec<NotChecked>, EngineError> {
+        if seen.unchecked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let run = self.workspace.get_run(&seen.snapshot_run).await?;
+        let errors = run.as_ref().map(|r| r.errors.as_slice()).unwrap_or(&[]);
+        let when = run
+            .as_ref()
+            .map(|r| r.started_at.get(..10).unwrap_or(&r.started_at).to_string())
+            .unwrap_or_default();
+        Ok(seen
+            .unchecked
+            .iter()
+            .map(|(key, objects)| {
+                let kind = kinds::by_key(key);
+                let reason = match kind {
+                    Some(k) if !k.readable_with(&tenant.granted_scopes) => format!(
+                        "consent lacks {}; grant it and run `tenantatlas tenant reconnect {}`",
+                        k.read_scopes[0], tenant.domain
+                    ),
+                    _ => match errors
+                        .iter()
+                        .find(|e| e.kind.as_deref() == Some(key.as_str()))
+                        .map(|e| e.message.as_str())
+                    {
+                        Some(message) => format!("the sync of {when} could not read it: {message}"),
+                        None => "the latest snapshot did not read it completely; run `tenantatlas sync` again".to_string(),
+                    },
+                };
+                NotChecked {
+                    kind: key.clone(),
+                    label: kind.map_or(key.as_str(), |k| k.label).to_string(),
+                    objects: *objects,
+                    reason,
+                }
+            })
+            .collect())
     }
 
     /// Decides how the tenant's findings change with what the run saw; stores nothing (the
@@ -703,7 +805,7 @@ struct RunContext<'a> {
     rules: &'a SeverityRules,
     catalog: &'a SettingCatalog,
     cache: &'a BaselineCache,
-    names: &'a HashMap<String, String>,
+    names: &'a HashMap<String, TenantLabel>,
     unexpected_baselines: &'a HashSet<String>,
 }
 
@@ -806,6 +908,10 @@ struct Seen {
     observed: Vec<Observed>,
     scored: Vec<Scored>,
     skipped: HashSet<(String, String)>,
+    /// Baseline objects not checked, by kind.
+    unchecked: BTreeMap<String, u64>,
+    /// The snapshot the check read.
+    snapshot_run: String,
     /// The digest of the names the comparison used, and the content pairs it newly found equal.
     digest: String,
     equal: Vec<(String, String)>,

@@ -72,9 +72,13 @@ pub struct Finding {
     pub id: String,
     /// The tenant's domain.
     pub tenant: String,
+    /// The tenant's name ("Contoso Ltd").
+    pub tenant_name: String,
     pub tenant_id: String,
     pub baseline: String,
     pub kind: String,
+    /// What an MSP engineer calls the kind ("Settings catalog policy").
+    pub kind_label: String,
     /// The object's display name.
     pub object: String,
     pub object_id: Option<String>,
@@ -87,6 +91,13 @@ pub struct Finding {
     pub expires: Option<String>,
     pub first_seen_at: String,
     pub last_seen_at: String,
+}
+
+/// How a tenant is named to people: its domain and its organisation's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct TenantLabel {
+    pub(crate) domain: String,
+    pub(crate) name: String,
 }
 
 /// Which findings `findings list` shows.
@@ -335,13 +346,21 @@ impl Engine {
         Ok(finding(record, &self.tenant_names().await?))
     }
 
-    pub(crate) async fn tenant_names(&self) -> Result<HashMap<String, String>, EngineError> {
+    pub(crate) async fn tenant_names(&self) -> Result<HashMap<String, TenantLabel>, EngineError> {
         Ok(self
             .workspace
             .list_tenants()
             .await?
             .into_iter()
-            .map(|t| (t.id, t.domain))
+            .map(|t| {
+                (
+                    t.id,
+                    TenantLabel {
+                        domain: t.domain,
+                        name: t.name,
+                    },
+                )
+            })
             .collect())
     }
 
@@ -401,7 +420,7 @@ pub(crate) fn now_text() -> String {
     .unwrap_or_default()
 }
 
-pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, String>) -> Finding {
+pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, TenantLabel>) -> Finding {
     let changes = record
         .changes
         .as_array()
@@ -439,11 +458,15 @@ pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, String>) -
         id: record.id.clone(),
         tenant: names
             .get(&record.tenant_id)
-            .cloned()
-            .unwrap_or_else(|| record.tenant_id.clone()),
+            .map_or_else(|| record.tenant_id.clone(), |t| t.domain.clone()),
+        tenant_name: names
+            .get(&record.tenant_id)
+            .map_or_else(|| record.tenant_id.clone(), |t| t.name.clone()),
         tenant_id: record.tenant_id.clone(),
         baseline: record.baseline.clone(),
         kind: record.kind.clone(),
+        kind_label: tenantatlas_core::kinds::by_key(&record.kind)
+            .map_or_else(|| record.kind.clone(), |k| k.label.to_string()),
         object: record.object_name.clone(),
         object_id: record.object_id.clone(),
         drift: record.drift.clone(),
