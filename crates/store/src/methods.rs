@@ -8,10 +8,10 @@ use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
 use crate::findings::{self, AuditInput, EqualPairs, FindingRecord, SeenAgain};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
-use crate::runs::{self, RunRecord};
+use crate::runs::{self, RunHealth, RunRecord};
 use crate::severity_rules::{self, SeverityRuleRecord};
 use crate::snapshots::{self, SnapshotInfo, SnapshotItem, SnapshotObject, SnapshotSummary};
-use crate::tenants::{self, TenantRecord, TenantState};
+use crate::tenants::{self, SignInMethod, TenantRecord, TenantState};
 use crate::tokens::{self, StoredTokens};
 use crate::workspace::Workspace;
 use serde_json::Value;
@@ -57,6 +57,15 @@ impl Workspace {
 
     pub async fn set_granted_scopes(&self, tenant_id: &str, scopes: &[String]) -> Result<()> {
         tenants::set_granted_scopes(self.pool(), tenant_id, scopes).await
+    }
+
+    pub async fn set_sign_in(
+        &self,
+        tenant_id: &str,
+        scopes: &[String],
+        method: SignInMethod,
+    ) -> Result<()> {
+        tenants::set_sign_in(self.pool(), tenant_id, scopes, method).await
     }
 
     pub async fn save_tokens(&self, tenant_id: &str, tokens: &StoredTokens) -> Result<()> {
@@ -152,6 +161,10 @@ impl Workspace {
 
     pub async fn get_run(&self, run_id: &str) -> Result<Option<RunRecord>> {
         runs::get_run(self.pool(), run_id).await
+    }
+
+    pub async fn run_health(&self, run_kind: &str) -> Result<Vec<RunHealth>> {
+        runs::run_health(self.pool(), run_kind).await
     }
 
     pub async fn mark_stale_runs_interrupted(&self, older_than: Duration) -> Result<u64> {

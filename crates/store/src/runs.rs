@@ -220,6 +220,68 @@ pub async fn get_run<'c>(
     row.as_ref().map(from_row).transpose()
 }
 
+/// How one tenant's runs of one kind have gone lately: what `tenant list` says about its syncs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunHealth {
+    pub tenant_id: String,
+    /// The status of the newest finished run.
+    pub last_status: RunStatus,
+    /// When the newest finished run started.
+    pub last_run_at: String,
+    /// When the first of the failed runs since the last one that did not fail started: the
+    /// tenant has been failing since then. `None` when the newest run did not fail.
+    pub failing_since: Option<String>,
+}
+
+/// Per tenant, how its finished runs of `run_kind` (`sync`) have gone: the newest one's status,
+/// and since when it has been failing. Tenants without such a run are not listed.
+pub async fn run_health<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    run_kind: &str,
+) -> Result<Vec<RunHealth>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "WITH finished AS (
+             SELECT tenant_id, status, started_at FROM runs
+             WHERE run_kind = ?1 AND status <> 'running' AND tenant_id IS NOT NULL
+         ),
+         newest AS (SELECT tenant_id, MAX(started_at) AS at FROM finished GROUP BY tenant_id),
+         good AS (
+             SELECT tenant_id, MAX(started_at) AS at FROM finished
+             WHERE status <> 'failed' GROUP BY tenant_id
+         )
+         SELECT newest.tenant_id, newest.at AS last_run_at,
+             (SELECT status FROM finished f
+              WHERE f.tenant_id = newest.tenant_id AND f.started_at = newest.at
+              ORDER BY f.status = 'failed' DESC LIMIT 1) AS last_status,
+             (SELECT MIN(started_at) FROM finished f
+              WHERE f.tenant_id = newest.tenant_id AND f.status = 'failed'
+                AND f.started_at > coalesce(
+                    (SELECT at FROM good WHERE good.tenant_id = newest.tenant_id), '')
+             ) AS failing_since
+         FROM newest ORDER BY newest.tenant_id",
+    )
+    .bind(run_kind)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get("last_status")?;
+            let last_status = RunStatus::parse(&status);
+            Ok(RunHealth {
+                tenant_id: row.try_get("tenant_id")?,
+                last_status,
+                last_run_at: row.try_get("last_run_at")?,
+                failing_since: if last_status == RunStatus::Failed {
+                    row.try_get("failing_since")?
+                } else {
+                    None
+                },
+            })
+        })
+        .collect()
+}
+
 /// Fails every run still `running` whose last heartbeat is older than `older_than`: its process
 /// died (killed, crashed, laptop closed) and will never finish it. The run ends at its last
 /// heartbeat, the last moment it is known to have been alive. Returns how many were marked.

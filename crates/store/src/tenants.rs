@@ -36,6 +36,35 @@ impl TenantState {
     }
 }
 
+/// How a tenant signs in: the flow `tenant add` used, and `tenant reconnect` uses again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInMethod {
+    /// The device-code flow: a code to enter on Microsoft's page, from any device.
+    #[default]
+    DeviceCode,
+    /// Authorization code + PKCE in a browser on this machine (for tenants whose Conditional
+    /// Access blocks device codes).
+    Browser,
+}
+
+impl SignInMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInMethod::DeviceCode => "device_code",
+            SignInMethod::Browser => "browser",
+        }
+    }
+
+    fn parse(text: &str) -> SignInMethod {
+        match text {
+            "browser" => SignInMethod::Browser,
+            // The CHECK constraint admits nothing else; device code is the column's default.
+            _ => SignInMethod::DeviceCode,
+        }
+    }
+}
+
 /// One tenant as stored.
 ///
 /// `created_at`, `updated_at`, `last_sync_at` and `last_sync_run_id` are kept by the store:
@@ -54,6 +83,9 @@ pub struct TenantRecord {
     /// A CA certificate to trust for this tenant's endpoints (the simulator's; `None` for Microsoft).
     pub ca_cert_pem: Option<String>,
     pub granted_scopes: Vec<String>,
+    /// How the tenant signs in (migration 0006; device code for tenants stored before it).
+    #[serde(default)]
+    pub sign_in: SignInMethod,
     #[serde(default)]
     pub created_at: String,
     #[serde(default)]
@@ -65,11 +97,12 @@ pub struct TenantRecord {
 }
 
 const COLUMNS: &str = "id, domain, name, state, authority, graph_url, client_id, ca_cert_pem, \
-    granted_scopes, created_at, updated_at, last_sync_at, last_sync_run_id";
+    granted_scopes, sign_in, created_at, updated_at, last_sync_at, last_sync_run_id";
 
 fn from_row(row: &SqliteRow) -> Result<TenantRecord> {
     let scopes: String = row.try_get("granted_scopes")?;
     let state: String = row.try_get("state")?;
+    let sign_in: String = row.try_get("sign_in")?;
     Ok(TenantRecord {
         id: row.try_get("id")?,
         domain: row.try_get("domain")?,
@@ -80,6 +113,7 @@ fn from_row(row: &SqliteRow) -> Result<TenantRecord> {
         client_id: row.try_get("client_id")?,
         ca_cert_pem: row.try_get("ca_cert_pem")?,
         granted_scopes: serde_json::from_str(&scopes)?,
+        sign_in: SignInMethod::parse(&sign_in),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         last_sync_at: row.try_get("last_sync_at")?,
@@ -87,7 +121,8 @@ fn from_row(row: &SqliteRow) -> Result<TenantRecord> {
     })
 }
 
-/// Inserts a tenant, or updates its name, domain, state and connection when the id exists.
+/// Inserts a tenant, or updates its name, domain, state and connection (sign-in method included)
+/// when the id exists.
 pub async fn upsert_tenant<'c>(
     db: impl Acquire<'c, Database = Sqlite>,
     tenant: &TenantRecord,
@@ -96,13 +131,14 @@ pub async fn upsert_tenant<'c>(
     let at = now();
     let result = sqlx::query(
         "INSERT INTO tenants (id, domain, name, state, authority, graph_url, client_id, ca_cert_pem,
-                              granted_scopes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+                              granted_scopes, sign_in, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?10, ?10)
          ON CONFLICT (id) DO UPDATE SET
              domain = excluded.domain, name = excluded.name, state = excluded.state,
              authority = excluded.authority, graph_url = excluded.graph_url,
              client_id = excluded.client_id, ca_cert_pem = excluded.ca_cert_pem,
-             granted_scopes = excluded.granted_scopes, updated_at = excluded.updated_at",
+             granted_scopes = excluded.granted_scopes, sign_in = excluded.sign_in,
+             updated_at = excluded.updated_at",
     )
     .bind(tenant.id.to_lowercase())
     .bind(&tenant.domain)
@@ -114,6 +150,7 @@ pub async fn upsert_tenant<'c>(
     .bind(&tenant.ca_cert_pem)
     .bind(serde_json::to_string(&tenant.granted_scopes)?)
     .bind(&at)
+    .bind(tenant.sign_in.as_str())
     .execute(&mut *conn)
     .await;
     match result {
@@ -196,6 +233,30 @@ pub async fn set_granted_scopes<'c>(
             .bind(tenant_id)
             .execute(&mut *conn)
             .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::TenantNotFound(tenant_id.to_string()));
+    }
+    Ok(())
+}
+
+/// A new sign-in of a tenant already stored (`tenant reconnect`): its granted scopes and the
+/// method it signed in with. Nothing else about the tenant changes.
+pub async fn set_sign_in<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: &str,
+    scopes: &[String],
+    method: SignInMethod,
+) -> Result<()> {
+    let mut conn = db.acquire().await?;
+    let done = sqlx::query(
+        "UPDATE tenants SET granted_scopes = ?1, sign_in = ?2, updated_at = ?3 WHERE id = lower(?4)",
+    )
+    .bind(serde_json::to_string(scopes)?)
+    .bind(method.as_str())
+    .bind(now())
+    .bind(tenant_id)
+    .execute(&mut *conn)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::TenantNotFound(tenant_id.to_string()));
     }

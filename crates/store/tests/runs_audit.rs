@@ -183,3 +183,71 @@ async fn a_removed_audit_entry_breaks_the_chain_where_it_was() {
         Err(StoreError::AuditBreak { seq: 3 })
     ));
 }
+
+#[tokio::test]
+async fn run_health_says_since_when_a_tenant_fails() {
+    use tenantatlas_store::runs::{run_health, RunHealth};
+    let (_tmp, dir) = fresh_dir();
+    let ws = open(&dir).await;
+    // Per tenant, its sync runs oldest first: (status, started at).
+    let history: [(&str, &[(RunStatus, &str)]); 3] = [
+        (
+            "failing",
+            &[
+                (RunStatus::Succeeded, "2026-01-01T00:00:00.000Z"),
+                (RunStatus::Partial, "2026-01-02T00:00:00.000Z"),
+                (RunStatus::Failed, "2026-01-03T00:00:00.000Z"),
+                (RunStatus::Failed, "2026-01-04T00:00:00.000Z"),
+            ],
+        ),
+        (
+            "recovered",
+            &[
+                (RunStatus::Failed, "2026-01-01T00:00:00.000Z"),
+                (RunStatus::Succeeded, "2026-01-02T00:00:00.000Z"),
+            ],
+        ),
+        (
+            "never-good",
+            &[(RunStatus::Failed, "2026-01-05T00:00:00.000Z")],
+        ),
+    ];
+    for (tenant, runs) in history {
+        for (status, at) in runs {
+            let id = start_run(&ws, "sync", Some(tenant)).await.unwrap();
+            let mut run = get_run(&ws, &id).await.unwrap().unwrap();
+            run.status = *status;
+            finish_run(&ws, &run).await.unwrap();
+            sqlx::query("UPDATE runs SET started_at = ?1 WHERE id = ?2")
+                .bind(at)
+                .bind(&id)
+                .execute(ws.pool())
+                .await
+                .unwrap();
+        }
+    }
+    // Other kinds of run and runs still going say nothing about syncs.
+    let drift = start_run(&ws, "drift", Some("recovered")).await.unwrap();
+    let mut run = get_run(&ws, &drift).await.unwrap().unwrap();
+    run.status = RunStatus::Failed;
+    finish_run(&ws, &run).await.unwrap();
+    start_run(&ws, "sync", Some("recovered")).await.unwrap();
+
+    let health = run_health(&ws, "sync").await.unwrap();
+    let by: std::collections::HashMap<&str, &RunHealth> =
+        health.iter().map(|h| (h.tenant_id.as_str(), h)).collect();
+    assert_eq!(health.len(), 3);
+    let failing = by["failing"];
+    assert_eq!(failing.last_status, RunStatus::Failed);
+    assert_eq!(failing.last_run_at, "2026-01-04T00:00:00.000Z");
+    assert_eq!(
+        failing.failing_since.as_deref(),
+        Some("2026-01-03T00:00:00.000Z")
+    );
+    assert_eq!(by["recovered"].last_status, RunStatus::Succeeded);
+    assert_eq!(by["recovered"].failing_since, None);
+    assert_eq!(
+        by["never-good"].failing_since.as_deref(),
+        Some("2026-01-05T00:00:00.000Z")
+    );
+}

@@ -324,3 +324,47 @@ async fn tenants_keep_one_domain_each_and_move_through_their_lifecycle() {
     let err = save_tokens(&ws, "nope.example", &tokens).await.unwrap_err();
     assert!(matches!(err, StoreError::TenantNotFound(_)), "{err}");
 }
+
+#[tokio::test]
+async fn a_tenant_keeps_how_it_signs_in() {
+    use tenantatlas_store::tenants::{set_sign_in, SignInMethod};
+    let (_tmp, dir) = fresh_dir();
+    let ws = open(&dir).await;
+    let mut t = tenant(
+        "55555555-aaaa-bbbb-cccc-000000000005",
+        "muellersoehne.example",
+        "Müller & Söhne",
+    );
+    upsert_tenant(&ws, &t).await.unwrap();
+    assert_eq!(
+        list_tenants(&ws).await.unwrap()[0].sign_in,
+        SignInMethod::DeviceCode,
+        "device code unless said otherwise"
+    );
+    t.sign_in = SignInMethod::Browser;
+    upsert_tenant(&ws, &t).await.unwrap();
+    let stored = find_tenant(&ws, &t.domain).await.unwrap().unwrap();
+    assert_eq!(stored.sign_in, SignInMethod::Browser);
+    assert_eq!(serde_json::to_value(&stored).unwrap()["sign_in"], "browser");
+
+    // A new sign-in changes the scopes and the method, nothing else.
+    set_sign_in(
+        &ws,
+        &t.id,
+        &["Policy.Read.All".to_string()],
+        SignInMethod::DeviceCode,
+    )
+    .await
+    .unwrap();
+    let again = find_tenant(&ws, &t.id).await.unwrap().unwrap();
+    assert_eq!(again.sign_in, SignInMethod::DeviceCode);
+    assert_eq!(again.granted_scopes, vec!["Policy.Read.All"]);
+    assert_eq!(
+        (&again.name, &again.authority, again.state),
+        (&stored.name, &stored.authority, stored.state)
+    );
+    let err = set_sign_in(&ws, "nope.example", &[], SignInMethod::Browser)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::TenantNotFound(_)), "{err}");
+}

@@ -38,6 +38,7 @@ pub fn tenant(id: &str, domain: &str, name: &str) -> TenantRecord {
         client_id: "00000000-0000-0000-0000-00000000c11e".to_string(),
         ca_cert_pem: None,
         granted_scopes: vec!["DeviceManagementConfiguration.Read.All".to_string()],
+        sign_in: Default::default(),
         created_at: String::new(),
         updated_at: String::new(),
         last_sync_at: None,
