@@ -7,18 +7,20 @@
 #   npm --prefix ui ci && npm --prefix ui run build
 #   cargo build -p tenantatlas-desktop
 #
-# Usage: scripts/desktop-smoke.sh [SCREENSHOT.png]   (default: target/desktop-smoke.png)
+# Usage: scripts/desktop-smoke.sh [SCREENSHOT.png]   (default: desktop-smoke.png in the target folder)
 # Needs: xvfb-run (xvfb, xauth), /usr/bin/WebKitWebDriver (webkit2gtk-driver), node >= 18,
 #        tauri-driver (cargo install tauri-driver --locked).
 # On failure it prints one line starting "desktop-smoke: FAILED:" and keeps the driver's output
 # next to the screenshot path (SCREENSHOT with .log instead of .png).
-# Env:   TENANTATLAS_DESKTOP_BIN (default target/debug/tenantatlas-desktop),
+# Env:   CARGO_TARGET_DIR (where cargo built it, as for cargo; default target/ in the project),
+#        TENANTATLAS_DESKTOP_BIN (default $CARGO_TARGET_DIR/debug/tenantatlas-desktop),
 #        TAURI_DRIVER_PORT (default 4444; the native WebKitWebDriver gets the next port).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-shot="${1:-$root/target/desktop-smoke.png}"
-app="${TENANTATLAS_DESKTOP_BIN:-$root/target/debug/tenantatlas-desktop}"
+target="${CARGO_TARGET_DIR:-$root/target}"
+shot="${1:-$target/desktop-smoke.png}"
+app="${TENANTATLAS_DESKTOP_BIN:-$target/debug/tenantatlas-desktop}"
 port="${TAURI_DRIVER_PORT:-4444}"
 native_port=$((port + 1))
 

@@ -1,34 +1,49 @@
 //! `cargo xtask …`: the project's own set-up and checks, so that a fresh machine needs nothing but
 //! Rust, Node and Python to run the two Quick-start commands.
 //!
-//! - `cargo xtask demo`  — builds and runs the demo on the embedded simulated cloud.
-//! - `cargo xtask test`  — installs what is missing, then runs every check: fmt, clippy, the UI's
-//!   lint/type-check/unit tests, all Rust tests (including MSAL against the simulator), and a
-//!   real-window test of the desktop app under Xvfb.
+//! - `cargo xtask demo`  — installs the system packages the build needs, builds the command line
+//!   (cargo's progress shown) and runs the demo on the embedded simulated cloud.
+//! - `cargo xtask test`  — checks that nothing reads outside the repository, installs what is
+//!   missing, then runs every check: fmt, clippy, the UI's lint/type-check/unit tests, all Rust
+//!   tests (including MSAL against the simulator), and a real-window test of the desktop app under
+//!   Xvfb.
+//! - `cargo xtask ci`    — what `.ci/run` runs: `test` in a fresh clone of HEAD in a temporary
+//!   folder, so that CI sees what a user who clones the repository gets (`--dry-run`: clone, say
+//!   what would run, remove the clone; `--keep`: leave the clone).
 //! - `cargo xtask setup` — only the installation part of `test`.
+//! - `cargo xtask self-contained` — only the first check of `test`.
 //! - `cargo xtask bench` — the benchmarks, printing their figures.
 //!
 //! It has no dependencies on purpose: it must build before anything else is installed.
 
 use std::env;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
-/// Debian packages the workspace needs (WebKitGTK for Tauri, Xvfb and WebKitWebDriver for the
-/// real-window test, poppler/qpdf for PDF checks, keyring tools for the keychain tests).
-const APT_PACKAGES: &[&str] = &[
+/// Debian packages building the command line needs (a C compiler and make for ring and the
+/// vendored OpenSSL of SQLCipher, pkg-config and D-Bus headers for the keychain crate): all
+/// `cargo xtask demo` installs.
+const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
+    "libssl-dev",
+    "libdbus-1-dev",
+];
+
+/// The other Debian packages `cargo xtask test` needs (WebKitGTK for Tauri, Xvfb and
+/// WebKitWebDriver for the real-window test, poppler/qpdf for PDF checks, keyring tools for the
+/// keychain tests, git for `cargo xtask ci`'s clone).
+const CHECK_PACKAGES: &[&str] = &[
     "curl",
     "wget",
     "file",
-    "libssl-dev",
+    "git",
     "libwebkit2gtk-4.1-dev",
     "libxdo-dev",
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
-    "libdbus-1-dev",
     "xvfb",
     "xauth",
     "webkit2gtk-driver",
@@ -48,11 +63,18 @@ fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
     let root = project_root();
     let result = match args.first().map(String::as_str) {
-        Some("test") => setup(&root).and_then(|()| test(&root)),
+        Some("test") => self_contained(&root)
+            .and_then(|()| setup(&root))
+            .and_then(|()| test(&root)),
+        Some("ci") => ci(&root, &args[1..]),
         Some("setup") => setup(&root),
+        Some("self-contained") => self_contained(&root),
         Some("demo") => demo(&root, &args[1..]),
         Some("bench") => bench(&root),
-        _ => Err("usage: cargo xtask (demo | test | setup | bench)".to_string()),
+        _ => Err(
+            "usage: cargo xtask (demo | test | ci [--dry-run] [--keep] | setup | self-contained | bench)"
+                .to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -111,9 +133,42 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` if set (relative to the project root, where
+/// xtask runs cargo), else `target/`.
+fn target_dir(root: &Path) -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
+fn path_str(path: &Path) -> Result<&str> {
+    path.to_str()
+        .ok_or_else(|| format!("{} is not UTF-8", path.display()))
+}
+
 fn setup(root: &Path) -> Result {
+    let all: Vec<&str> = BUILD_PACKAGES
+        .iter()
+        .chain(CHECK_PACKAGES)
+        .copied()
+        .collect();
+    system_packages(root, &all)?;
+    ui_packages(root)?;
+    cargo_tools(root)
+}
+
+/// Installs those of `packages` that are missing (as root, with apt-get), or says how to.
+fn system_packages(root: &Path, packages: &[&str]) -> Result {
     step("system packages");
-    let missing: Vec<&str> = APT_PACKAGES
+    if !have("dpkg-query") {
+        eprintln!(
+            "    not Debian/Ubuntu (no dpkg-query): the equivalents of {} must be installed already",
+            packages.join(" ")
+        );
+        return Ok(());
+    }
+    let missing: Vec<&str> = packages
         .iter()
         .copied()
         .filter(|p| {
@@ -124,8 +179,9 @@ fn setup(root: &Path) -> Result {
         })
         .collect();
     if missing.is_empty() {
-        eprintln!("    all {} packages present", APT_PACKAGES.len());
+        eprintln!("    all {} packages present", packages.len());
     } else if is_root() && have("apt-get") {
+        eprintln!("    installing {}", missing.join(" "));
         run(root, "apt-get", &["update", "-qq"])?;
         let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
         args.extend(missing.iter().copied());
@@ -141,7 +197,10 @@ fn setup(root: &Path) -> Result {
             missing.join(" ")
         ));
     }
+    Ok(())
+}
 
+fn ui_packages(root: &Path) -> Result {
     step("UI packages (npm ci)");
     if !root.join("ui/node_modules/.package-lock.json").exists()
         || modified(&root.join("ui/package-lock.json"))
@@ -151,11 +210,14 @@ fn setup(root: &Path) -> Result {
             root,
             "npm",
             &["ci", "--prefix", "ui", "--no-audit", "--no-fund"],
-        )?;
+        )
     } else {
         eprintln!("    up to date");
+        Ok(())
     }
+}
 
+fn cargo_tools(root: &Path) -> Result {
     step("cargo tools");
     let cargo_bin = cargo_home().join("bin");
     if !cargo_bin.join("tauri-driver").exists() && !have("tauri-driver") {
@@ -175,16 +237,121 @@ fn setup(root: &Path) -> Result {
     Ok(())
 }
 
+/// Folders whose files must not refer to anything beside the repository.
+const SELF_CONTAINED_DIRS: &[&str] = &[
+    "crates",
+    "xtask",
+    "scripts",
+    "src-tauri",
+    "ui/src",
+    ".ci",
+    "migrations",
+];
+
+/// What such a reference looks like: the folder of shared notes and fixtures that sits beside the
+/// project on the machines it was started on, and that a clone does not have. Written in two parts
+/// so that this file does not match itself.
+const OUTSIDE_REFERENCES: &[&str] = &[concat!("..", "/shared"), concat!("shared", "/fixtures")];
+
+/// Fails, naming file and line, if a file under `SELF_CONTAINED_DIRS` refers to a folder beside the
+/// repository. Checks the files git knows (tracked, and new ones not ignored), or every file outside
+/// `node_modules`, `target` and `dist` where git cannot say.
+fn self_contained(root: &Path) -> Result {
+    step("self-contained (nothing reads outside the repository)");
+    let files = match git_files(root) {
+        Some(files) => files,
+        None => {
+            let mut files = Vec::new();
+            for dir in SELF_CONTAINED_DIRS {
+                walk(root, Path::new(dir), &mut files);
+            }
+            files
+        }
+    };
+    let mut hits = Vec::new();
+    for rel in &files {
+        // A tracked file deleted in the working tree has nothing to check.
+        let Ok(bytes) = fs::read(root.join(rel)) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for (n, line) in text.lines().enumerate() {
+            if let Some(found) = OUTSIDE_REFERENCES.iter().find(|p| line.contains(**p)) {
+                hits.push(format!(
+                    "{}:{}: `{found}` in: {}",
+                    rel.display(),
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    if hits.is_empty() {
+        eprintln!("    {} files checked", files.len());
+        return Ok(());
+    }
+    Err(format!(
+        "{} line(s) refer to a folder beside the repository, which a fresh clone does not have; \
+         test data belongs in tests/fixtures/ (from a crate: CARGO_MANIFEST_DIR/../../tests/fixtures):\n  {}",
+        hits.len(),
+        hits.join("\n  ")
+    ))
+}
+
+/// The files under `SELF_CONTAINED_DIRS` git knows, or `None` outside a git repository.
+fn git_files(root: &Path) -> Option<Vec<PathBuf>> {
+    let output = Command::new("git")
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "--",
+        ])
+        .args(SELF_CONTAINED_DIRS)
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let mut files: Vec<PathBuf> = String::from_utf8_lossy(&output.stdout)
+        .split('\0')
+        .filter(|f| !f.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    files.dedup();
+    Some(files)
+}
+
+fn walk(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(root.join(rel)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let skipped = matches!(
+            name.to_str(),
+            Some("node_modules" | "target" | "dist" | ".git")
+        );
+        let path = rel.join(&name);
+        match entry.file_type() {
+            Ok(t) if t.is_dir() && !skipped => walk(root, &path, out),
+            Ok(t) if t.is_file() => out.push(path),
+            _ => {}
+        }
+    }
+}
+
 fn cargo_home() -> PathBuf {
     env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env::var("HOME").unwrap_or_default()).join(".cargo"))
 }
 
-fn modified(path: &Path) -> std::time::SystemTime {
-    std::fs::metadata(path)
+fn modified(path: &Path) -> SystemTime {
+    fs::metadata(path)
         .and_then(|m| m.modified())
-        .unwrap_or(std::time::SystemTime::UNIX_EPOCH)
+        .unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
 fn test(root: &Path) -> Result {
@@ -237,10 +404,11 @@ fn test(root: &Path) -> Result {
             "--locked",
         ],
     )?;
+    let shot = target_dir(root).join("desktop-smoke.png");
     run(
         root,
         "bash",
-        &["scripts/desktop-smoke.sh", "target/desktop-smoke.png"],
+        &["scripts/desktop-smoke.sh", path_str(&shot)?],
     )?;
     eprintln!(
         "\nall checks passed in {:.0}s",
@@ -250,18 +418,162 @@ fn test(root: &Path) -> Result {
 }
 
 fn demo(root: &Path, extra: &[String]) -> Result {
-    let mut args = vec![
-        "run",
-        "--quiet",
-        "-p",
-        "tenantatlas-cli",
-        "--bin",
-        "tenantatlas",
-        "--",
-        "demo",
-    ];
+    system_packages(root, BUILD_PACKAGES)?;
+    step("build the command line (cargo build -p tenantatlas-cli; minutes the first time)");
+    run(
+        root,
+        "cargo",
+        &[
+            "build",
+            "-p",
+            "tenantatlas-cli",
+            "--bin",
+            "tenantatlas",
+            "--locked",
+        ],
+    )?;
+    let bin = target_dir(root).join("debug").join("tenantatlas");
+    step("demo");
+    let mut args = vec!["demo"];
     args.extend(extra.iter().map(String::as_str));
-    run(root, "cargo", &args)
+    run(root, path_str(&bin)?, &args)
+}
+
+/// `cargo xtask ci`: `cargo xtask test` in a fresh clone of HEAD, in a new temporary folder, so
+/// that nothing outside the repository (no folder beside it, no ignored file, no uncommitted
+/// change) can make the checks pass. System packages and cargo tools are installed first, here;
+/// the clone installs its own UI packages (`test` runs `setup`).
+///
+/// The clone builds into `<target>/ci` (`<target>`: this repository's `target/` or
+/// `CARGO_TARGET_DIR`), kept between runs so compiled dependencies are reused. Not `<target>`
+/// itself: cargo names a workspace crate's artifacts by its path relative to the workspace, so
+/// the clone's builds would replace this checkout's, which cargo would then take as up to date
+/// (older sources) — with HEAD's code instead of uncommitted changes, and
+/// `env!("CARGO_MANIFEST_DIR")` pointing into the deleted clone.
+fn ci(root: &Path, args: &[String]) -> Result {
+    let mut dry_run = false;
+    let mut keep = false;
+    for arg in args {
+        match arg.as_str() {
+            "--dry-run" => dry_run = true,
+            "--keep" => keep = true,
+            other => {
+                return Err(format!(
+                    "unknown option {other}; usage: cargo xtask ci [--dry-run] [--keep]"
+                ))
+            }
+        }
+    }
+    let started = Instant::now();
+    if dry_run {
+        step("system packages, cargo tools");
+        eprintln!("    dry run: not installing anything");
+    } else {
+        let all: Vec<&str> = BUILD_PACKAGES
+            .iter()
+            .chain(CHECK_PACKAGES)
+            .copied()
+            .collect();
+        system_packages(root, &all)?;
+        cargo_tools(root)?;
+    }
+
+    let head = git_output(root, &["rev-parse", "HEAD"])?;
+    let changes = git_output(root, &["status", "--porcelain", "--untracked-files=no"])?;
+    // A folder of our own, with the clone one level down: nothing can sit beside the clone.
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let folder = env::temp_dir().join(format!("tenantatlas-ci-{}-{nanos}", std::process::id()));
+    fs::create_dir(&folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+    let clone = folder.join("tenantatlas");
+    let result = ci_in_clone(root, &clone, &head, &changes, dry_run);
+    if keep {
+        eprintln!("\n    the clone stays in {}", clone.display());
+    } else if let Err(e) = fs::remove_dir_all(&folder) {
+        eprintln!("    could not remove {}: {e}", folder.display());
+    } else {
+        eprintln!("\n    removed {}", folder.display());
+    }
+    eprintln!(
+        "ci: {} in {:.0}s",
+        if result.is_ok() { "passed" } else { "failed" },
+        started.elapsed().as_secs_f64()
+    );
+    result
+}
+
+fn ci_in_clone(root: &Path, clone: &Path, head: &str, changes: &str, dry_run: bool) -> Result {
+    step(&format!(
+        "fresh clone of HEAD {head} in {}",
+        clone.display()
+    ));
+    if !changes.is_empty() {
+        eprintln!(
+            "    note: {} uncommitted change(s) in {} are not part of this run",
+            changes.lines().count(),
+            root.display()
+        );
+    }
+    let parent = clone.parent().expect("the clone is inside its folder");
+    run(
+        parent,
+        "git",
+        &[
+            "clone",
+            "--quiet",
+            "--no-checkout",
+            path_str(root)?,
+            path_str(clone)?,
+        ],
+    )?;
+    // HEAD itself, also when it is detached and on no branch.
+    run(clone, "git", &["fetch", "--quiet", path_str(root)?, "HEAD"])?;
+    run(clone, "git", &["checkout", "--quiet", "--detach", head])?;
+    let checked_out = git_output(clone, &["rev-parse", "HEAD"])?;
+    if checked_out != head {
+        return Err(format!("the clone is at {checked_out}, not at HEAD {head}"));
+    }
+    let beside = parent.join("shared");
+    if beside.exists() {
+        return Err(format!("{} exists beside the clone", beside.display()));
+    }
+    let target = target_dir(root).join("ci");
+    let target = path_str(&target)?;
+    step(&format!(
+        "cargo xtask test in {} (CARGO_TARGET_DIR={target})",
+        clone.display()
+    ));
+    if dry_run {
+        eprintln!(
+            "    dry run: would run `cargo xtask test` in {} with CARGO_TARGET_DIR={target}",
+            clone.display()
+        );
+        return Ok(());
+    }
+    run_env(
+        clone,
+        "cargo",
+        &["xtask", "test"],
+        &[("CARGO_TARGET_DIR", target)],
+    )
+}
+
+fn git_output(dir: &Path, args: &[&str]) -> Result<String> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`git {}` in {} failed: {}",
+            args.join(" "),
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
 fn bench(root: &Path) -> Result {
