@@ -16,16 +16,22 @@
 //! - **OMA-URI settings**: the setting's own `displayName` in the captured object.
 //! - **Compliance actions**: the action type, in the words of the Intune portal.
 //! - **Assignments**: the target written in the semantic form's key (group, filter, mode).
+//! - **Conditional Access state**: in the portal's words ("Enable policy: On", "Off",
+//!   "Report-only"), see [`ca_state`].
 //! - **Everything else** (flat device configurations, compliance rules, conditional access): the
 //!   property path made readable by [`humanise`], with the casing of acronyms and brands kept
 //!   (`bitLockerEnabled` → "BitLocker enabled").
+//!
+//! A whole object is put into words the same way: [`describe`] labels each configured value as if
+//! it had just been added (a change from nothing), and [`describe_assignments`] lists who gets the
+//! object, as the portal does (Include/Exclude, group and filter names, "All devices").
 //!
 //! A name that cannot be found falls back to the identifier itself, never to nothing: a label is
 //! always at least as informative as the path.
 //!
 //! *API boundary:* pure functions, no I/O; the catalog is data the caller brings.
 
-use crate::diff::{Change, ChangeCategory};
+use crate::diff::{diff_of_forms, semantic_form, Change, ChangeCategory, RefNames};
 use crate::kinds::ObjectKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -208,6 +214,12 @@ pub fn label(
                 oma_subject(uri, &segs[2..], &objects)
             }
             (Some(Seg::Field("scheduledActionsForRule")), _) => compliance_subject(&segs),
+            (Some(Seg::Field("state")), None) if kind.key == "conditionalAccessPolicies" => {
+                Subject {
+                    name: "Enable policy".to_string(),
+                    style: Style::CaState,
+                }
+            }
             (Some(Seg::Field(top)), _) => Subject {
                 name: with_tail(field_name(top), &segs[1..]),
                 style: if REF_FIELDS.contains(top) {
@@ -341,6 +353,8 @@ enum Style<'a> {
     AdmxState,
     /// An ADMX presentation value, with a dropdown's items (value → display name).
     Presentation(Option<&'a Value>),
+    /// A Conditional Access policy's state: On, Off, Report-only.
+    CaState,
 }
 
 struct Subject<'a> {
@@ -775,6 +789,9 @@ fn string_words(s: &str, style: Style<'_>, catalog: &SettingCatalog) -> String {
             }
         }
         Style::Refs => {
+            if let Some((_, role)) = ROLES.iter().find(|(id, _)| id.eq_ignore_ascii_case(s)) {
+                return role.to_string();
+            }
             for (prefix, unknown) in [
                 ("group:", None),
                 ("user:", None),
@@ -798,6 +815,7 @@ fn string_words(s: &str, style: Style<'_>, catalog: &SettingCatalog) -> String {
             }
             s.to_string()
         }
+        Style::CaState => ca_state(s).unwrap_or(s).to_string(),
         Style::Presentation(Some(Value::Array(items))) => items
             .iter()
             .find(|i| i.get("value").and_then(Value::as_str) == Some(s))
@@ -808,12 +826,295 @@ fn string_words(s: &str, style: Style<'_>, catalog: &SettingCatalog) -> String {
     }
 }
 
+/// Entra's built-in directory roles by template id (the same in every tenant), as Conditional
+/// Access policies include and exclude them.
+const ROLES: &[(&str, &str)] = &[
+    (
+        "62e90394-69f5-4237-9190-012177145e10",
+        "Global Administrator",
+    ),
+    (
+        "194ae4cb-b126-40b2-bd5b-6091b380977d",
+        "Security Administrator",
+    ),
+    (
+        "29232cdf-9323-42fd-ade2-1d097af3e4de",
+        "Exchange Administrator",
+    ),
+    (
+        "f28a1f50-f6e7-4571-818b-6a12f2af6b6c",
+        "SharePoint Administrator",
+    ),
+    (
+        "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9",
+        "Conditional Access Administrator",
+    ),
+    (
+        "3a2c62db-5318-420d-8d74-23affee5d9d5",
+        "Intune Administrator",
+    ),
+    ("fe930be7-5e62-47db-91af-98c3a49a38b1", "User Administrator"),
+    (
+        "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3",
+        "Application Administrator",
+    ),
+    (
+        "158c047a-c907-4556-b7ef-446551a6b5f7",
+        "Cloud Application Administrator",
+    ),
+    (
+        "e8611ab8-c189-46e8-94e1-60213ab1f814",
+        "Privileged Role Administrator",
+    ),
+    (
+        "7be44c8a-adaf-4e2a-84d6-ab2649e08a13",
+        "Privileged Authentication Administrator",
+    ),
+    (
+        "c4e39bd9-1100-46d3-8c65-fb160da0071f",
+        "Authentication Administrator",
+    ),
+    (
+        "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+        "Helpdesk Administrator",
+    ),
+    (
+        "966707d0-3269-4727-9be2-8c3a10f19b9d",
+        "Password Administrator",
+    ),
+    (
+        "b0f54661-2d74-4c50-afa3-1ec803f12efe",
+        "Billing Administrator",
+    ),
+    (
+        "69091246-20e8-4a56-aa4d-066075b2a7a8",
+        "Teams Administrator",
+    ),
+    ("5d6b6bb7-de71-4623-b4af-96380a352509", "Security Reader"),
+    ("5f2222b1-57c3-48ba-8ad5-d4759f1fde6f", "Security Operator"),
+    ("f2ef992c-3afb-46b9-b7cf-a126ee74c451", "Global Reader"),
+];
+
+/// A Conditional Access policy's `state` as the Entra portal's "Enable policy" switch shows it.
+pub fn ca_state(state: &str) -> Option<&'static str> {
+    match state {
+        "enabled" => Some("On"),
+        "disabled" => Some("Off"),
+        "enabledForReportingButNotEnforced" => Some("Report-only"),
+        _ => None,
+    }
+}
+
 fn text_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
     let mut v = value;
     for p in path {
         v = v.get(*p)?;
     }
     v.as_str().map(str::trim).filter(|s| !s.is_empty())
+}
+
+// ---------------------------------------------------------------------------------------------
+// A whole object in words
+
+/// One configured value of an object, in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingWords {
+    /// "Require Device Encryption", "Conditions › Users › Include groups".
+    pub setting: String,
+    /// "Enabled", "SG-Pilot, SG-Admins", "42 lines".
+    pub value: String,
+}
+
+/// What `content` (a captured object of `kind`) configures, one value per line, in the words
+/// [`label`] gives a change: each configured value is described as the change that would add it
+/// to an empty object, so settings catalog names and options, ADMX and OMA-URI names, compliance
+/// actions, Conditional Access states and referenced names read exactly as they do in a diff or a
+/// finding. Left out: the assignments ([`describe_assignments`]), the object's name, and what is
+/// not configured (`null`, empty, `notConfigured`). Long text (a script) is given by its length.
+pub fn describe(
+    kind: &ObjectKind,
+    content: &Value,
+    catalog: &SettingCatalog,
+    refs: &dyn RefNames,
+) -> Vec<SettingWords> {
+    let mut form = semantic_form(kind, content, refs);
+    if let Value::Object(map) = &mut form {
+        // Said elsewhere: who gets the object, its name, and its type (a Graph entity name).
+        for field in ["assignments", kind.name_field, "@odata.type"] {
+            map.remove(field);
+        }
+        // A template reference to no template.
+        if map
+            .get("templateReference")
+            .and_then(|t| t.get("templateId"))
+            .is_none_or(|id| id.as_str().is_none_or(str::is_empty))
+        {
+            map.remove("templateReference");
+        }
+        map.values_mut().for_each(without_types);
+    }
+    let form = configured(&form).unwrap_or_else(|| Value::Object(Default::default()));
+    diff_of_forms(&frame(&form), &form)
+        .into_iter()
+        // A compliance action's type is already its name ("Mark device noncompliant").
+        .filter(|change| !change.path.ends_with("].actionType"))
+        .map(|change| {
+            let words = label(kind, &change, catalog, None, Some(content));
+            let value = match (&change.text_diff, &change.after) {
+                (Some(_), Some(Value::String(text))) if text.contains('\n') => {
+                    count(text.lines().count(), "line")
+                }
+                _ => words.after.unwrap_or_default(),
+            };
+            SettingWords {
+                setting: words.setting.unwrap_or_else(|| "Object".to_string()),
+                value,
+            }
+        })
+        .collect()
+}
+
+/// The type of an object in words: `#microsoft.graph.windows10GeneralConfiguration` →
+/// "Windows10 general configuration".
+pub fn type_words(content: &Value) -> Option<String> {
+    let odata = content.get("@odata.type")?.as_str()?;
+    Some(humanise(odata.trim_start_matches("#microsoft.graph.")))
+}
+
+/// Without how Graph encodes values below the top: `@odata.type`, and the settings catalog's
+/// `valueType` and template references.
+fn without_types(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for field in [
+                "@odata.type",
+                "valueType",
+                "valueTemplateReference",
+                "settingInstanceTemplateReference",
+            ] {
+                map.remove(field);
+            }
+            map.values_mut().for_each(without_types);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_types),
+        _ => {}
+    }
+}
+
+/// `value` without what configures nothing (`null`, empty text, lists and objects, Graph's
+/// `notConfigured`); `None` when nothing is left.
+fn configured(value: &Value) -> Option<Value> {
+    match value {
+        Value::Null => None,
+        // The zero GUID is Graph's "none" (no notification template, no filter).
+        Value::String(s)
+            if s.is_empty()
+                || s == "notConfigured"
+                || s == "00000000-0000-0000-0000-000000000000" =>
+        {
+            None
+        }
+        Value::Array(items) if items.is_empty() => None,
+        Value::Object(map) => {
+            let kept: serde_json::Map<String, Value> = map
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), configured(v)?)))
+                .collect();
+            (!kept.is_empty()).then_some(Value::Object(kept))
+        }
+        other => Some(other.clone()),
+    }
+}
+
+/// The objects of `value` with none of their values: comparing it with `value` lists every value
+/// as added, each at its own path (a whole setting would otherwise be one change).
+fn frame(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| v.is_object())
+                .map(|(k, v)| (k.clone(), frame(v)))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
+}
+
+/// One assignment in words, as the Intune portal lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignmentWords {
+    /// "Include" or "Exclude".
+    pub mode: String,
+    /// "All devices", "All users", a group's name, or "unknown group <id>".
+    pub target: String,
+    /// The assignment filter by name, with its mode: "Corporate devices (include)".
+    pub filter: Option<String>,
+    /// What else the assignment says: "Intent: required".
+    pub details: Option<String>,
+}
+
+/// Who gets the object: each of `content`'s assignments with groups and filters by name
+/// (through `refs`), includes first.
+pub fn describe_assignments(content: &Value, refs: &dyn RefNames) -> Vec<AssignmentWords> {
+    let Some(assignments) = content.get("assignments").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let mut out: Vec<AssignmentWords> = assignments
+        .iter()
+        .map(|a| assignment_words(a, refs))
+        .collect();
+    out.sort_by(|a, b| (a.mode != "Include", &a.target).cmp(&(b.mode != "Include", &b.target)));
+    out
+}
+
+fn assignment_words(assignment: &Value, refs: &dyn RefNames) -> AssignmentWords {
+    let target = assignment.get("target").unwrap_or(&Value::Null);
+    let text = |v: &Value, field: &str| v.get(field).and_then(Value::as_str).map(str::to_string);
+    let kind = text(target, "@odata.type").unwrap_or_default();
+    let kind = kind
+        .trim_start_matches("#microsoft.graph.")
+        .trim_end_matches("AssignmentTarget");
+    let group = || match (text(target, "groupId"), text(target, "groupName")) {
+        (Some(id), _) => refs
+            .group(&id)
+            .unwrap_or_else(|| format!("unknown group {id}")),
+        (None, Some(name)) => name,
+        (None, None) => "a group".to_string(),
+    };
+    let (mode, who) = match kind {
+        "group" => ("Include", group()),
+        "exclusionGroup" => ("Exclude", group()),
+        "allDevices" => ("Include", "All devices".to_string()),
+        "allLicensedUsers" => ("Include", "All users".to_string()),
+        "" => ("Include", "an unknown target".to_string()),
+        other => ("Include", humanise(other)),
+    };
+    let filter = text(target, "deviceAndAppManagementAssignmentFilterId")
+        .filter(|id| !id.is_empty() && id != "00000000-0000-0000-0000-000000000000")
+        .map(|id| {
+            let name = refs
+                .filter(&id)
+                .unwrap_or_else(|| format!("unknown filter {id}"));
+            match text(target, "deviceAndAppManagementAssignmentFilterType").as_deref() {
+                Some(m @ ("include" | "exclude")) => format!("{name} ({m})"),
+                _ => name,
+            }
+        });
+    // The rest of the assignment (an app's intent, its settings), without ids and annotations.
+    let rest: serde_json::Map<String, Value> = assignment
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !matches!(k.as_str(), "id" | "target" | "source" | "sourceId"))
+        .filter_map(|(k, v)| Some((k.clone(), configured(v)?)))
+        .collect();
+    let details = object_words(&rest, Style::Plain, &SettingCatalog::new());
+    AssignmentWords {
+        mode: mode.to_string(),
+        target: who,
+        filter,
+        details: (details != "configured").then_some(details),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1369,6 +1670,147 @@ mod tests {
             labels,
             vec!["Assignment: group SG-Pilot (filter Corporate devices) › Filter mode: include → exclude"]
         );
+    }
+
+    #[test]
+    fn conditional_access_states_read_as_the_portal_says() {
+        let ca = |state: &str| json!({"displayName": "CA", "state": state});
+        check(
+            "conditionalAccessPolicies",
+            ca("enabled"),
+            ca("enabledForReportingButNotEnforced"),
+            &SettingCatalog::new(),
+            &["Enable policy: On → Report-only"],
+        );
+        check(
+            "conditionalAccessPolicies",
+            ca("disabled"),
+            ca("enabled"),
+            &SettingCatalog::new(),
+            &["Enable policy: Off → On"],
+        );
+        // A value the portal has no word for stays as it is; other kinds' `state` is theirs.
+        check(
+            "conditionalAccessPolicies",
+            ca("enabled"),
+            ca("somethingNew"),
+            &SettingCatalog::new(),
+            &["Enable policy: On → somethingNew"],
+        );
+        assert_eq!(ca_state("disabled"), Some("Off"));
+        check(
+            "deviceConfigurations",
+            json!({"state": "enabled"}),
+            json!({"state": "disabled"}),
+            &SettingCatalog::new(),
+            &["State: enabled → disabled"],
+        );
+    }
+
+    #[test]
+    fn a_whole_object_reads_as_its_configured_values() {
+        let catalog = bitlocker_catalog();
+        let mut refs = crate::diff::MapRefs::default();
+        refs.groups.insert("g1".into(), "SG-Pilot".into());
+        let policy = json!({
+            "name": "BitLocker", "description": "", "roleScopeTagIds": ["0"],
+            "settings": [choice(ENCRYPTION, "1", json!([]))],
+            "assignments": [{"id": "a1", "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1"}}],
+        });
+        let kind = by_key("configurationPolicies").unwrap();
+        let words: Vec<(String, String)> = describe(kind, &policy, &catalog, &refs)
+            .into_iter()
+            .map(|w| (w.setting, w.value))
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                ("Scope tags".to_string(), "0".to_string()),
+                (
+                    "Require Device Encryption".to_string(),
+                    "Enabled".to_string()
+                ),
+            ]
+        );
+        let ca = json!({"@odata.type": "#microsoft.graph.conditionalAccessPolicy",
+            "displayName": "CA", "state": "enabledForReportingButNotEnforced", "sessionControls": null,
+            "conditions": {"users": {"includeGroups": ["g1"], "excludeUsers": [],
+                "includeRoles": ["62e90394-69f5-4237-9190-012177145e10"]}}});
+        let kind = by_key("conditionalAccessPolicies").unwrap();
+        let words: Vec<String> = describe(kind, &ca, &SettingCatalog::new(), &refs)
+            .into_iter()
+            .map(|w| format!("{}: {}", w.setting, w.value))
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                "Conditions › Users › Include groups: SG-Pilot",
+                "Conditions › Users › Include roles: Global Administrator",
+                "Enable policy: Report-only",
+            ]
+        );
+        let script =
+            json!({"displayName": "s", "scriptContent": "a\nb\nc\n", "runAsAccount": "system"});
+        let kind = by_key("deviceManagementScripts").unwrap();
+        let words: Vec<String> = describe(kind, &script, &SettingCatalog::new(), &refs)
+            .into_iter()
+            .map(|w| format!("{}: {}", w.setting, w.value))
+            .collect();
+        assert_eq!(
+            words,
+            vec!["Run as account: system", "Script content: 3 lines"]
+        );
+        let profile = json!({"@odata.type": "#microsoft.graph.windows10GeneralConfiguration",
+            "displayName": "p", "passwordRequired": false, "passwordMinimumLength": null,
+            "defenderScanType": "notConfigured"});
+        let kind = by_key("deviceConfigurations").unwrap();
+        let words: Vec<String> = describe(kind, &profile, &SettingCatalog::new(), &refs)
+            .into_iter()
+            .map(|w| format!("{}: {}", w.setting, w.value))
+            .collect();
+        assert_eq!(words, vec!["Password required: false"]);
+        assert_eq!(
+            type_words(&profile).as_deref(),
+            Some("Windows10 general configuration")
+        );
+    }
+
+    #[test]
+    fn assignments_read_as_the_portal_lists_them() {
+        let mut refs = crate::diff::MapRefs::default();
+        refs.groups.insert("g1".into(), "SG-Pilot".into());
+        refs.filters.insert("f1".into(), "Corporate devices".into());
+        let content = json!({"assignments": [
+            {"id": "x", "target": {"@odata.type": "#microsoft.graph.exclusionGroupAssignmentTarget", "groupId": "g9"}},
+            {"id": "y", "intent": "required", "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g1",
+                "deviceAndAppManagementAssignmentFilterId": "f1", "deviceAndAppManagementAssignmentFilterType": "include"}},
+            {"target": {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget",
+                "deviceAndAppManagementAssignmentFilterId": "00000000-0000-0000-0000-000000000000",
+                "deviceAndAppManagementAssignmentFilterType": "none"}},
+            {"target": {"@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget"}},
+        ]});
+        let words: Vec<String> = describe_assignments(&content, &refs)
+            .into_iter()
+            .map(|a| {
+                format!(
+                    "{} {} [{}] [{}]",
+                    a.mode,
+                    a.target,
+                    a.filter.unwrap_or_default(),
+                    a.details.unwrap_or_default()
+                )
+            })
+            .collect();
+        assert_eq!(
+            words,
+            vec![
+                "Include All devices [] []",
+                "Include All users [] []",
+                "Include SG-Pilot [Corporate devices (include)] [Intent: required]",
+                "Exclude unknown group g9 [] []",
+            ]
+        );
+        assert!(describe_assignments(&json!({}), &refs).is_empty());
     }
 
     #[test]
