@@ -227,7 +227,7 @@ async fn device_code_blocked_by_conditional_access_suggests_the_browser() {
     let message = error.to_string();
     assert!(
         message.contains(&format!(
-            "tenantatlas tenant add {} --browser",
+            "in {} blocks device-code sign-in (AADSTS53003); run the same command again with `--browser`",
             sim.domain(1)
         )),
         "{message}"
@@ -468,7 +468,7 @@ async fn refresh_tokens_rotate_and_the_old_one_stops_working() {
 }
 
 #[tokio::test]
-async fn a_revoked_sign_in_asks_to_add_the_tenant_again() {
+async fn a_revoked_sign_in_asks_to_reconnect_the_tenant() {
     let sim = start(true, 1).await;
     let config = sim.config(0);
     let tokens = device_code_now(&config).await.unwrap();
@@ -481,7 +481,7 @@ async fn a_revoked_sign_in_asks_to_add_the_tenant_again() {
     let domain = sim.domain(0);
     assert_eq!(
         error.to_string(),
-        format!("the sign-in for {domain} was revoked or expired; run `tenantatlas tenant add {domain}` again")
+        format!("the sign-in for {domain} was revoked or expired; run `tenantatlas tenant reconnect {domain}` to sign in again")
     );
 }
 

@@ -1,6 +1,12 @@
 //! Connect a tenant: sign in (device code by default, browser with PKCE on request), read the
-//! organization, record the tenant with its connection and granted permissions, keep the tokens
-//! encrypted in the workspace.
+//! organization, record the tenant with its connection, sign-in method and granted permissions,
+//! keep the tokens encrypted in the workspace.
+//!
+//! A tenant already in the workspace signs in again with what it has stored: `tenant reconnect`
+//! ([`Engine::reconnect_tenant`]) uses its authority, Graph URL, client id, CA certificate and
+//! sign-in method and changes nothing else about it; `tenant add` of such a tenant takes every
+//! setting not given from it ([`Engine::add_tenant_request`]), so a tenant of another cloud (or the
+//! simulator) is never moved to Microsoft's public cloud by a bare `tenant add DOMAIN`.
 
 use crate::{Engine, EngineError, ErrorCode};
 use serde::Serialize;
@@ -9,8 +15,11 @@ use std::sync::Arc;
 use tenantatlas_core::kinds::ThrottleFamily;
 use tenantatlas_core::permissions;
 use tenantatlas_core::ApiVersion;
-use tenantatlas_graph::auth::{self, AuthConfig, DeviceCodePrompt, TokenRefresher, TokenSet};
+use tenantatlas_graph::auth::{
+    self, AuthConfig, AuthError, DeviceCodePrompt, TokenRefresher, TokenSet,
+};
 use tenantatlas_graph::client::{self, ClientConfig, GraphClient};
+pub use tenantatlas_store::tenants::SignInMethod;
 use tenantatlas_store::{TenantRecord, TenantState};
 use tokio_util::sync::CancellationToken;
 
@@ -34,6 +43,26 @@ pub struct AddTenant {
     pub ca_cert_pem: Option<String>,
     /// Sign in with the browser (authorization code + PKCE) instead of a device code.
     pub browser: bool,
+}
+
+/// `tenant add` as the person typed it: `None` for every setting not given.
+#[derive(Clone, Debug, Default)]
+pub struct AddTenantFlags {
+    /// A verified domain or the tenant GUID.
+    pub tenant: String,
+    pub authority: Option<String>,
+    pub graph: Option<String>,
+    pub client_id: Option<String>,
+    pub ca_cert_pem: Option<String>,
+    pub sign_in: Option<SignInMethod>,
+}
+
+/// What `tenant reconnect` needs: the tenant (domain or id), and a sign-in method other than the
+/// stored one, if wanted.
+#[derive(Clone, Debug, Default)]
+pub struct ReconnectTenant {
+    pub tenant: String,
+    pub sign_in: Option<SignInMethod>,
 }
 
 /// What the person must do to sign in.
@@ -79,6 +108,95 @@ pub(crate) fn auth_config(
     ))
 }
 
+/// A sign-in error that names the tenant by its domain. A stored tenant signs in and refreshes by
+/// its GUID (which never changes), so Entra's errors name the GUID; people know their tenants by
+/// domain, and the advice in the message (`tenant reconnect <domain>`) works with either.
+pub(crate) fn named(error: AuthError, domain: &str) -> AuthError {
+    let tenant = domain.to_string();
+    match error {
+        AuthError::DeviceCodeBlocked { entra, .. } => {
+            AuthError::DeviceCodeBlocked { tenant, entra }
+        }
+        AuthError::ConditionalAccessBlocked { entra, .. } => {
+            AuthError::ConditionalAccessBlocked { tenant, entra }
+        }
+        AuthError::ConsentMissing {
+            client_id, entra, ..
+        } => AuthError::ConsentMissing {
+            tenant,
+            client_id,
+            entra,
+        },
+        AuthError::AppNotFound {
+            client_id, entra, ..
+        } => AuthError::AppNotFound {
+            tenant,
+            client_id,
+            entra,
+        },
+        AuthError::TenantNotFound { entra, .. } => AuthError::TenantNotFound { tenant, entra },
+        AuthError::SignInExpired { entra, .. } => AuthError::SignInExpired { tenant, entra },
+        AuthError::Rejected { entra, .. } => AuthError::Rejected { tenant, entra },
+        other => other,
+    }
+}
+
+/// Signs in with `method`; `prompt` is called once with what the person must do.
+async fn sign_in(
+    config: &AuthConfig,
+    method: SignInMethod,
+    prompt: impl FnOnce(SignInPrompt) + Send,
+    cancel: &CancellationToken,
+) -> Result<TokenSet, AuthError> {
+    match method {
+        SignInMethod::Browser => {
+            auth::browser(
+                config,
+                |url| {
+                    prompt(SignInPrompt::Browser {
+                        url: url.to_string(),
+                    })
+                },
+                cancel,
+                std::time::Duration::from_secs(300),
+            )
+            .await
+        }
+        SignInMethod::DeviceCode => {
+            auth::device_code(
+                config,
+                |p: DeviceCodePrompt| {
+                    prompt(SignInPrompt::DeviceCode {
+                        user_code: p.user_code,
+                        verification_uri: p.verification_uri,
+                        message: p.message,
+                    })
+                },
+                cancel,
+            )
+            .await
+        }
+    }
+}
+
+/// Later syncs sign in with the refresh token: a sign-in without one is no connection.
+fn require_refresh_token(tokens: &TokenSet) -> Result<(), EngineError> {
+    if tokens.refresh_token.is_none() {
+        return Err(EngineError::new(
+            ErrorCode::Auth,
+            "the sign-in returned no refresh token, so later syncs could not sign in; the app registration must allow offline_access",
+        ));
+    }
+    Ok(())
+}
+
+fn missing_permissions(scopes: &[String]) -> Vec<String> {
+    permissions::missing_scope_names(scopes)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
 /// `reqwest` as re-exported by the Graph crate, so the engine needs no HTTP dependency of its own.
 pub(crate) use tenantatlas_graph::reqwest as reqwest_client;
 
@@ -115,38 +233,13 @@ impl Engine {
         }
         let http = client::http_client(request.ca_cert_pem.as_deref())?;
         let config = AuthConfig::new(authority.clone(), &tenant, &request.client_id, http.clone());
-        let tokens: TokenSet = if request.browser {
-            auth::browser(
-                &config,
-                |url| {
-                    prompt(SignInPrompt::Browser {
-                        url: url.to_string(),
-                    })
-                },
-                &cancel,
-                std::time::Duration::from_secs(300),
-            )
-            .await?
+        let method = if request.browser {
+            SignInMethod::Browser
         } else {
-            auth::device_code(
-                &config,
-                |p: DeviceCodePrompt| {
-                    prompt(SignInPrompt::DeviceCode {
-                        user_code: p.user_code,
-                        verification_uri: p.verification_uri,
-                        message: p.message,
-                    })
-                },
-                &cancel,
-            )
-            .await?
+            SignInMethod::DeviceCode
         };
-        if tokens.refresh_token.is_none() {
-            return Err(EngineError::new(
-                ErrorCode::Auth,
-                "the sign-in returned no refresh token, so later syncs could not sign in; the app registration must allow offline_access",
-            ));
-        }
+        let tokens = sign_in(&config, method, prompt, &cancel).await?;
+        require_refresh_token(&tokens)?;
         if let Some(expected) = uuid_like(&tenant) {
             if !tokens.tenant_id.eq_ignore_ascii_case(&expected) {
                 return Err(EngineError::new(
@@ -197,6 +290,7 @@ impl Engine {
             client_id: request.client_id.to_ascii_lowercase(),
             ca_cert_pem: request.ca_cert_pem.clone(),
             granted_scopes: tokens.granted_scopes.clone(),
+            sign_in: method,
             ..Default::default()
         };
         self.workspace.upsert_tenant(&record).await?;
@@ -208,7 +302,7 @@ impl Engine {
                 tokens.username.as_deref().unwrap_or("unknown"),
                 "tenant.add",
                 &tenant_id,
-                &serde_json::json!({"domain": domain, "flow": if request.browser { "browser" } else { "device_code" }}),
+                &serde_json::json!({"domain": domain, "flow": method.as_str()}),
             )
             .await?;
         Ok(TenantAdded {
@@ -216,10 +310,95 @@ impl Engine {
             domain,
             name,
             username: tokens.username.clone().unwrap_or_default(),
-            missing_permissions: permissions::missing_scope_names(&tokens.granted_scopes)
-                .into_iter()
-                .map(str::to_string)
-                .collect(),
+            missing_permissions: missing_permissions(&tokens.granted_scopes),
+        })
+    }
+
+    /// The request `tenant add` makes of what was typed: each setting as given; else, for a tenant
+    /// already in the workspace, as stored; else the default (Microsoft's public cloud, the
+    /// default client id, no extra CA, device code).
+    pub async fn add_tenant_request(
+        &self,
+        flags: AddTenantFlags,
+    ) -> Result<AddTenant, EngineError> {
+        let stored = self.workspace.find_tenant(flags.tenant.trim()).await?;
+        let stored = stored.as_ref();
+        let pick = |given: Option<String>, stored: Option<&String>, default: &str| {
+            given
+                .or_else(|| stored.cloned())
+                .unwrap_or_else(|| default.to_string())
+        };
+        Ok(AddTenant {
+            authority: pick(
+                flags.authority,
+                stored.map(|t| &t.authority),
+                DEFAULT_AUTHORITY,
+            ),
+            graph: pick(flags.graph, stored.map(|t| &t.graph_url), DEFAULT_GRAPH),
+            client_id: pick(
+                flags.client_id,
+                stored.map(|t| &t.client_id),
+                DEFAULT_CLIENT_ID,
+            ),
+            ca_cert_pem: flags
+                .ca_cert_pem
+                .or_else(|| stored.and_then(|t| t.ca_cert_pem.clone())),
+            browser: flags
+                .sign_in
+                .or(stored.map(|t| t.sign_in))
+                .unwrap_or_default()
+                == SignInMethod::Browser,
+            tenant: flags.tenant,
+        })
+    }
+
+    /// Signs in to a tenant of the workspace again (after its sign-in was revoked or expired)
+    /// with its stored authority, Graph URL, client id, CA certificate and sign-in method (or
+    /// `request.sign_in`), saves the new tokens and granted permissions, and records it in the
+    /// audit log. The tenant keeps its id, state, history and everything else.
+    pub async fn reconnect_tenant(
+        &self,
+        request: ReconnectTenant,
+        prompt: impl FnOnce(SignInPrompt) + Send,
+        cancel: CancellationToken,
+    ) -> Result<TenantAdded, EngineError> {
+        let tenant = self.tenant(&request.tenant).await?;
+        let method = request.sign_in.unwrap_or(tenant.sign_in);
+        let http = client::http_client(tenant.ca_cert_pem.as_deref())?;
+        let config = auth_config(&tenant, http)?;
+        let tokens = sign_in(&config, method, prompt, &cancel)
+            .await
+            .map_err(|e| named(e, &tenant.domain))?;
+        require_refresh_token(&tokens)?;
+        if !tokens.tenant_id.eq_ignore_ascii_case(&tenant.id) {
+            return Err(EngineError::new(
+                ErrorCode::Auth,
+                format!(
+                    "the sign-in was for tenant {} but {} is {}; sign in with an account of {}",
+                    tokens.tenant_id, tenant.domain, tenant.id, tenant.domain
+                ),
+            ));
+        }
+        self.workspace
+            .save_tokens(&tenant.id, &crate::ops::stored_tokens(&tokens))
+            .await?;
+        self.workspace
+            .set_sign_in(&tenant.id, &tokens.granted_scopes, method)
+            .await?;
+        self.workspace
+            .append_audit(
+                tokens.username.as_deref().unwrap_or("unknown"),
+                "tenant.reconnect",
+                &tenant.id,
+                &serde_json::json!({"domain": tenant.domain, "flow": method.as_str()}),
+            )
+            .await?;
+        Ok(TenantAdded {
+            id: tenant.id,
+            domain: tenant.domain,
+            name: tenant.name,
+            username: tokens.username.clone().unwrap_or_default(),
+            missing_permissions: missing_permissions(&tokens.granted_scopes),
         })
     }
 }

@@ -110,9 +110,11 @@ impl EntraError {
 #[non_exhaustive]
 pub enum AuthError {
     /// AADSTS53003 during the device-code flow: a Conditional Access policy blocks it (the usual
-    /// MSP baseline), while the browser flow is allowed.
+    /// MSP baseline), while the browser flow is allowed. The advice names no whole command: the
+    /// same one (`tenant add` with its `--authority`, `--ca-cert`…, or `tenant reconnect`) is
+    /// the one to run again.
     #[error(
-        "conditional access in {tenant} blocks device-code sign-in (AADSTS53003); run `tenantatlas tenant add {tenant} --browser` to sign in through the browser"
+        "conditional access in {tenant} blocks device-code sign-in (AADSTS53003); run the same command again with `--browser` to sign in through the browser"
     )]
     DeviceCodeBlocked {
         tenant: String,
@@ -177,8 +179,9 @@ pub enum AuthError {
     },
 
     /// The refresh token no longer works: revoked (AADSTS50173), expired, already redeemed
-    /// (`invalid_grant`), or the tenant wants an interactive sign-in again.
-    #[error("the sign-in for {tenant} was revoked or expired; run `tenantatlas tenant add {tenant}` again")]
+    /// (`invalid_grant`), or the tenant wants an interactive sign-in again. `tenant reconnect`
+    /// signs in again with the tenant's stored connection (authority, Graph, CA, sign-in method).
+    #[error("the sign-in for {tenant} was revoked or expired; run `tenantatlas tenant reconnect {tenant}` to sign in again")]
     SignInExpired {
         tenant: String,
         entra: Option<Box<EntraError>>,
@@ -520,7 +523,7 @@ mod tests {
             DESCRIPTION,
             Flow::DeviceCode,
             "device_code_blocked",
-            "tenant add contoso.onmicrosoft.com --browser",
+            "in contoso.onmicrosoft.com blocks device-code sign-in (AADSTS53003); run the same command again with `--browser`",
         );
         check(
             "invalid_grant",
@@ -590,7 +593,7 @@ mod tests {
             "AADSTS50173: The provided grant has expired due to it being revoked",
             Flow::Refresh,
             "sign_in_expired",
-            "run `tenantatlas tenant add contoso.onmicrosoft.com` again",
+            "run `tenantatlas tenant reconnect contoso.onmicrosoft.com` to sign in again",
         );
         check(
             "invalid_grant",

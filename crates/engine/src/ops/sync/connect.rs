@@ -1,10 +1,13 @@
 //! Signing a sync in: a Graph client built from the tenant's stored tokens, with every refresh-token
-//! rotation saved as it happens and the newest one saved again before the run ends.
+//! rotation saved as it happens and the newest one saved again before the run ends. Sign-in
+//! errors name the tenant by its domain, and a revoked or expired sign-in says to run
+//! `tenantatlas tenant reconnect <domain>`, which signs in again with the stored connection.
 
 use crate::{EngineError, ErrorCode};
 use std::sync::Arc;
-use tenantatlas_graph::auth::{TokenRefresher, TokenSet};
+use tenantatlas_graph::auth::{AuthError, TokenRefresher, TokenSet};
 use tenantatlas_graph::client::{self, ClientConfig, GraphClient};
+use tenantatlas_graph::{BoxFuture, TokenSource};
 use tenantatlas_store::TenantRecord;
 use tokio_util::sync::CancellationToken;
 
@@ -19,7 +22,7 @@ pub(super) async fn connect(
         EngineError::new(
             ErrorCode::Auth,
             format!(
-                "{} is not signed in; run `tenantatlas tenant add {}`",
+                "{} is not signed in; run `tenantatlas tenant reconnect {}`",
                 tenant.domain, tenant.domain
             ),
         )
@@ -62,9 +65,34 @@ pub(super) async fn connect(
             tenant.graph_url, tenant.domain
         ))
     })?;
-    let mut config = ClientConfig::new(graph_base, http, Arc::new(refresher));
+    let tokens = NamedTokens {
+        refresher,
+        domain: tenant.domain.clone(),
+    };
+    let mut config = ClientConfig::new(graph_base, http, Arc::new(tokens));
     config.cancel = cancel;
     Ok((GraphClient::new(config), latest))
+}
+
+/// The tenant's token refresher, with its errors naming the tenant by domain (the refresher signs
+/// in by the tenant's GUID).
+struct NamedTokens {
+    refresher: TokenRefresher,
+    domain: String,
+}
+
+impl TokenSource for NamedTokens {
+    fn access_token<'a>(
+        &'a self,
+        rejected: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<String, AuthError>> {
+        Box::pin(async move {
+            self.refresher
+                .access_token(rejected)
+                .await
+                .map_err(|e| crate::ops::tenant_add::named(e, &self.domain))
+        })
+    }
 }
 
 /// The newest token set a refresh produced during a run, if any.
