@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::PathBuf;
 use tenantatlas_engine::ops::baselines::{
-    parse_vars, Baseline, BaselineMatch, BaselineSource, CreateBaseline,
+    parse_vars, Baseline, BaselineMatch, BaselineSource, CreateBaseline, TemplateCheck,
 };
 use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport, DriftRun};
 use tenantatlas_engine::ops::findings::{today, Finding, FindingFilter};
@@ -217,11 +217,13 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
             vec![engine.approve_snapshot(&tenant, snapshot).await?]
         }
         BaselineCommand::Assign { name, tenant, vars } => {
-            vec![
-                engine
-                    .assign_baseline(&name, &tenant, &parse_vars(&vars)?)
-                    .await?,
-            ]
+            let assigned = engine
+                .assign_baseline(&name, &tenant, &parse_vars(&vars)?)
+                .await?;
+            if let Some(check) = engine.template_check(&name, &tenant).await? {
+                warn_poor_match(&check);
+            }
+            vec![assigned]
         }
         BaselineCommand::Unassign { name, tenant } => {
             vec![engine.unassign_baseline(&name, &tenant).await?]
@@ -251,7 +253,11 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
         }
         BaselineCommand::Show { name, tenant } => {
             let m = engine.match_baseline(&name, &tenant).await?;
-            return print_match(&m, json);
+            print_match(&m, json)?;
+            if let Some(check) = engine.template_check(&name, &tenant).await? {
+                warn_poor_match(&check);
+            }
+            return Ok(());
         }
         BaselineCommand::Export { name, out } => {
             let b = engine.export_baseline(&name, &out).await?;
@@ -281,6 +287,57 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
         }
     }
     Ok(())
+}
+
+/// Says loudly, on stderr, when a tenant's placeholder values match few of the baseline's
+/// templated names: how many matched, the closest names the tenant has, and the values its names
+/// suggest.
+fn warn_poor_match(check: &TemplateCheck) {
+    if !check.is_poor() {
+        return;
+    }
+    let given: Vec<String> = check.vars.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    eprintln!(
+        "warning: with {} only {} of the {} objects of baseline {} that use placeholders match a name in {}; drift will report the others missing",
+        clean(&given.join(", ")),
+        check.matched,
+        check.templated,
+        clean(&check.baseline),
+        check.tenant
+    );
+    for c in &check.closest {
+        if c.closest.is_empty() {
+            eprintln!(
+                "  expected \"{}\": the tenant has no similar name",
+                clean(&c.expected)
+            );
+        } else {
+            let names: Vec<String> = c
+                .closest
+                .iter()
+                .map(|n| format!("\"{}\"", clean(n)))
+                .collect();
+            eprintln!(
+                "  expected \"{}\": closest in the tenant {}",
+                clean(&c.expected),
+                names.join(", ")
+            );
+        }
+    }
+    if !check.suggested.is_empty() {
+        let mut all = check.vars.clone();
+        all.extend(check.suggested.clone());
+        let vars: Vec<String> = all
+            .iter()
+            .map(|(k, v)| format!("--var \"{}={}\"", k, clean(v)))
+            .collect();
+        eprintln!(
+            "  the tenant's names suggest: tenantatlas baseline assign \"{}\" --tenant {} {}",
+            clean(&check.baseline),
+            check.tenant,
+            vars.join(" ")
+        );
+    }
 }
 
 fn print_baseline(b: &Baseline) -> Result<()> {
@@ -432,6 +489,12 @@ pub fn print_drift(report: &DriftReport) -> Result<()> {
     if !report.findings.is_empty() {
         outln!();
     }
+    print_scores(report, 0)
+}
+
+/// A line per tenant with its score, rating and standing findings by severity, then what could
+/// not be checked and why; every line indented by `indent` spaces.
+pub fn print_scores(report: &DriftReport, indent: usize) -> Result<()> {
     let mut table = Table::new(&[
         ("tenant", Align::Left),
         ("score", Align::Right),
@@ -442,7 +505,8 @@ pub fn print_drift(report: &DriftReport) -> Result<()> {
         ("low", Align::Right),
         ("info", Align::Right),
         ("this run", Align::Left),
-    ]);
+    ])
+    .indent(indent);
     for run in &report.runs {
         let standing = |severity: &str| {
             report
@@ -484,14 +548,14 @@ pub fn print_drift(report: &DriftReport) -> Result<()> {
     }
     table.print()?;
     for run in &report.runs {
-        print_not_checked(run)?;
+        print_not_checked(run, indent)?;
     }
     Ok(())
 }
 
 /// "not checked in T: Conditional Access policies (4), Named locations (2) — consent lacks …",
 /// one line per reason.
-fn print_not_checked(run: &DriftRun) -> Result<()> {
+fn print_not_checked(run: &DriftRun, indent: usize) -> Result<()> {
     let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
     for n in &run.not_checked {
         let what = format!("{} ({})", n.label, n.objects);
@@ -502,7 +566,8 @@ fn print_not_checked(run: &DriftRun) -> Result<()> {
     }
     for (reason, kinds) in by_reason {
         outln!(
-            "not checked in {}: {} — {}",
+            "{}not checked in {}: {} — {}",
+            " ".repeat(indent),
             clean(&run.tenant_name),
             kinds.join(", "),
             reason

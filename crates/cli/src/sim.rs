@@ -1,11 +1,14 @@
 //! `tenantatlas sim` and `tenantatlas demo`: serve the simulated cloud.
 
+use crate::output::{clean, counted, Align, Table};
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+use tenantatlas_core::REGISTRY;
 use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
 use tenantatlas_engine::ops::drift::DriftOptions;
 use tenantatlas_engine::ops::findings::today;
@@ -178,8 +181,11 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
         print_portfolio(&handle)?;
     }
     // The demo's data is invented, so a fixed passphrase is fine unless one is given.
-    let passphrase =
-        std::env::var("TENANTATLAS_PASSPHRASE").unwrap_or_else(|_| "tenantatlas-demo".into());
+    let given = std::env::var("TENANTATLAS_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty());
+    let own_passphrase = given.is_none();
+    let passphrase = given.unwrap_or_else(|| DEMO_PASSPHRASE.to_string());
     let workspace = out.join("workspace");
     let engine = tenantatlas_engine::Engine::open(&workspace, Some(passphrase)).await?;
     let pem = std::fs::read_to_string(handle.ca_cert())?;
@@ -261,45 +267,41 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
             )?
         );
     } else {
-        outln!("\n  synced                               objects  versions  requests  Graph calls  status");
-        for r in &runs {
-            outln!(
-                "  {:<36} {:>7}  {:>8}  {:>8}  {:>11}  {}",
-                truncate(&r.tenant_name, 36),
-                r.objects,
-                r.versions_added,
-                r.requests,
-                r.graph_calls,
-                r.status
-            );
-        }
-        outln!("\n  drift against \"{DEMO_BASELINE}\" (from {reference})   score  as expected  high  medium  low  info");
-        for r in &drift.runs {
-            let count = |severity: &str| {
-                drift
-                    .findings
-                    .iter()
-                    .filter(|f| f.tenant_id == r.tenant_id && f.severity == severity)
-                    .count()
-            };
-            outln!(
-                "  {:<44} {:>5.1}%  {:>5} / {:<4} {:>4}  {:>6}  {:>3}  {:>4}",
-                truncate(&r.tenant, 44),
-                r.score,
-                r.compliant,
-                r.objects,
-                count("high"),
-                count("medium"),
-                count("low"),
-                count("info")
-            );
-        }
-        outln!("\n  The encrypted workspace is in {} (passphrase: TENANTATLAS_PASSPHRASE or \"tenantatlas-demo\").", workspace.display());
-        outln!("  Look around offline, e.g.:");
+        print_synced(&handle, &runs)?;
         outln!(
-            "    TENANTATLAS_PASSPHRASE=tenantatlas-demo tenantatlas --workspace {} policies list --tenant {}",
-            workspace.display(),
-            handle.tenants()[0].domain
+            "\n  drift against the golden baseline \"{DEMO_BASELINE}\" (the \"MSP - *\" objects of {})\n",
+            clean(&handle.tenants()[0].name)
+        );
+        crate::governance::print_scores(&drift, 2)?;
+        let lowest = drift
+            .runs
+            .iter()
+            .min_by(|a, b| a.score.total_cmp(&b.score))
+            .map_or(reference.clone(), |r| r.tenant.clone());
+        let program = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "tenantatlas".to_string());
+        // The passphrase in the hint only when the demo chose it: one given in the environment
+        // is still there for the next command, and is not the demo's to print.
+        let passphrase = if own_passphrase {
+            outln!(
+                "\n  The encrypted workspace is in {} (passphrase \"{DEMO_PASSPHRASE}\").",
+                workspace.display()
+            );
+            format!("TENANTATLAS_PASSPHRASE={DEMO_PASSPHRASE} ")
+        } else {
+            outln!(
+                "\n  The encrypted workspace is in {} (your TENANTATLAS_PASSPHRASE).",
+                workspace.display()
+            );
+            String::new()
+        };
+        outln!("  Look around offline, e.g. the findings of the lowest score:");
+        outln!(
+            "    {passphrase}{} --workspace {} findings list --tenant {}",
+            shell_word(&program),
+            shell_word(&workspace.display().to_string()),
+            lowest
         );
     }
     handle.stop();
@@ -330,40 +332,96 @@ async fn play_browser(url: String, pem: String) {
     }
 }
 
+/// What one simulated tenant serves, split into what its admins configured (what a sync
+/// captures, by registry kind) and Microsoft's read-only catalogues, which are the same in every
+/// tenant and no tenant's configuration.
+struct Served {
+    configuration: BTreeMap<&'static str, usize>,
+    /// ("endpoint security template", 3), …
+    catalogues: BTreeMap<&'static str, usize>,
+}
+
+fn served(tenant: &tenantatlas_sim::model::SimTenant) -> Served {
+    let mut out = Served {
+        configuration: BTreeMap::new(),
+        catalogues: BTreeMap::new(),
+    };
+    for (key, objects) in &tenant.collections {
+        let Some(spec) = tenantatlas_sim::kinds::by_key(key) else {
+            continue;
+        };
+        // The simulator and the product each have their own table of kinds; they meet where
+        // Graph does, at the collection's path.
+        match REGISTRY.iter().find(|k| k.collection == spec.full_path()) {
+            Some(kind) if spec.writable => {
+                *out.configuration.entry(kind.key).or_default() += objects.len();
+            }
+            _ => {
+                *out.catalogues.entry(catalogue_name(key)).or_default() += objects.len();
+            }
+        }
+    }
+    out
+}
+
+fn catalogue_name(key: &str) -> &'static str {
+    match key {
+        "templates" => "endpoint security template",
+        _ => "catalogue object",
+    }
+}
+
 fn print_portfolio(handle: &tenantatlas_sim::SimHandle) -> Result<()> {
     let world = handle.sim.world();
     outln!(
         "TenantAtlas demo — a simulated MSP portfolio of {} customer tenants\n",
         world.tenants.len()
     );
-    outln!(
-        "  {:<36} {:<34} {:>7}  {:<11} missing permissions",
-        "customer",
-        "domain",
-        "objects",
-        "sign-in"
-    );
+    let mut table = Table::new(&[
+        ("customer", Align::Left),
+        ("domain", Align::Left),
+        ("configuration objects", Align::Right),
+        ("sign-in", Align::Left),
+        ("missing permissions", Align::Left),
+    ])
+    .indent(2);
+    let mut catalogues: BTreeMap<&str, usize> = BTreeMap::new();
     for tenant in &world.tenants {
+        let served = served(tenant);
+        for (what, n) in served.catalogues {
+            let entry = catalogues.entry(what).or_default();
+            *entry = (*entry).max(n);
+        }
         let missing: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
             .iter()
             .copied()
             .filter(|s| !tenant.granted_scopes.contains(*s) && !s.contains("ReadWrite"))
             .collect();
-        outln!(
-            "  {:<36} {:<34} {:>7}  {:<11} {}",
-            truncate(&tenant.name, 36),
-            truncate(&tenant.domain, 34),
-            tenant.object_count(),
+        table.row(&[
+            tenant.name.clone(),
+            tenant.domain.clone(),
+            served.configuration.values().sum::<usize>().to_string(),
             if tenant.device_code_allowed {
-                "device code"
+                "device code".to_string()
             } else {
-                "browser"
+                "browser".to_string()
             },
             if missing.is_empty() {
                 "—".to_string()
             } else {
                 missing.join(", ")
-            }
+            },
+        ]);
+    }
+    table.print()?;
+    if !catalogues.is_empty() {
+        let what: Vec<String> = catalogues
+            .iter()
+            .map(|(w, n)| counted(*n as u64, w))
+            .collect();
+        outln!(
+            "  Each tenant also serves Microsoft's read-only catalogues ({}): the same in every tenant, no tenant's configuration, so not captured.",
+            what.join(", ")
         );
     }
     outln!();
@@ -374,13 +432,96 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) -> Result<()> {
     Ok(())
 }
 
-/// The baseline the demo takes from its clean reference tenant.
-const DEMO_BASELINE: &str = "MSP golden";
+/// The sync of each tenant, with what it left out and why, so the counts add up with the
+/// portfolio above.
+fn print_synced(
+    handle: &tenantatlas_sim::SimHandle,
+    runs: &[tenantatlas_engine::SyncSummary],
+) -> Result<()> {
+    let world = handle.sim.world();
+    let mut table = Table::new(&[
+        ("synced", Align::Left),
+        ("objects", Align::Right),
+        ("new versions", Align::Right),
+        ("requests", Align::Right),
+        ("Graph calls", Align::Right),
+        ("status", Align::Left),
+        ("left out", Align::Left),
+    ])
+    .indent(2);
+    for r in runs {
+        let configured = world
+            .tenants
+            .iter()
+            .find(|t| t.id == r.tenant)
+            .map(|t| served(t).configuration)
+            .unwrap_or_default();
+        // Kinds the sync could not read, grouped by why: "Conditional Access policy (4), Named
+        // location (2): consent lacks Policy.Read.All".
+        let mut left_out: Vec<(String, Vec<String>)> = Vec::new();
+        for (key, n) in &configured {
+            let got = r.counts.get(*key).copied().unwrap_or(0) as usize;
+            if got >= *n {
+                continue;
+            }
+            let why = REGISTRY
+                .iter()
+                .find(|k| k.key == *key)
+                .filter(|k| {
+                    r.skipped
+                        .iter()
+                        .any(|s| s.starts_with(&format!("{}:", k.key)))
+                })
+                .map_or_else(
+                    || "not read".to_string(),
+                    |k| format!("consent lacks {}", k.read_scopes[0]),
+                );
+            let label = REGISTRY
+                .iter()
+                .find(|k| k.key == *key)
+                .map_or(*key, |k| k.label);
+            let what = format!("{label} ({})", n - got);
+            match left_out.iter_mut().find(|(w, _)| *w == why) {
+                Some((_, kinds)) => kinds.push(what),
+                None => left_out.push((why, vec![what])),
+            }
+        }
+        let left_out: Vec<String> = left_out
+            .into_iter()
+            .map(|(why, kinds)| format!("{}: {why}", kinds.join(", ")))
+            .collect();
+        table.row(&[
+            r.tenant_name.clone(),
+            r.objects.to_string(),
+            r.versions_added.to_string(),
+            r.requests.to_string(),
+            r.graph_calls.to_string(),
+            r.status.clone(),
+            if left_out.is_empty() {
+                "—".to_string()
+            } else {
+                left_out.join("; ")
+            },
+        ]);
+    }
+    outln!();
+    table.print()
+}
 
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+/// A path as one word a POSIX shell reads back unchanged.
+fn shell_word(text: &str) -> String {
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+=:@".contains(c))
+    {
         text.to_string()
     } else {
-        text.chars().take(width - 1).collect::<String>() + "…"
+        format!("'{}'", text.replace('\'', "'\\''"))
     }
 }
+
+/// The demo workspace's passphrase when none is given: its data is invented.
+const DEMO_PASSPHRASE: &str = "tenantatlas-demo";
+
+/// The baseline the demo takes from its clean reference tenant.
+const DEMO_BASELINE: &str = "MSP golden";

@@ -10,9 +10,9 @@
 
 mod common;
 
-use common::{CliEnv, TestSim};
+use common::{without_annotations, CliEnv, TestSim};
 use reqwest::{Method, StatusCode};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// One object of every kind: small enough to sync in about a second.
 const OBJECTS: usize = 30;
@@ -160,23 +160,11 @@ impl Tenant {
             .await
     }
 
-    /// Changes one choice setting of a settings catalog policy the way Graph requires: PUT of the
-    /// whole policy with all its settings. Returns the value it had.
+    /// Changes one choice setting of a settings catalog policy (PUT of the whole policy).
     async fn put_choice(&self, policy_id: &str, definition_id: &str, value: &str) -> String {
-        let path = format!("{POLICIES}/{policy_id}");
-        let mut policy = self.get(&format!("{path}?$expand=settings")).await;
-        let settings = policy["settings"].as_array().expect("settings expanded");
-        assert_eq!(
-            Some(settings.len() as u64),
-            policy["settingCount"].as_u64(),
-            "every setting came with the policy"
-        );
-        let old = set_choice(&mut policy["settings"], definition_id, value)
-            .unwrap_or_else(|| panic!("{definition_id} is a choice setting of the policy"));
-        let body = without_annotations(&policy);
-        self.write(Method::PUT, &path, Some(&body), StatusCode::NO_CONTENT)
-            .await;
-        old
+        self.sim
+            .put_choice(&self.token, policy_id, definition_id, value)
+            .await
     }
 
     /// Replaces an object's assignments through its `/assign` action.
@@ -201,50 +189,6 @@ impl Tenant {
             .iter()
             .map(without_annotations)
             .collect()
-    }
-}
-
-/// The JSON a tool sends back: no `@odata.context` or other annotations, no server-set fields.
-fn without_annotations(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                if (k.contains('@') && k != "@odata.type")
-                    || matches!(
-                        k.as_str(),
-                        "id" | "createdDateTime" | "lastModifiedDateTime" | "modifiedDateTime"
-                    )
-                {
-                    continue;
-                }
-                out.insert(k.clone(), without_annotations(v));
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(without_annotations).collect()),
-        other => other.clone(),
-    }
-}
-
-/// Sets the choice value of the setting instance `definition_id` anywhere below `value` to
-/// `{definition_id}_{suffix}`; returns the old value.
-fn set_choice(value: &mut Value, definition_id: &str, suffix: &str) -> Option<String> {
-    match value {
-        Value::Object(map) => {
-            if map.get("settingDefinitionId").and_then(Value::as_str) == Some(definition_id) {
-                let choice = map.get_mut("choiceSettingValue")?.as_object_mut()?;
-                let old = choice.get("value")?.as_str()?.to_string();
-                choice.insert("value".into(), json!(format!("{definition_id}_{suffix}")));
-                return Some(old);
-            }
-            map.values_mut()
-                .find_map(|v| set_choice(v, definition_id, suffix))
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .find_map(|v| set_choice(v, definition_id, suffix)),
-        _ => None,
     }
 }
 

@@ -1,22 +1,25 @@
 //! The tenant's compliance score: one number an MSP can put in front of a customer.
 //!
-//! `score = 100 × coverage × Π (1 − penalty(severity of each open finding))`
+//! `score = 100 × coverage × min(in place, weighed)`
 //!
 //! - **Coverage** is the share of the baseline's objects that could be checked at all. A kind the
 //!   tenant's consent or a failed read kept out of the snapshot is *not checked*: the score cannot
 //!   vouch for it, so it scales the score down, and a tenant with anything not checked is never
 //!   100 %.
-//! - **Each finding that still stands** — open or acknowledged; not resolved, not an accepted risk —
-//!   takes a share of what is left: high 25 %, medium 5 %, low 1 %, info 0.25 %. One broken
-//!   security control costs as much as five ordinary policies off standard; twenty renamed
-//!   policies cost less than one of those. Shares multiply, so the score never goes below zero
-//!   and does not depend on how many objects the baseline holds: three switched-off security
-//!   controls weigh the same in a 10-object baseline as in a 300-object one, as they do for the
-//!   customer.
+//! - **In place** is how much of the baseline the tenant has: the mean of the compared objects'
+//!   own scores (the share of each object's configured values as expected; 0 when missing).
+//! - **Weighed** is what the findings that still stand — open or acknowledged; not resolved, not an
+//!   accepted risk — weigh: each takes a share of what is left, high 25 %, medium 5 %, low 1 %,
+//!   info 0.25 %. One broken security control costs as much as five ordinary policies off standard;
+//!   ten renamed policies cost less than one of those. Shares multiply, so this reading does not
+//!   depend on how many objects the baseline holds: three switched-off security controls weigh the
+//!   same in a 10-object baseline as in a 300-object one, as they do for the customer.
 //!
-//! Ratings read the score in words: 90 and above *good*, 70 to 90 *needs attention*, 50 to 70
-//! *at risk*, below 50 *failing* — so one high finding (75) needs attention, two (56) put the tenant
-//! at risk, three (42) fail it. `docs/drift.md` explains the model to MSPs with these examples.
+//! A tenant fails in either of two ways — a few serious gaps, or a baseline largely not in place —
+//! so the score is the lower of the two readings. Ratings read it in words: 90 and above *good*,
+//! 70 to 90 *needs attention*, 50 to 70 *at risk*, below 50 *failing* — one high finding (75) needs
+//! attention, two (56) put the tenant at risk, three (42) fail it. `docs/drift.md` explains the
+//! model to MSPs with these examples.
 
 use crate::severity::Severity;
 use serde::Serialize;
@@ -74,19 +77,33 @@ pub struct TenantScore {
     pub coverage: f64,
 }
 
-/// The score of a tenant whose check compared `checked` baseline objects, could not check
-/// `not_checked`, and left findings of these severities standing.
-pub fn tenant_score(checked: u64, not_checked: u64, standing: &[Severity]) -> TenantScore {
-    let expected = checked + not_checked;
+/// What a tenant's check found, as the score reads it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Checked<'a> {
+    /// Baseline objects compared.
+    pub objects: u64,
+    /// Baseline objects that could not be checked.
+    pub not_checked: u64,
+    /// The mean of the compared objects' own scores, 0–1 (1 when none were compared).
+    pub in_place: f64,
+    /// The severities of the findings that still stand.
+    pub standing: &'a [Severity],
+}
+
+/// The tenant's score (see the module documentation).
+pub fn tenant_score(checked: &Checked<'_>) -> TenantScore {
+    let expected = checked.objects + checked.not_checked;
     let coverage = if expected == 0 {
         1.0
     } else {
-        checked as f64 / expected as f64
+        checked.objects as f64 / expected as f64
     };
-    let health: f64 = standing.iter().map(|s| 1.0 - penalty(*s)).product();
-    let mut score = (1000.0 * coverage * health).round() / 10.0;
+    let weighed: f64 = checked.standing.iter().map(|s| 1.0 - penalty(*s)).product();
+    let in_place = checked.in_place.clamp(0.0, 1.0);
+    let mut score = (1000.0 * coverage * in_place.min(weighed)).round() / 10.0;
     // Rounding must not make anything unseen or wrong look perfect.
-    if (not_checked > 0 || !standing.is_empty()) && score >= 100.0 {
+    if (checked.not_checked > 0 || !checked.standing.is_empty() || in_place < 1.0) && score >= 100.0
+    {
         score = 99.9;
     }
     TenantScore {
@@ -101,8 +118,17 @@ mod tests {
     use super::*;
     use Severity::*;
 
-    fn score(checked: u64, not_checked: u64, standing: &[Severity]) -> f64 {
-        tenant_score(checked, not_checked, standing).score
+    fn score(objects: u64, not_checked: u64, standing: &[Severity]) -> f64 {
+        rated(objects, not_checked, 1.0, standing).score
+    }
+
+    fn rated(objects: u64, not_checked: u64, in_place: f64, standing: &[Severity]) -> TenantScore {
+        tenant_score(&Checked {
+            objects,
+            not_checked,
+            in_place,
+            standing,
+        })
     }
 
     #[test]
@@ -113,13 +139,13 @@ mod tests {
         // three high findings fail the tenant, whatever the baseline's size.
         assert_eq!(score(85, 0, &[High, High, High]), 42.2);
         assert_eq!(score(10, 0, &[High, High, High]), 42.2);
-        assert_eq!(tenant_score(85, 0, &[High; 3]).rating, Rating::Failing);
-        assert_eq!(tenant_score(85, 0, &[High]).rating, Rating::NeedsAttention);
-        assert_eq!(tenant_score(85, 0, &[High, High]).rating, Rating::AtRisk);
+        assert_eq!(rated(85, 0, 1.0, &[High; 3]).rating, Rating::Failing);
+        assert_eq!(rated(85, 0, 1.0, &[High]).rating, Rating::NeedsAttention);
+        assert_eq!(rated(85, 0, 1.0, &[High, High]).rating, Rating::AtRisk);
         // Cosmetic drift barely moves it; five ordinary deviations weigh about one high.
         assert_eq!(score(85, 0, &[Info; 10]), 97.5);
         assert_eq!(score(85, 0, &[Medium; 5]), 77.4);
-        assert_eq!(tenant_score(85, 0, &[Info; 10]).rating, Rating::Good);
+        assert_eq!(rated(85, 0, 1.0, &[Info; 10]).rating, Rating::Good);
     }
 
     #[test]
@@ -132,5 +158,18 @@ mod tests {
         assert_eq!(score(100_000, 0, &[Info]), 99.8);
         // Nothing expected: nothing wrong.
         assert_eq!(score(0, 0, &[]), 100.0);
+    }
+
+    #[test]
+    fn a_baseline_largely_not_in_place_fails_however_small() {
+        // Ten ordinary objects, all missing: the findings alone would weigh 59.9.
+        assert_eq!(rated(10, 0, 0.0, &[Medium; 10]).score, 0.0);
+        // Half the values of a baseline off: in place decides.
+        assert_eq!(rated(10, 0, 0.5, &[Medium; 2]).score, 50.0);
+        // Three high findings among 85 objects otherwise in place: the findings decide.
+        assert_eq!(rated(85, 0, 0.97, &[High; 3]).score, 42.2);
+        // A value off that no finding carries (an accepted risk scores its object 100, so this
+        // is only a partial read) still keeps the score below 100.
+        assert_eq!(rated(85, 0, 0.9999, &[]).score, 99.9);
     }
 }

@@ -340,8 +340,25 @@ impl CliEnv {
     pub fn command<S: AsRef<str>>(&self, args: &[S]) -> Invocation {
         let args: Vec<String> = args.iter().map(|a| a.as_ref().to_string()).collect();
         let mut command = Command::new(env!("CARGO_BIN_EXE_tenantatlas"));
+        command.args(&args);
+        self.environment(&mut command);
+        Invocation { command, args }
+    }
+
+    /// A line of shell, run by `sh -c` in this environment: for commands the product prints for
+    /// people to paste.
+    pub fn shell(&self, line: &str) -> Invocation {
+        let mut command = Command::new("sh");
+        command.args(["-c", line]);
+        self.environment(&mut command);
+        Invocation {
+            command,
+            args: vec!["sh".into(), "-c".into(), line.into()],
+        }
+    }
+
+    fn environment(&self, command: &mut Command) {
         command
-            .args(&args)
             .env("TENANTATLAS_WORKSPACE", &self.workspace)
             .env("TENANTATLAS_PASSPHRASE", PASSPHRASE)
             .env("TENANTATLAS_NO_BROWSER", "1")
@@ -362,7 +379,6 @@ impl CliEnv {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        Invocation { command, args }
     }
 
     /// Runs `tenantatlas ARGS`. The arguments are copied at once, so the future borrows nothing.
@@ -756,6 +772,36 @@ impl TestSim {
             .await
     }
 
+    /// Changes one choice setting of a settings catalog policy the way Graph requires: PUT of the
+    /// whole policy with all its settings, the setting's value becoming `{definition_id}_{suffix}`.
+    /// Returns the value it had.
+    pub async fn put_choice(
+        &self,
+        token: &str,
+        policy_id: &str,
+        definition_id: &str,
+        suffix: &str,
+    ) -> String {
+        let path = format!("/beta/deviceManagement/configurationPolicies/{policy_id}");
+        let mut policy = self
+            .graph_get(token, &format!("{path}?$expand=settings"))
+            .await;
+        let settings = policy["settings"].as_array().expect("settings expanded");
+        assert_eq!(
+            Some(settings.len() as u64),
+            policy["settingCount"].as_u64(),
+            "every setting came with the policy"
+        );
+        let old = set_choice(&mut policy["settings"], definition_id, suffix)
+            .unwrap_or_else(|| panic!("{definition_id} is a choice setting of the policy"));
+        let body = without_annotations(&policy);
+        let (status, answer) = self
+            .graph_call(token, Method::PUT, &path, Some(&body))
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "PUT {path}: {answer}");
+        old
+    }
+
     /// The display name the service gives a settings catalog setting definition.
     pub async fn setting_display_name(&self, token: &str, definition_id: &str) -> String {
         let path = format!("/beta/deviceManagement/configurationSettings/{definition_id}");
@@ -777,5 +823,49 @@ impl CliEnv {
             self.add_tenant_browser(sim, index).await
         };
         outcome.assert_success();
+    }
+}
+
+/// The JSON a tool sends back: no `@odata.context` or other annotations, no server-set fields.
+pub fn without_annotations(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                if (k.contains('@') && k != "@odata.type")
+                    || matches!(
+                        k.as_str(),
+                        "id" | "createdDateTime" | "lastModifiedDateTime" | "modifiedDateTime"
+                    )
+                {
+                    continue;
+                }
+                out.insert(k.clone(), without_annotations(v));
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(without_annotations).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Sets the choice value of the setting instance `definition_id` anywhere below `value` to
+/// `{definition_id}_{suffix}`; returns the old value.
+pub fn set_choice(value: &mut Value, definition_id: &str, suffix: &str) -> Option<String> {
+    match value {
+        Value::Object(map) => {
+            if map.get("settingDefinitionId").and_then(Value::as_str) == Some(definition_id) {
+                let choice = map.get_mut("choiceSettingValue")?.as_object_mut()?;
+                let old = choice.get("value")?.as_str()?.to_string();
+                choice.insert("value".into(), json!(format!("{definition_id}_{suffix}")));
+                return Some(old);
+            }
+            map.values_mut()
+                .find_map(|v| set_choice(v, definition_id, suffix))
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .find_map(|v| set_choice(v, definition_id, suffix)),
+        _ => None,
     }
 }

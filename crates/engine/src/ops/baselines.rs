@@ -111,6 +111,39 @@ pub(crate) struct Matching {
     pub(crate) matched: HashSet<usize>,
 }
 
+/// How well a tenant's placeholder values fit its objects' names: checked when a baseline is
+/// assigned, so a mistyped `--var` is noticed before drift reports every templated object missing.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TemplateCheck {
+    pub baseline: String,
+    pub tenant: String,
+    /// The tenant's values.
+    pub vars: BTreeMap<String, String>,
+    /// Baseline objects whose names use a placeholder.
+    pub templated: u64,
+    /// Of those, how many the tenant's latest snapshot has under the rendered name.
+    pub matched: u64,
+    /// Unmatched names with the tenant's closest names of the same kind.
+    pub closest: Vec<ClosestName>,
+    /// Values the tenant's own names suggest (`prefix=Contoso`), where they differ from `vars`.
+    pub suggested: BTreeMap<String, String>,
+}
+
+impl TemplateCheck {
+    /// Fewer than half of the templated objects match: the values are probably wrong.
+    pub fn is_poor(&self) -> bool {
+        self.templated > 0 && self.matched * 2 < self.templated
+    }
+}
+
+/// A rendered name the tenant does not have, and the names it does have that come closest.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClosestName {
+    pub kind: String,
+    pub expected: String,
+    pub closest: Vec<String>,
+}
+
 /// Field order of the maps in a stored baseline's `refs`.
 const REF_MAPS: [&str; 6] = [
     "groups",
@@ -174,6 +207,7 @@ pub(crate) fn placeholders_of(refs: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+use tenantatlas_core::templates;
 pub use tenantatlas_core::templates::{glob, render, templated};
 
 /// Parses `key=value` pairs from the command line.
@@ -476,6 +510,94 @@ impl Engine {
                 .await?;
         }
         self.baseline(name).await
+    }
+
+    /// How the tenant's placeholder values of a baseline fit the names in its latest snapshot;
+    /// `None` when the baseline has no placeholders or the tenant no snapshot yet.
+    pub async fn template_check(
+        &self,
+        name: &str,
+        tenant: &str,
+    ) -> Result<Option<TemplateCheck>, EngineError> {
+        let info = self.baseline_info(name).await?;
+        let tenant = self.tenant(tenant).await?;
+        let placeholders = placeholders_of(&info.refs);
+        if placeholders.is_empty() {
+            return Ok(None);
+        }
+        let Some(snapshot) = self.workspace.latest_snapshot(&tenant.id).await? else {
+            return Ok(None);
+        };
+        let objects = self.workspace.snapshot_manifest(snapshot.id).await?;
+        let vars = info.vars.get(&tenant.id).cloned().unwrap_or_default();
+        let items = self
+            .workspace
+            .baseline_items(&info.name, info.version)
+            .await?;
+        let pins = self.workspace.list_pins(&info.name, &tenant.id).await?;
+        let matching = match_items(&items, &placeholders, &vars, &pins, &objects)
+            .map_err(|key| missing_var(&info.name, &tenant, &key))?;
+        let names: Vec<(String, String)> = objects
+            .iter()
+            .map(|o| (o.kind.clone(), name_of(o)))
+            .collect();
+        let mut check = TemplateCheck {
+            baseline: info.name.clone(),
+            tenant: tenant.domain.clone(),
+            vars: vars.clone(),
+            templated: 0,
+            matched: 0,
+            closest: Vec::new(),
+            suggested: BTreeMap::new(),
+        };
+        // Values read back from the tenant's names, counted per placeholder.
+        let mut seen_values: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for (n, item) in items.iter().enumerate() {
+            if !templates::uses_placeholders(&item.display_name, &placeholders) {
+                continue;
+            }
+            check.templated += 1;
+            if matching.found[n].is_some() {
+                check.matched += 1;
+                continue;
+            }
+            let same_kind: Vec<&str> = names
+                .iter()
+                .filter(|(k, _)| *k == item.kind)
+                .map(|(_, n)| n.as_str())
+                .collect();
+            for candidate in &same_kind {
+                if let Some(found) = templates::infer(&item.display_name, &placeholders, candidate)
+                {
+                    for (key, value) in found {
+                        *seen_values
+                            .entry(key)
+                            .or_default()
+                            .entry(value)
+                            .or_default() += 1;
+                    }
+                }
+            }
+            if check.closest.len() < 3 {
+                let closest = templates::closest(&matching.expected[n], &same_kind, 2);
+                check.closest.push(ClosestName {
+                    kind: item.kind.clone(),
+                    expected: matching.expected[n].clone(),
+                    closest: closest.into_iter().map(str::to_string).collect(),
+                });
+            }
+        }
+        for (key, values) in seen_values {
+            if let Some((value, _)) = values
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            {
+                if vars.get(&key) != Some(&value) {
+                    check.suggested.insert(key, value);
+                }
+            }
+        }
+        Ok(Some(check))
     }
 
     /// Stops checking the tenant against the baseline. Its findings stay as they are.

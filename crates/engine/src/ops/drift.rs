@@ -31,7 +31,7 @@ use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
 use tenantatlas_core::kinds;
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
-use tenantatlas_core::score::{tenant_score, Rating};
+use tenantatlas_core::score::{tenant_score, Checked, Rating};
 use tenantatlas_core::severity::{
     control_of, ChangedObject, ObjectContext, Severity, SeverityRules,
 };
@@ -68,8 +68,9 @@ pub struct DriftRun {
     pub objects: u64,
     /// Baseline objects the tenant has exactly as expected (or with an accepted risk).
     pub compliant: u64,
-    /// The tenant's compliance score, 0–100 (`core::score`): what could be checked, less a share
-    /// for every standing finding by its severity; below 100 whenever anything was not checked.
+    /// The tenant's compliance score, 0–100 (`core::score`): the lower of how much of the baseline
+    /// is in place and what the standing findings weigh by severity, scaled by the share that
+    /// could be checked; below 100 whenever anything was not checked.
     pub score: f64,
     /// The score in words: `good`, `needs_attention`, `at_risk` or `failing`.
     pub rating: Rating,
@@ -301,7 +302,17 @@ impl Engine {
             })
             .filter_map(|f| Severity::parse(&f.severity))
             .collect();
-        let rated = tenant_score(compared, unchecked, &standing);
+        let in_place = if scores.is_empty() {
+            1.0
+        } else {
+            scores.iter().map(|s| s.score).sum::<f64>() / (100.0 * scores.len() as f64)
+        };
+        let rated = tenant_score(&Checked {
+            objects: compared,
+            not_checked: unchecked,
+            in_place,
+            standing: &standing,
+        });
         let score = rated.score;
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         for o in &seen.observed {
