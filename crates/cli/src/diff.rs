@@ -2,8 +2,11 @@
 //!
 //! Each change reads in words first ("Require Device Encryption: Enabled → Disabled") with its
 //! exact path and raw values below it; when the words say no more than the path
-//! (`description: "a" → "b"`), only the path line is shown.
+//! (`description: "a" → "b"`), only the path line is shown. Objects are rows of one table (a
+//! header row, aligned columns), each with its changes indented below it; text from the tenant
+//! is shown through `output::clean`.
 
+use crate::output::{clean, counted, Align, Table};
 use anyhow::Result;
 use clap::Args;
 use serde_json::Value;
@@ -47,18 +50,20 @@ pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
             outln!(
                 "{} {} in {}: version {} ({}) → version {} ({})",
                 d.kind_label,
-                d.name,
+                clean(&d.name),
                 d.tenant,
                 d.from_version,
-                d.from_captured_at,
+                crate::workspace::when(&d.from_captured_at),
                 d.to_version,
-                d.to_captured_at
+                crate::workspace::when(&d.to_captured_at)
             );
             for c in &d.changes {
                 crate::output::text(&change_lines(c))?;
             }
             if d.changes.is_empty() {
                 outln!("    no configuration change (only what the comparison ignores)");
+            } else {
+                outln!("{}", counted(d.changes.len() as u64, "change"));
             }
         }
         return Ok(());
@@ -79,30 +84,44 @@ pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// The report as people read it: a header, one line per object, its changes indented below.
+/// The report as people read it: a header, one row per object, its changes indented below.
 fn text(report: &DiffReport) -> String {
     let side = |s: &tenantatlas_engine::ops::diff::DiffSide| {
         format!(
             "{} snapshot {} ({})",
-            s.tenant_domain, s.snapshot_id, s.created_at
+            s.tenant_domain,
+            s.snapshot_id,
+            crate::workspace::when(&s.created_at)
         )
     };
     let mut out = format!("{} → {}\n", side(&report.from), side(&report.to));
-    for object in &report.objects {
-        out.push_str(&format!(
-            "{:<9} {:<34} {}\n",
-            object.status.as_str(),
-            object.kind_label,
-            object.name
-        ));
-        for c in &object.changes {
-            out.push_str(&change_lines(c));
+    if !report.objects.is_empty() {
+        let mut table = Table::new(&[
+            ("change", Align::Left),
+            ("kind", Align::Left),
+            ("object", Align::Left),
+        ]);
+        for object in &report.objects {
+            table.row(&[object.status.as_str(), &object.kind_label, &object.name]);
+        }
+        let lines = table.lines();
+        out.push_str(&lines[0]);
+        out.push('\n');
+        for (object, line) in report.objects.iter().zip(&lines[1..]) {
+            out.push_str(line);
+            out.push('\n');
+            for c in &object.changes {
+                out.push_str(&change_lines(c));
+            }
         }
     }
     let s = &report.summary;
     out.push_str(&format!(
         "{} modified, {} added, {} removed, {} unchanged\n",
-        s.modified, s.added, s.removed, s.unchanged
+        counted(s.modified, "object"),
+        s.added,
+        s.removed,
+        s.unchanged
     ));
     if !report.not_compared.is_empty() {
         out.push_str(&format!(
@@ -113,6 +132,7 @@ fn text(report: &DiffReport) -> String {
     out
 }
 
+/// A change's lines, each made safe to print (the words and values come from the tenant).
 fn change_lines(labelled: &LabelledChange) -> String {
     let c = &labelled.change;
     summary_lines(
@@ -122,6 +142,9 @@ fn change_lines(labelled: &LabelledChange) -> String {
         c.after.as_ref(),
         c.text_diff.as_deref(),
     )
+    .lines()
+    .map(|line| format!("{}\n", clean(line)))
+    .collect()
 }
 
 /// One change: its summary in words with the path lines below it, or only the path lines when

@@ -8,6 +8,7 @@ mod diff;
 mod governance;
 mod progress;
 mod sim;
+mod tenant;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -46,7 +47,7 @@ enum Command {
 enum WorkspaceCommand {
     /// Connect and list customer tenants.
     #[command(subcommand)]
-    Tenant(workspace::TenantCommand),
+    Tenant(tenant::TenantCommand),
     /// Capture tenants' configuration into new snapshots.
     Sync(workspace::SyncArgs),
     /// List and show captured objects.
@@ -116,7 +117,7 @@ fn main() -> ExitCode {
             Command::Workspace(command) => {
                 let engine = workspace::open(cli.workspace.as_deref()).await?;
                 let result = match command {
-                    WorkspaceCommand::Tenant(c) => workspace::tenant(&engine, c, cli.json).await,
+                    WorkspaceCommand::Tenant(c) => tenant::tenant(&engine, c, cli.json).await,
                     WorkspaceCommand::Sync(args) => workspace::sync(&engine, args, cli.json).await,
                     WorkspaceCommand::Policies(c) => {
                         workspace::policies(&engine, c, cli.json).await

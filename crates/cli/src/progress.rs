@@ -32,7 +32,13 @@ impl Bars {
                     ProgressStyle::with_template("{prefix:<32.bold} {bar:30} {pos}/{len} {msg}")
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                 );
-                bar.set_prefix(name.chars().take(32).collect::<String>());
+                // A tenant's name is text from outside: shown cleaned, like every table cell.
+                bar.set_prefix(
+                    crate::output::clean(name)
+                        .chars()
+                        .take(32)
+                        .collect::<String>(),
+                );
                 self.bars.insert(tenant.clone(), bar);
             }
             ProgressEvent::KindRead { tenant, kind, .. } => {

@@ -1,52 +1,20 @@
-//! Commands that work on a workspace: tenants, sync, policies, history, runs.
+//! Commands that work on a workspace: sync, policies, history, runs, audit (tenants are in
+//! `tenant.rs`). Text output is tables with a header row (`output::Table`); `--json` prints the
+//! documents the command-line contract names.
 
+use crate::output::{self, clean, count, counted, Align, Table};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport};
 use tenantatlas_engine::ops::findings::today;
-use tenantatlas_engine::ops::queries::runs_csv;
-use tenantatlas_engine::ops::tenant_add::{
-    AddTenant, SignInPrompt, DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_GRAPH,
-};
+use tenantatlas_engine::ops::policy_view::PolicyView;
+use tenantatlas_engine::ops::queries::{runs_csv, RunSummary};
 use tenantatlas_engine::{Engine, ProgressEvent, SyncOptions, SyncSummary};
 use tokio_util::sync::CancellationToken;
-
-#[derive(Subcommand, Debug)]
-pub enum TenantCommand {
-    /// Connect a customer tenant: sign in, check permissions, record it in the workspace.
-    Add(TenantAddArgs),
-    /// List the tenants of the workspace with their state, last sync and missing permissions.
-    List,
-    /// Archive a tenant: keep its history, stop syncing it with `sync --all`.
-    Archive { tenant: String },
-    /// Make an archived tenant active again.
-    Activate { tenant: String },
-}
-
-#[derive(Args, Debug)]
-pub struct TenantAddArgs {
-    /// The tenant's verified domain (contoso.onmicrosoft.com) or its tenant id (GUID).
-    tenant: String,
-    /// Sign-in authority (Microsoft's public cloud by default).
-    #[arg(long, default_value = DEFAULT_AUTHORITY)]
-    authority: String,
-    /// Microsoft Graph base URL.
-    #[arg(long, default_value = DEFAULT_GRAPH)]
-    graph: String,
-    /// The public client app registration to sign in with.
-    #[arg(long, default_value = DEFAULT_CLIENT_ID)]
-    client_id: String,
-    /// Trust this CA certificate (PEM) for the tenant's hosts, in addition to the system's.
-    #[arg(long, value_name = "FILE")]
-    ca_cert: Option<PathBuf>,
-    /// Sign in with the browser (for tenants whose Conditional Access blocks device-code sign-in).
-    #[arg(long)]
-    browser: bool,
-}
 
 #[derive(Args, Debug)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["tenant", "all"])))]
@@ -81,7 +49,8 @@ pub enum PoliciesCommand {
         #[arg(long)]
         deleted: bool,
     },
-    /// Show one stored object as JSON, with its assignments.
+    /// Show one stored object in words: kind, version, assignments and settings (`--json`: the
+    /// stored object itself).
     Show {
         #[arg(long)]
         tenant: String,
@@ -124,11 +93,22 @@ pub async fn open(workspace: Option<&Path>) -> Result<Engine> {
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    crate::output::json(value)
+    output::json(value)
+}
+
+/// A stored time (`2026-12-05T03:21:42.588Z`) as people read it: `2026-12-05 03:21 UTC`. Text
+/// that is not such a time is shown as it is.
+pub(crate) fn when(time: &str) -> String {
+    match (time.get(..10), time.get(11..16)) {
+        (Some(day), Some(minute)) if time.as_bytes().get(10) == Some(&b'T') => {
+            format!("{day} {minute} UTC")
+        }
+        _ => time.to_string(),
+    }
 }
 
 /// Cancels on Ctrl+C, so long jobs end their runs cleanly.
-fn cancel_on_ctrl_c() -> CancellationToken {
+pub(crate) fn cancel_on_ctrl_c() -> CancellationToken {
     let cancel = CancellationToken::new();
     let child = cancel.clone();
     tokio::spawn(async move {
@@ -137,113 +117,6 @@ fn cancel_on_ctrl_c() -> CancellationToken {
         }
     });
     cancel
-}
-
-pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Result<()> {
-    match command {
-        TenantCommand::Add(args) => {
-            let ca_cert_pem =
-                match &args.ca_cert {
-                    Some(path) => Some(std::fs::read_to_string(path).with_context(|| {
-                        format!("reading the CA certificate {}", path.display())
-                    })?),
-                    None => None,
-                };
-            if let Some(pem) = &ca_cert_pem {
-                if !pem.contains("-----BEGIN CERTIFICATE-----") {
-                    bail!(
-                        "{} is not a PEM certificate",
-                        args.ca_cert.as_ref().unwrap().display()
-                    );
-                }
-            }
-            let request = AddTenant {
-                tenant: args.tenant,
-                authority: args.authority,
-                graph: args.graph,
-                client_id: args.client_id,
-                ca_cert_pem,
-                browser: args.browser,
-            };
-            let added = engine
-                .add_tenant(
-                    request,
-                    |prompt| match prompt {
-                        // The prompt goes to stderr so that `--json` keeps stdout to one document.
-                        SignInPrompt::DeviceCode { message, .. } => eprintln!("{message}"),
-                        SignInPrompt::Browser { url } => {
-                            eprintln!("Open this address in a browser to sign in:\n  {url}");
-                            // Over SSH or in scripts there is no browser to open; the address is printed.
-                            if std::env::var_os("TENANTATLAS_NO_BROWSER").is_none() {
-                                let _ = open::that_detached(&url);
-                            }
-                        }
-                    },
-                    cancel_on_ctrl_c(),
-                )
-                .await?;
-            if json {
-                print_json(&json!({"tenant": added}))
-            } else {
-                outln!(
-                    "connected {} ({}) as {}",
-                    added.name,
-                    added.domain,
-                    added.username
-                );
-                if !added.missing_permissions.is_empty() {
-                    outln!(
-                        "missing permissions (sync will skip what they cover): {}",
-                        added.missing_permissions.join(", ")
-                    );
-                }
-                Ok(())
-            }
-        }
-        TenantCommand::Archive { tenant } => set_archived(engine, &tenant, true, json).await,
-        TenantCommand::Activate { tenant } => set_archived(engine, &tenant, false, json).await,
-        TenantCommand::List => {
-            let tenants = engine.tenants().await?;
-            if json {
-                return print_json(&tenants);
-            }
-            if tenants.is_empty() {
-                outln!("no tenants yet; connect one with `tenantatlas tenant add DOMAIN`");
-            }
-            for t in tenants {
-                outln!(
-                    "{:<36} {:<34} {:<8} last sync {:<28} {}",
-                    t.name,
-                    t.domain,
-                    t.state,
-                    t.last_sync.unwrap_or_else(|| "never".into()),
-                    if t.missing_permissions.is_empty() {
-                        String::new()
-                    } else {
-                        format!("missing: {}", t.missing_permissions.join(", "))
-                    }
-                );
-            }
-            Ok(())
-        }
-    }
-}
-
-async fn set_archived(engine: &Engine, tenant: &str, archived: bool, json: bool) -> Result<()> {
-    let record = engine.set_tenant_archived(tenant, archived).await?;
-    if json {
-        print_json(
-            &json!({"tenant": {"id": record.id, "domain": record.domain, "name": record.name, "state": record.state.as_str()}}),
-        )
-    } else {
-        outln!(
-            "{} ({}) is now {}",
-            record.name,
-            record.domain,
-            record.state.as_str()
-        );
-        Ok(())
-    }
 }
 
 pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
@@ -276,29 +149,7 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
             None => print_json(&json!({"runs": runs}))?,
         }
     } else {
-        for r in &runs {
-            outln!(
-                "{:<9} {:<36} {:>5} objects  {:>4} new versions  {:>4} deleted  {:>4} requests  {:>5} Graph calls  {:>3} throttled  {:.1}s",
-                r.status,
-                r.tenant_name,
-                r.objects,
-                r.versions_added,
-                r.deleted,
-                r.requests,
-                r.graph_calls,
-                r.throttled,
-                r.duration_ms as f64 / 1000.0
-            );
-            for skipped in &r.skipped {
-                outln!("          skipped {skipped}");
-            }
-            for error in &r.errors {
-                outln!(
-                    "          error: {}",
-                    error["message"].as_str().unwrap_or("")
-                );
-            }
-        }
+        print_sync(&runs)?;
         if let Some(report) = &drift {
             crate::governance::print_drift(report)?;
         }
@@ -323,10 +174,55 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
             .map(|r| r.id.as_str())
             .unwrap_or("");
         bail!(
-            "{failed} of {} tenant syncs failed — {} (details: `tenantatlas runs show {first_id}`)",
-            runs.len(),
+            "{failed} of {} failed — {} (details: `tenantatlas runs show {first_id}`)",
+            counted(runs.len() as u64, "tenant sync"),
             reasons.join("; ")
         );
+    }
+    Ok(())
+}
+
+/// One row per tenant's run, then what each skipped, failed on or warns about.
+fn print_sync(runs: &[SyncSummary]) -> Result<()> {
+    let mut table = Table::new(&[
+        ("status", Align::Left),
+        ("tenant", Align::Left),
+        ("objects", Align::Right),
+        ("new versions", Align::Right),
+        ("deleted", Align::Right),
+        ("requests", Align::Right),
+        ("Graph calls", Align::Right),
+        ("throttled", Align::Right),
+        ("time", Align::Right),
+    ]);
+    for r in runs {
+        table.row(&[
+            r.status.clone(),
+            r.tenant_name.clone(),
+            r.objects.to_string(),
+            r.versions_added.to_string(),
+            r.deleted.to_string(),
+            r.requests.to_string(),
+            r.graph_calls.to_string(),
+            r.throttled.to_string(),
+            format!("{:.1}s", r.duration_ms as f64 / 1000.0),
+        ]);
+    }
+    table.print()?;
+    for r in runs {
+        let name = clean(&r.tenant_name);
+        for skipped in &r.skipped {
+            outln!("{name}: skipped {}", clean(skipped));
+        }
+        for warning in &r.warnings {
+            outln!("{name}: warning: {}", clean(warning));
+        }
+        for error in &r.errors {
+            outln!(
+                "{name}: error: {}",
+                clean(error["message"].as_str().unwrap_or(""))
+            );
+        }
     }
     Ok(())
 }
@@ -372,14 +268,34 @@ pub async fn policies(engine: &Engine, command: PoliciesCommand, json: bool) -> 
             if json {
                 return print_json(&list);
             }
-            for p in list {
+            if list.is_empty() {
                 outln!(
-                    "{}  {:<36} {:<38} {}",
-                    if p.deleted { "Deleted" } else { "       " },
-                    p.kind,
-                    p.id,
-                    p.name
+                    "{}",
+                    if deleted {
+                        "no deleted objects"
+                    } else {
+                        "no objects"
+                    }
                 );
+                return Ok(());
+            }
+            let mut table = Table::new(&[
+                ("kind", Align::Left),
+                ("id", Align::Left),
+                ("name", Align::Left),
+            ]);
+            for p in &list {
+                table.row(&[p.kind.as_str(), &p.id, &p.name]);
+            }
+            table.print()?;
+            let n = list.len() as u64;
+            if deleted {
+                outln!(
+                    "{} (gone from the tenant; `policies show` has their last version)",
+                    count(n, "deleted object", "deleted objects")
+                );
+            } else {
+                outln!("{}", counted(n, "object"));
             }
             Ok(())
         }
@@ -388,14 +304,72 @@ pub async fn policies(engine: &Engine, command: PoliciesCommand, json: bool) -> 
             object,
             version,
         } => {
-            let found = engine.policy(&tenant, &object, version).await?;
             if json {
-                print_json(&found)
-            } else {
-                print_json(&found.content)
+                return print_json(&engine.policy(&tenant, &object, version).await?);
             }
+            print_policy(&engine.policy_view(&tenant, &object, version).await?)
         }
     }
+}
+
+/// One object in words: what it is, who gets it, what it configures.
+fn print_policy(view: &PolicyView) -> Result<()> {
+    outln!("{}", clean(&view.name));
+    let mut about = Table::new(&[("", Align::Left), ("", Align::Left)]).indent(2);
+    about.row(&["kind", &view.kind_label]);
+    if let Some(type_label) = &view.type_label {
+        about.row(&["type", type_label]);
+    }
+    about.row(&["id", &view.object_id]);
+    about.row(&[
+        "version".to_string(),
+        format!("{}, captured {}", view.version_no, when(&view.captured_at)),
+    ]);
+    about.row(&[
+        "tenant".to_string(),
+        format!("{} ({})", view.tenant_name, view.tenant),
+    ]);
+    if view.deleted {
+        about.row(&["state", "Deleted: gone from the tenant"]);
+    }
+    // The two-column record has no header: its first line (empty headers) is left out.
+    for line in about.lines().iter().skip(1) {
+        outln!("{line}");
+    }
+    outln!();
+    if view.assignments.is_empty() {
+        outln!("Assignments: none");
+    } else {
+        outln!("Assignments");
+        let mut table = Table::new(&[
+            ("mode", Align::Left),
+            ("target", Align::Left),
+            ("filter", Align::Left),
+            ("details", Align::Left),
+        ])
+        .indent(2);
+        for a in &view.assignments {
+            table.row(&[
+                a.mode.as_str(),
+                &a.target,
+                a.filter.as_deref().unwrap_or(""),
+                a.details.as_deref().unwrap_or(""),
+            ]);
+        }
+        table.print()?;
+    }
+    outln!();
+    if view.settings.is_empty() {
+        outln!("Settings: none configured");
+    } else {
+        outln!("Settings");
+        let mut table = Table::new(&[("setting", Align::Left), ("value", Align::Left)]).indent(2);
+        for s in &view.settings {
+            table.row(&[s.setting.as_str(), &s.value]);
+        }
+        table.print()?;
+    }
+    Ok(())
 }
 
 pub async fn history(engine: &Engine, tenant: &str, object: &str, json: bool) -> Result<()> {
@@ -403,9 +377,22 @@ pub async fn history(engine: &Engine, tenant: &str, object: &str, json: bool) ->
     if json {
         return print_json(&versions);
     }
-    for v in versions {
-        outln!("version {:>3}  {}  {}", v.version_no, v.captured_at, v.hash);
+    let mut table = Table::new(&[
+        ("version", Align::Right),
+        ("captured", Align::Left),
+        ("snapshot", Align::Right),
+        ("content hash", Align::Left),
+    ]);
+    for v in &versions {
+        table.row(&[
+            v.version_no.to_string(),
+            when(&v.captured_at),
+            v.snapshot_id.to_string(),
+            v.hash.clone(),
+        ]);
     }
+    table.print()?;
+    outln!("{}", counted(versions.len() as u64, "version"));
     Ok(())
 }
 
@@ -416,20 +403,37 @@ pub async fn runs(engine: &Engine, command: RunsCommand, json: bool) -> Result<(
             if json {
                 return print_json(&runs);
             }
-            for r in runs {
-                outln!(
-                    "{}  {:<5} {:<9} {:<36} {:>6} objects  {}",
-                    r.id,
-                    r.run_kind,
-                    r.status.as_str(),
-                    r.tenant_id.clone().unwrap_or_default(),
-                    r.objects,
-                    r.started_at
-                );
+            if runs.is_empty() {
+                outln!("no runs yet; `tenantatlas sync --all` makes one per tenant");
+                return Ok(());
             }
-            Ok(())
+            let mut table = Table::new(&[
+                ("run", Align::Left),
+                ("kind", Align::Left),
+                ("status", Align::Left),
+                ("tenant", Align::Left),
+                ("objects", Align::Right),
+                ("started", Align::Left),
+            ]);
+            for r in &runs {
+                table.row(&[
+                    r.run.id.clone(),
+                    r.run.run_kind.clone(),
+                    r.run.status.as_str().to_string(),
+                    tenant_of(r),
+                    r.run.objects.to_string(),
+                    when(&r.run.started_at),
+                ]);
+            }
+            table.print()
         }
-        RunsCommand::Show { id } => print_json(&engine.run(&id).await?),
+        RunsCommand::Show { id } => {
+            let run = engine.run(&id).await?;
+            if json {
+                return print_json(&run);
+            }
+            print_run(&run)
+        }
         RunsCommand::Export { csv } => {
             let runs = engine.runs().await?;
             std::fs::write(&csv, runs_csv(&runs))
@@ -437,10 +441,121 @@ pub async fn runs(engine: &Engine, command: RunsCommand, json: bool) -> Result<(
             if json {
                 print_json(&json!({"file": csv, "runs": runs.len()}))
             } else {
-                outln!("wrote {} runs to {}", runs.len(), csv.display());
+                outln!(
+                    "wrote {} to {}",
+                    counted(runs.len() as u64, "run"),
+                    csv.display()
+                );
                 Ok(())
             }
         }
+    }
+}
+
+/// The run's tenant by name, or by id when it is no longer in the workspace.
+fn tenant_of(run: &RunSummary) -> String {
+    match (&run.tenant_name, &run.run.tenant_id) {
+        (Some(name), _) => name.clone(),
+        (None, Some(id)) => id.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+/// One run as people read it: what, for whom, how it ended, what it counted, its errors.
+fn print_run(summary: &RunSummary) -> Result<()> {
+    let run = &summary.run;
+    outln!("{} run {}", run.run_kind, run.id);
+    let mut about = Table::new(&[("", Align::Left), ("", Align::Left)]).indent(2);
+    let tenant = match (&summary.tenant_name, &summary.tenant_domain) {
+        (Some(name), Some(domain)) => format!("{name} ({domain})"),
+        _ => tenant_of(summary),
+    };
+    if !tenant.is_empty() {
+        about.row(&["tenant".to_string(), tenant]);
+    }
+    about.row(&["status", run.status.as_str()]);
+    about.row(&["started".to_string(), when(&run.started_at)]);
+    if let Some(finished) = &run.finished_at {
+        let took = run
+            .duration_ms
+            .map(|ms| format!(" (took {:.1}s)", ms as f64 / 1000.0))
+            .unwrap_or_default();
+        about.row(&["finished".to_string(), format!("{}{took}", when(finished))]);
+    }
+    about.row(&[
+        "objects".to_string(),
+        format!(
+            "{}, {}",
+            counted(run.objects, "object"),
+            count(run.versions_added, "new version", "new versions")
+        ),
+    ]);
+    if run.requests > 0 || run.graph_calls > 0 {
+        about.row(&[
+            "requests".to_string(),
+            format!(
+                "{}, {}, {}, {} throttled",
+                counted(run.requests, "HTTP request"),
+                counted(run.graph_calls, "Graph call"),
+                count(run.retries, "retry", "retries"),
+                run.throttled
+            ),
+        ]);
+    }
+    for (key, value) in run.progress.as_object().into_iter().flatten() {
+        if let Some(words) = progress_words(value) {
+            about.row(&[key.replace('_', " "), words]);
+        }
+    }
+    for line in about.lines().iter().skip(1) {
+        outln!("{line}");
+    }
+    if !run.counts.is_empty() {
+        outln!();
+        let mut table = Table::new(&[("kind", Align::Left), ("count", Align::Right)]).indent(2);
+        for (kind, n) in &run.counts {
+            table.row(&[kind.clone(), n.to_string()]);
+        }
+        table.print()?;
+    }
+    outln!();
+    if run.errors.is_empty() {
+        outln!("no errors");
+    } else {
+        outln!("{}", counted(run.errors.len() as u64, "error"));
+        for e in &run.errors {
+            let mut about = Vec::new();
+            if let Some(kind) = &e.kind {
+                about.push(format!("kind {kind}"));
+            }
+            if let Some(status) = e.status {
+                about.push(format!("HTTP {status}"));
+            }
+            if let Some(id) = &e.request_id {
+                about.push(format!("request id {id}"));
+            }
+            let about = if about.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", about.join(", "))
+            };
+            outln!("  - {}{}", clean(&e.message), clean(&about));
+        }
+    }
+    Ok(())
+}
+
+/// A progress value worth a line: text, a number, or a list of them.
+fn progress_words(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_string()),
+        Value::Array(items) if !items.is_empty() => {
+            let words: Option<Vec<String>> = items.iter().map(progress_words).collect();
+            words.map(|w| w.join(", "))
+        }
+        _ => None,
     }
 }
 

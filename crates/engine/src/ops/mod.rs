@@ -6,6 +6,7 @@ pub mod diff;
 pub mod drift;
 pub mod findings;
 pub mod labels;
+pub mod policy_view;
 pub mod queries;
 pub mod severity;
 pub mod sync;

@@ -1,11 +1,13 @@
-//! Looking at what the workspace holds: tenants with their permission posture, policies (live
-//! and deleted), one object's content at any version, its history, and runs (also as CSV).
+//! Looking at what the workspace holds: tenants with their permission posture and sync health,
+//! policies (live and deleted), one object's content at any version, its history, and runs with
+//! their tenants' names (also as CSV).
 
 use crate::{Engine, EngineError};
 use serde::Serialize;
+use std::collections::HashMap;
 use tenantatlas_core::permissions;
 use tenantatlas_store::{
-    ObjectFilter, ObjectVersion, RunRecord, TenantRecord, TenantState, VersionInfo,
+    ObjectFilter, ObjectVersion, RunRecord, RunStatus, TenantRecord, TenantState, VersionInfo,
 };
 
 /// A tenant as `tenant list` shows it.
@@ -15,8 +17,32 @@ pub struct TenantSummary {
     pub domain: String,
     pub name: String,
     pub state: String,
+    /// The last sync that captured a snapshot (succeeded or partial).
     pub last_sync: Option<String>,
     pub missing_permissions: Vec<String>,
+    /// How the newest finished sync ended: `succeeded`, `partial` or `failed`; `None` before the
+    /// first.
+    pub last_sync_status: Option<String>,
+    /// When the newest finished sync started, whatever its outcome.
+    pub last_sync_attempt: Option<String>,
+    /// The last good sync: the same as `last_sync`, named for what it means beside a failure.
+    pub last_good_sync: Option<String>,
+    /// When the tenant started failing: the first failed sync since the last good one; `None`
+    /// unless the newest sync failed.
+    pub failing_since: Option<String>,
+    /// How the tenant signs in: `device_code` or `browser`.
+    pub sign_in: String,
+}
+
+/// A run with the name and domain of its tenant (`None` for runs of no tenant, or of a tenant
+/// no longer in the workspace). Serialised as the run's own fields plus `tenant_name` and
+/// `tenant_domain`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunSummary {
+    #[serde(flatten)]
+    pub run: RunRecord,
+    pub tenant_name: Option<String>,
+    pub tenant_domain: Option<String>,
 }
 
 /// A policy as `policies list` shows it.
@@ -30,21 +56,38 @@ pub struct PolicySummary {
 
 impl Engine {
     pub async fn tenants(&self) -> Result<Vec<TenantSummary>, EngineError> {
+        let mut health: HashMap<String, tenantatlas_store::runs::RunHealth> = self
+            .workspace
+            .run_health("sync")
+            .await?
+            .into_iter()
+            .map(|h| (h.tenant_id.clone(), h))
+            .collect();
         Ok(self
             .workspace
             .list_tenants()
             .await?
             .into_iter()
-            .map(|t| TenantSummary {
-                missing_permissions: permissions::missing_scope_names(&t.granted_scopes)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
-                id: t.id,
-                domain: t.domain,
-                name: t.name,
-                state: t.state.as_str().to_string(),
-                last_sync: t.last_sync_at,
+            .map(|t| {
+                let health = health.remove(&t.id);
+                TenantSummary {
+                    missing_permissions: permissions::missing_scope_names(&t.granted_scopes)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                    last_sync_status: health.as_ref().map(|h| h.last_status.as_str().to_string()),
+                    last_sync_attempt: health.as_ref().map(|h| h.last_run_at.clone()),
+                    failing_since: health
+                        .filter(|h| h.last_status == RunStatus::Failed)
+                        .and_then(|h| h.failing_since),
+                    last_good_sync: t.last_sync_at.clone(),
+                    sign_in: t.sign_in.as_str().to_string(),
+                    id: t.id,
+                    domain: t.domain,
+                    name: t.name,
+                    state: t.state.as_str().to_string(),
+                    last_sync: t.last_sync_at,
+                }
             })
             .collect())
     }
@@ -167,23 +210,55 @@ impl Engine {
         Ok(self.workspace.verify_audit().await?)
     }
 
-    pub async fn runs(&self) -> Result<Vec<RunRecord>, EngineError> {
-        Ok(self.workspace.list_runs().await?)
+    /// Every run, newest first, with its tenant's name and domain.
+    pub async fn runs(&self) -> Result<Vec<RunSummary>, EngineError> {
+        let names = self.tenants_by_id().await?;
+        Ok(self
+            .workspace
+            .list_runs()
+            .await?
+            .into_iter()
+            .map(|run| with_tenant(run, &names))
+            .collect())
     }
 
-    pub async fn run(&self, id: &str) -> Result<RunRecord, EngineError> {
-        self.workspace.get_run(id).await?.ok_or_else(|| {
+    pub async fn run(&self, id: &str) -> Result<RunSummary, EngineError> {
+        let run = self.workspace.get_run(id).await?.ok_or_else(|| {
             EngineError::not_found(format!(
                 "no run '{id}'; run `tenantatlas runs list` to see them"
             ))
-        })
+        })?;
+        Ok(with_tenant(run, &self.tenants_by_id().await?))
+    }
+
+    /// Tenant id → (name, domain).
+    async fn tenants_by_id(&self) -> Result<HashMap<String, (String, String)>, EngineError> {
+        Ok(self
+            .workspace
+            .list_tenants()
+            .await?
+            .into_iter()
+            .map(|t| (t.id, (t.name, t.domain)))
+            .collect())
     }
 }
 
-/// Runs as CSV (RFC 4180): one row per run, the columns a spreadsheet needs.
-pub fn runs_csv(runs: &[RunRecord]) -> String {
-    let mut out = String::from("id,kind,tenant,status,started_at,finished_at,duration_ms,objects,versions_added,requests,graph_calls,retries,throttled,errors\n");
-    for r in runs {
+fn with_tenant(run: RunRecord, names: &HashMap<String, (String, String)>) -> RunSummary {
+    let tenant = run.tenant_id.as_ref().and_then(|id| names.get(id));
+    RunSummary {
+        tenant_name: tenant.map(|(name, _)| name.clone()),
+        tenant_domain: tenant.map(|(_, domain)| domain.clone()),
+        run,
+    }
+}
+
+/// Runs as CSV (RFC 4180): one row per run, the columns a spreadsheet needs. `tenant` is the
+/// tenant's id; its name and domain come last, so that scripts reading the older columns by
+/// position keep working.
+pub fn runs_csv(runs: &[RunSummary]) -> String {
+    let mut out = String::from("id,kind,tenant,status,started_at,finished_at,duration_ms,objects,versions_added,requests,graph_calls,retries,throttled,errors,tenant_name,tenant_domain\n");
+    for summary in runs {
+        let r = &summary.run;
         let fields = [
             r.id.clone(),
             r.run_kind.clone(),
@@ -199,6 +274,8 @@ pub fn runs_csv(runs: &[RunRecord]) -> String {
             r.retries.to_string(),
             r.throttled.to_string(),
             r.errors.len().to_string(),
+            summary.tenant_name.clone().unwrap_or_default(),
+            summary.tenant_domain.clone().unwrap_or_default(),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&row.join(","));
@@ -232,5 +309,43 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=cmd()"), "'=cmd()");
         assert_eq!(csv_field("-5"), "-5");
+    }
+
+    #[test]
+    fn csv_rows_name_the_tenant_after_the_older_columns() {
+        let run = RunRecord {
+            id: "r1".into(),
+            run_kind: "sync".into(),
+            tenant_id: Some("t1".into()),
+            status: RunStatus::Failed,
+            started_at: "2026-01-01T00:00:00.000Z".into(),
+            finished_at: None,
+            duration_ms: Some(5),
+            heartbeat_at: String::new(),
+            progress: serde_json::Value::Null,
+            counts: Default::default(),
+            objects: 3,
+            versions_added: 1,
+            requests: 2,
+            graph_calls: 4,
+            retries: 0,
+            throttled: 0,
+            errors: Vec::new(),
+        };
+        let names = HashMap::from([(
+            "t1".to_string(),
+            ("Müller, Söhne".to_string(), "ms.example".to_string()),
+        )]);
+        let csv = runs_csv(&[
+            with_tenant(run.clone(), &names),
+            with_tenant(run, &HashMap::new()),
+        ]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].ends_with(",errors,tenant_name,tenant_domain"));
+        assert_eq!(
+            lines[1],
+            "r1,sync,t1,failed,2026-01-01T00:00:00.000Z,,5,3,1,2,4,0,0,0,\"Müller, Söhne\",ms.example"
+        );
+        assert!(lines[2].ends_with(",0,,"), "{}", lines[2]);
     }
 }

@@ -1,0 +1,301 @@
+//! `tenant add|reconnect|list|archive|activate`: connecting customer tenants, signing in to them
+//! again, and how they are doing.
+//!
+//! A tenant already in the workspace signs in with what it has stored: `tenant reconnect T` uses
+//! its authority, Graph URL, client id, CA certificate and sign-in method, and `tenant add T`
+//! takes every flag not given from it — so the advice "run `tenantatlas tenant reconnect
+//! <domain>`" works as printed against any cloud, the simulator included.
+
+use crate::output::{self, Align, Table};
+use crate::workspace::{cancel_on_ctrl_c, when};
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use tenantatlas_engine::ops::queries::TenantSummary;
+use tenantatlas_engine::ops::tenant_add::{
+    AddTenantFlags, ReconnectTenant, SignInMethod, SignInPrompt, TenantAdded,
+};
+use tenantatlas_engine::Engine;
+
+#[derive(Subcommand, Debug)]
+pub enum TenantCommand {
+    /// Connect a customer tenant: sign in, check permissions, record it in the workspace.
+    Add(TenantAddArgs),
+    /// Sign in to a tenant of the workspace again (after its sign-in was revoked or expired),
+    /// with its stored authority, Graph URL, client id, CA certificate and sign-in method.
+    Reconnect(TenantReconnectArgs),
+    /// List the tenants of the workspace with their state, last sync and missing permissions.
+    List,
+    /// Archive a tenant: keep its history, stop syncing it with `sync --all`.
+    Archive { tenant: String },
+    /// Make an archived tenant active again.
+    Activate { tenant: String },
+}
+
+/// For a tenant already in the workspace, every flag not given keeps the tenant's stored value;
+/// for a new one, it takes the default.
+#[derive(Args, Debug)]
+pub struct TenantAddArgs {
+    /// The tenant's verified domain (contoso.onmicrosoft.com) or its tenant id (GUID).
+    tenant: String,
+    /// Sign-in authority [default: Microsoft's public cloud, https://login.microsoftonline.com].
+    #[arg(long)]
+    authority: Option<String>,
+    /// Microsoft Graph base URL [default: https://graph.microsoft.com].
+    #[arg(long)]
+    graph: Option<String>,
+    /// The public client app registration to sign in with [default: Microsoft Graph Command
+    /// Line Tools].
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Trust this CA certificate (PEM) for the tenant's hosts, in addition to the system's.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    #[command(flatten)]
+    method: SignInFlags,
+}
+
+#[derive(Args, Debug)]
+pub struct TenantReconnectArgs {
+    /// The tenant (domain or id).
+    tenant: String,
+    #[command(flatten)]
+    method: SignInFlags,
+}
+
+/// How to sign in, when not the tenant's stored (or the default) way.
+#[derive(Args, Debug)]
+#[group(multiple = false)]
+struct SignInFlags {
+    /// Sign in with the browser (for tenants whose Conditional Access blocks device-code sign-in).
+    #[arg(long)]
+    browser: bool,
+    /// Sign in with a device code (the default for new tenants).
+    #[arg(long)]
+    device_code: bool,
+}
+
+impl SignInFlags {
+    fn method(&self) -> Option<SignInMethod> {
+        if self.browser {
+            Some(SignInMethod::Browser)
+        } else if self.device_code {
+            Some(SignInMethod::DeviceCode)
+        } else {
+            None
+        }
+    }
+}
+
+pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Result<()> {
+    match command {
+        TenantCommand::Add(args) => add(engine, args, json).await,
+        TenantCommand::Reconnect(args) => reconnect(engine, args, json).await,
+        TenantCommand::Archive { tenant } => set_archived(engine, &tenant, true, json).await,
+        TenantCommand::Activate { tenant } => set_archived(engine, &tenant, false, json).await,
+        TenantCommand::List => list(engine, json).await,
+    }
+}
+
+async fn add(engine: &Engine, args: TenantAddArgs, json: bool) -> Result<()> {
+    let ca_cert_pem = match &args.ca_cert {
+        Some(path) => Some(read_pem(path)?),
+        None => None,
+    };
+    let request = engine
+        .add_tenant_request(AddTenantFlags {
+            tenant: args.tenant,
+            authority: args.authority,
+            graph: args.graph,
+            client_id: args.client_id,
+            ca_cert_pem,
+            sign_in: args.method.method(),
+        })
+        .await?;
+    let added = engine
+        .add_tenant(request, show_prompt, cancel_on_ctrl_c())
+        .await?;
+    if json {
+        return output::json(&json!({"tenant": added}));
+    }
+    signed_in("connected", &added)
+}
+
+async fn reconnect(engine: &Engine, args: TenantReconnectArgs, json: bool) -> Result<()> {
+    let request = ReconnectTenant {
+        tenant: args.tenant,
+        sign_in: args.method.method(),
+    };
+    let again = engine
+        .reconnect_tenant(request, show_prompt, cancel_on_ctrl_c())
+        .await?;
+    if json {
+        return output::json(&json!({"tenant": again}));
+    }
+    signed_in("reconnected", &again)
+}
+
+fn read_pem(path: &Path) -> Result<String> {
+    let pem = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the CA certificate {}", path.display()))?;
+    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+        bail!("{} is not a PEM certificate", path.display());
+    }
+    Ok(pem)
+}
+
+/// What the person must do to sign in; on stderr, so that `--json` keeps stdout to one document.
+fn show_prompt(prompt: SignInPrompt) {
+    match prompt {
+        SignInPrompt::DeviceCode { message, .. } => eprintln!("{}", output::clean(&message)),
+        SignInPrompt::Browser { url } => {
+            eprintln!("Open this address in a browser to sign in:\n  {url}");
+            // Over SSH or in scripts there is no browser to open; the address is printed.
+            if std::env::var_os("TENANTATLAS_NO_BROWSER").is_none() {
+                let _ = open::that_detached(&url);
+            }
+        }
+    }
+}
+
+fn signed_in(what: &str, tenant: &TenantAdded) -> Result<()> {
+    outln!(
+        "{what} {} ({}) as {}",
+        output::clean(&tenant.name),
+        output::clean(&tenant.domain),
+        output::clean(&tenant.username)
+    );
+    if !tenant.missing_permissions.is_empty() {
+        outln!(
+            "missing permissions (sync will skip what they cover): {}",
+            tenant.missing_permissions.join(", ")
+        );
+    }
+    Ok(())
+}
+
+async fn list(engine: &Engine, json: bool) -> Result<()> {
+    let tenants = engine.tenants().await?;
+    if json {
+        return output::json(&tenants);
+    }
+    if tenants.is_empty() {
+        outln!("no tenants yet; connect one with `tenantatlas tenant add DOMAIN`");
+        return Ok(());
+    }
+    tenant_table(&tenants).print()
+}
+
+/// One row per tenant; a tenant whose newest sync failed reads "failing since …, last good
+/// sync …".
+fn tenant_table(tenants: &[TenantSummary]) -> Table {
+    let mut table = Table::new(&[
+        ("tenant", Align::Left),
+        ("domain", Align::Left),
+        ("state", Align::Left),
+        ("sign-in", Align::Left),
+        ("last sync", Align::Left),
+        ("missing permissions", Align::Left),
+    ]);
+    for t in tenants {
+        table.row(&[
+            t.name.as_str(),
+            &t.domain,
+            &t.state,
+            if t.sign_in == "browser" {
+                "browser"
+            } else {
+                "device code"
+            },
+            &sync_words(t),
+            &t.missing_permissions.join(", "),
+        ]);
+    }
+    table
+}
+
+fn sync_words(t: &TenantSummary) -> String {
+    let good = t.last_good_sync.as_deref().map(when);
+    match (&t.failing_since, good) {
+        (Some(since), Some(good)) => {
+            format!("failing since {}, last good sync {good}", when(since))
+        }
+        (Some(since), None) => format!("failing since {}, never synced", when(since)),
+        (None, Some(good)) if t.last_sync_status.as_deref() == Some("partial") => {
+            format!("{good} (partial)")
+        }
+        (None, Some(good)) => good,
+        (None, None) => "never".to_string(),
+    }
+}
+
+async fn set_archived(engine: &Engine, tenant: &str, archived: bool, json: bool) -> Result<()> {
+    let record = engine.set_tenant_archived(tenant, archived).await?;
+    if json {
+        output::json(
+            &json!({"tenant": {"id": record.id, "domain": record.domain, "name": record.name, "state": record.state.as_str()}}),
+        )
+    } else {
+        outln!(
+            "{} ({}) is now {}",
+            output::clean(&record.name),
+            output::clean(&record.domain),
+            record.state.as_str()
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(name: &str, domain: &str) -> TenantSummary {
+        TenantSummary {
+            id: "id".into(),
+            domain: domain.into(),
+            name: name.into(),
+            state: "active".into(),
+            last_sync: Some("2026-12-05T03:21:42.588Z".into()),
+            missing_permissions: Vec::new(),
+            last_sync_status: Some("succeeded".into()),
+            last_sync_attempt: Some("2026-12-05T03:21:40.000Z".into()),
+            last_good_sync: Some("2026-12-05T03:21:42.588Z".into()),
+            failing_since: None,
+            sign_in: "device_code".into(),
+        }
+    }
+
+    #[test]
+    fn a_long_name_keeps_the_columns_aligned() {
+        let mut failing = summary(
+            "Zürcher Kantonalbank Services AG – Niederlassung Winterthur und Umgebung",
+            "zuercherkantonalbank.onmicrosoft.com",
+        );
+        failing.failing_since = Some("2026-12-06T01:00:00.000Z".into());
+        failing.last_sync_status = Some("failed".into());
+        failing.sign_in = "browser".into();
+        let lines = tenant_table(&[summary("Contoso Ltd", "contoso.example"), failing]).lines();
+        assert_eq!(lines.len(), 3, "{lines:#?}");
+        // Every column starts at the same terminal column on every line.
+        for header in ["domain", "state", "sign-in", "last sync"] {
+            let at = lines[0].find(header).unwrap();
+            let column = unicode_width::UnicodeWidthStr::width(&lines[0][..at]);
+            for line in &lines[1..] {
+                let cell_start = line
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .find(|&i| unicode_width::UnicodeWidthStr::width(&line[..i]) == column)
+                    .unwrap_or_else(|| panic!("{line}"));
+                assert!(
+                    line[..cell_start].ends_with("  ") && !line[cell_start..].starts_with(' '),
+                    "{header} starts at column {column}: {lines:#?}"
+                );
+            }
+        }
+        assert!(lines[2].ends_with(
+            "browser      failing since 2026-12-06 01:00 UTC, last good sync 2026-12-05 03:21 UTC"
+        ), "{lines:#?}");
+    }
+}
