@@ -280,13 +280,10 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
         BaselineCommand::List => engine.list_baselines().await?,
     };
     if json {
-        crate::output::json(&shown)?;
+        crate::output::json(&shown)
     } else {
-        for b in &shown {
-            print_baseline(b)?;
-        }
+        print_baselines(&shown)
     }
-    Ok(())
 }
 
 /// Says loudly, on stderr, when a tenant's placeholder values match few of the baseline's
@@ -340,71 +337,104 @@ fn warn_poor_match(check: &TemplateCheck) {
     }
 }
 
-fn print_baseline(b: &Baseline) -> Result<()> {
-    let from = if b.source.is_empty() {
-        b.source_tenant.clone()
-    } else {
-        b.source.clone()
-    };
-    outln!(
-        "{}  v{}  {} objects  from {} ({})  tenants: {}",
-        b.name,
-        b.version,
-        b.objects,
-        from,
-        b.origin,
-        if b.tenants.is_empty() {
-            "(none)".to_string()
+/// Baselines as a table: name, version, objects, source, tenants with their placeholder values.
+fn print_baselines(list: &[Baseline]) -> Result<()> {
+    if list.is_empty() {
+        outln!(
+            "no baselines yet; take one with `tenantatlas baseline create NAME --from-tenant T`"
+        );
+        return Ok(());
+    }
+    let mut table = Table::new(&[
+        ("baseline", Align::Left),
+        ("version", Align::Right),
+        ("objects", Align::Right),
+        ("from", Align::Left),
+        ("tenants", Align::Left),
+    ]);
+    for b in list {
+        let from = if b.source.is_empty() {
+            b.source_tenant.clone()
         } else {
-            b.tenants
-                .iter()
-                .map(|t| match b.vars.get(t) {
-                    Some(v) => format!(
-                        "{t} [{}]",
-                        v.iter()
-                            .map(|(k, v)| format!("{k}={v}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                    None => t.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    );
-    Ok(())
+            b.source.clone()
+        };
+        let tenants: Vec<String> = b
+            .tenants
+            .iter()
+            .map(|t| match b.vars.get(t) {
+                Some(v) => {
+                    let vars: Vec<String> = v.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    format!("{t} [{}]", vars.join(", "))
+                }
+                None => t.clone(),
+            })
+            .collect();
+        table.row(&[
+            b.name.clone(),
+            format!("v{}", b.version),
+            b.objects.to_string(),
+            format!("{from} ({})", b.origin),
+            match tenants.len() {
+                0 => "(none)".to_string(),
+                1..=3 => tenants.join(", "),
+                n => format!("{n} tenants: {}, …", tenants[..2].join(", ")),
+            },
+        ]);
+    }
+    table.print()
 }
 
 fn print_match(m: &BaselineMatch, json: bool) -> Result<()> {
     if json {
-        crate::output::json(m)?;
-        return Ok(());
+        return crate::output::json(m);
     }
     let matched = m.items.iter().filter(|i| i.object_id.is_some()).count();
     outln!(
-        "{} in {}: {matched} of {} objects matched",
-        m.baseline.name,
+        "{} in {}: {matched} of {} matched",
+        clean(&m.baseline.name),
         m.tenant,
-        m.items.len()
+        counted(m.items.len() as u64, "object")
     );
+    let mut table = Table::new(&[
+        ("matched by", Align::Left),
+        ("kind", Align::Left),
+        ("baseline object", Align::Left),
+        ("tenant object", Align::Left),
+        ("id", Align::Left),
+    ])
+    .indent(2);
     for i in &m.items {
-        match (&i.object, &i.object_id) {
-            (Some(object), Some(id)) => outln!(
-                "  {:<5} {}  {}  →  {object} ({id})",
-                i.matched_by,
-                i.kind,
-                i.expected_name
-            ),
-            _ => outln!("  none  {}  {}  →  (no object)", i.kind, i.expected_name),
-        }
+        table.row(&[
+            i.matched_by.as_str(),
+            kind_label(&i.kind),
+            i.expected_name.as_str(),
+            i.object.as_deref().unwrap_or("(no object)"),
+            i.object_id.as_deref().unwrap_or(""),
+        ]);
     }
+    table.print()?;
     if !m.unmatched.is_empty() {
-        outln!("not in the baseline:");
+        outln!(
+            "\n{} of the tenant not in the baseline:",
+            counted(m.unmatched.len() as u64, "object")
+        );
+        let mut table = Table::new(&[
+            ("kind", Align::Left),
+            ("object", Align::Left),
+            ("id", Align::Left),
+        ])
+        .indent(2);
         for u in &m.unmatched {
-            outln!("        {}  {} ({})", u.kind, u.object, u.object_id);
+            table.row(&[kind_label(&u.kind), u.object.as_str(), u.object_id.as_str()]);
         }
+        table.print()?;
     }
     Ok(())
+}
+
+/// What an MSP engineer calls a kind.
+fn kind_label(key: &str) -> &str {
+    tenantatlas_core::kinds::by_key(key).map_or(key, |k| k.label)
 }
 
 pub async fn severity(engine: &Engine, command: SeverityCommand, json: bool) -> Result<()> {
@@ -446,20 +476,25 @@ pub async fn severity(engine: &Engine, command: SeverityCommand, json: bool) -> 
             } else if rules.is_empty() {
                 outln!("no rules of your own; the built-in table decides (see docs/drift.md)");
             } else {
+                let mut table = Table::new(&[
+                    ("rule", Align::Right),
+                    ("severity", Align::Left),
+                    ("kind", Align::Left),
+                    ("drift", Align::Left),
+                    ("match", Align::Left),
+                    ("note", Align::Left),
+                ]);
                 for r in &rules {
-                    outln!(
-                        "{:>3}  {:<6}  kind={} drift={} match={}{}",
-                        r.id,
-                        r.severity,
-                        r.kind.as_deref().unwrap_or("*"),
-                        r.drift.as_deref().unwrap_or("*"),
-                        r.pattern.as_deref().unwrap_or("*"),
-                        r.note
-                            .as_deref()
-                            .map(|n| format!("  ({n})"))
-                            .unwrap_or_default()
-                    );
+                    table.row(&[
+                        r.id.to_string().as_str(),
+                        r.severity.as_str(),
+                        r.kind.as_deref().unwrap_or("any"),
+                        r.drift.as_deref().unwrap_or("any"),
+                        r.pattern.as_deref().unwrap_or("anything"),
+                        r.note.as_deref().unwrap_or(""),
+                    ]);
                 }
+                table.print()?;
             }
         }
     }
