@@ -20,7 +20,8 @@ use tenantatlas_engine::Engine;
 
 #[derive(Subcommand, Debug)]
 pub enum TenantCommand {
-    /// Connect a customer tenant: sign in, check permissions, record it in the workspace.
+    /// Connect a customer tenant: sign in, check permissions, record it in the workspace (a tenant
+    /// already there keeps its stored settings for every flag not given).
     Add(TenantAddArgs),
     /// Sign in to a tenant of the workspace again (after its sign-in was revoked or expired),
     /// with its stored authority, Graph URL, client id, CA certificate and sign-in method.
@@ -39,17 +40,19 @@ pub enum TenantCommand {
 pub struct TenantAddArgs {
     /// The tenant's verified domain (contoso.onmicrosoft.com) or its tenant id (GUID).
     tenant: String,
-    /// Sign-in authority [default: Microsoft's public cloud, https://login.microsoftonline.com].
+    /// Sign-in authority [default: the tenant's stored one; for a new tenant Microsoft's public
+    /// cloud, https://login.microsoftonline.com].
     #[arg(long)]
     authority: Option<String>,
-    /// Microsoft Graph base URL [default: https://graph.microsoft.com].
+    /// Microsoft Graph base URL [default: the tenant's stored one, or https://graph.microsoft.com].
     #[arg(long)]
     graph: Option<String>,
-    /// The public client app registration to sign in with [default: Microsoft Graph Command
-    /// Line Tools].
+    /// The public client app registration to sign in with [default: the tenant's stored one, or
+    /// Microsoft Graph Command Line Tools].
     #[arg(long)]
     client_id: Option<String>,
-    /// Trust this CA certificate (PEM) for the tenant's hosts, in addition to the system's.
+    /// Trust this CA certificate (PEM) for the tenant's hosts, in addition to the system's
+    /// [default: the tenant's stored one, if any].
     #[arg(long, value_name = "FILE")]
     ca_cert: Option<PathBuf>,
     #[command(flatten)]
@@ -71,7 +74,7 @@ struct SignInFlags {
     /// Sign in with the browser (for tenants whose Conditional Access blocks device-code sign-in).
     #[arg(long)]
     browser: bool,
-    /// Sign in with a device code (the default for new tenants).
+    /// Sign in with a device code [default: the tenant's stored way; for a new tenant, this].
     #[arg(long)]
     device_code: bool,
 }

@@ -567,7 +567,8 @@ pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result
                 print_json(&json!({"ok": true, "entries": entries}))
             } else {
                 outln!(
-                    "the audit log is intact: {entries} entries, each chained to the one before"
+                    "the audit log is intact: {}, each chained to the one before",
+                    count(entries, "entry", "entries")
                 );
                 Ok(())
             }
