@@ -2,7 +2,6 @@
 //! output, and turning errors into one clear line (`error: …`) with exit code 1.
 
 #[macro_use]
-#[allow(dead_code)] // Until every command prints through its tables (this change).
 mod output;
 mod diff;
 mod governance;

@@ -140,10 +140,6 @@ impl Table {
         self.rows.push(row);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
     /// The table as text, one line per row after the header, each ending in a newline.
     pub fn render(&self) -> String {
         let widths: Vec<usize> = (0..self.headers.len())

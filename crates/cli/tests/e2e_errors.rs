@@ -127,7 +127,10 @@ async fn a_revoked_sign_in_fails_the_run_and_says_to_sign_in_again() {
         serde_json::from_str(&outcome.stdout).expect("sync --json prints its runs even on failure");
     let run = &sync["runs"][0];
     assert_eq!(run["status"], "failed", "{sync}");
-    assert_mentions(&run["errors"].to_string(), &["tenantatlas tenant reconnect"]);
+    assert_mentions(
+        &run["errors"].to_string(),
+        &["tenantatlas tenant reconnect"],
+    );
     let shown = cli
         .json(&["runs", "show", run["id"].as_str().expect("run id")])
         .await;
