@@ -16,8 +16,9 @@ font=$(fc-match -f '%{file}' 'DejaVu Sans Mono')
 text=$(mktemp)
 trap 'rm -f "$text"' EXIT
 "$@" >"$text" 2>&1 || true
-# Paths of this machine's temporary folders say nothing to a reader.
-sed -i -E 's#/tmp/[^ /]+/#~/#g' "$text"
+# Paths of this machine (its temporary folders, this checkout) say nothing to a reader.
+root=$(cd "$(dirname "$0")/.." && pwd)
+sed -i -E -e 's#/tmp/[^ /]+/#~/#g' -e "s#$root/#~/tenantatlas/#g" "$text"
 # The text is drawn with -annotate on a canvas sized to it (label: refuses long texts under
 # Debian's ImageMagick policy, and @file is forbidden); % and \ are escapes there, so doubled.
 escape() { sed -e 's/\\/\\\\/g' -e 's/%/%%/g'; }

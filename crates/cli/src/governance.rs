@@ -657,11 +657,21 @@ pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> 
     Ok(())
 }
 
-/// Findings as a table, each row followed by its changes in words (and line diffs of scripts).
+/// Findings as a table, most severe first, each row followed by its changes in words (and line
+/// diffs of scripts).
 fn print_findings(list: &[Finding]) -> Result<()> {
     if list.is_empty() {
         return Ok(());
     }
+    let rank = |severity: &str| match severity {
+        "high" => 0,
+        "medium" => 1,
+        "low" => 2,
+        _ => 3,
+    };
+    let mut list: Vec<&Finding> = list.iter().collect();
+    // Stable: within a severity, the engine's order (tenant, kind, object) stays.
+    list.sort_by_key(|f| rank(&f.severity));
     let mut table = Table::new(&[
         ("finding", Align::Left),
         ("severity", Align::Left),
@@ -671,7 +681,7 @@ fn print_findings(list: &[Finding]) -> Result<()> {
         ("kind", Align::Left),
         ("object", Align::Left),
     ]);
-    for f in list {
+    for f in &list {
         table.row(&[
             f.id.as_str(),
             f.severity.as_str(),
@@ -700,7 +710,7 @@ fn print_findings(list: &[Finding]) -> Result<()> {
             }
         }
     }
-    outln!("{}", findings_total(list));
+    outln!("{}", findings_total(&list));
     Ok(())
 }
 
@@ -713,7 +723,7 @@ fn state_words(state: &str) -> &str {
 }
 
 /// "12 findings: 3 high, 8 medium, 1 info".
-fn findings_total(list: &[Finding]) -> String {
+fn findings_total(list: &[&Finding]) -> String {
     let by: Vec<String> = ["high", "medium", "low", "info"]
         .iter()
         .filter_map(|severity| {

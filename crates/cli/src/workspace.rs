@@ -484,11 +484,15 @@ fn print_run(summary: &RunSummary) -> Result<()> {
     }
     about.row(&[
         "objects".to_string(),
-        format!(
-            "{}, {}",
-            counted(run.objects, "object"),
-            count(run.versions_added, "new version", "new versions")
-        ),
+        if run.run_kind == "sync" {
+            format!(
+                "{}, {}",
+                counted(run.objects, "object"),
+                count(run.versions_added, "new version", "new versions")
+            )
+        } else {
+            counted(run.objects, "object")
+        },
     ]);
     if run.requests > 0 || run.graph_calls > 0 {
         about.row(&[
@@ -553,7 +557,14 @@ fn progress_words(value: &Value) -> Option<String> {
         Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_string()),
         Value::Array(items) if !items.is_empty() => {
             let words: Option<Vec<String>> = items.iter().map(progress_words).collect();
-            words.map(|w| w.join(", "))
+            words.map(|w| w.join("; "))
+        }
+        // A kind a drift run could not check: "Conditional Access policy (4): consent lacks …".
+        Value::Object(map) => {
+            let label = map.get("label")?.as_str()?;
+            let objects = map.get("objects")?.as_u64()?;
+            let reason = map.get("reason")?.as_str()?;
+            Some(format!("{label} ({objects}): {reason}"))
         }
         _ => None,
     }

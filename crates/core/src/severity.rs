@@ -137,6 +137,8 @@ const CONTROL_WORDS: &[(&str, Control)] = &[
     ("antivirus", Control::Antivirus),
     ("realtime", Control::Antivirus),
     ("credentialguard", Control::CredentialProtection),
+    ("deviceguard", Control::CredentialProtection),
+    ("lsacfgflags", Control::CredentialProtection),
     ("lsaprotection", Control::CredentialProtection),
     ("runasppl", Control::CredentialProtection),
     ("passportforwork", Control::CredentialProtection),
@@ -621,6 +623,13 @@ mod tests {
                 &json!({"templateReference": {"templateFamily": "endpointSecurityAccountProtection"}, "settings": {}})
             ),
             Some(Control::EndpointSecurity)
+        );
+        assert_eq!(
+            control_of(
+                "configurationPolicies",
+                &json!({"settings": {"device_vendor_msft_policy_config_deviceguard_lsacfgflags": {"value": "x_1"}}})
+            ),
+            Some(Control::CredentialProtection)
         );
         // Restrictions that require real-time monitoring configure antivirus.
         assert_eq!(
