@@ -51,7 +51,7 @@ pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
                 "{} {} in {}: version {} ({}) → version {} ({})",
                 d.kind_label,
                 clean(&d.name),
-                d.tenant,
+                clean(&d.tenant),
                 d.from_version,
                 crate::workspace::when(&d.from_captured_at),
                 d.to_version,

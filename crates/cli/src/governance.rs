@@ -1,10 +1,11 @@
 //! Governance commands: `baseline …`, `drift`, `findings …`, `severity …`.
 
-use crate::output::{clean, counted, Align, Table};
+use crate::output::{clean, counted, shell_word, Align, Table};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::PathBuf;
+use tenantatlas_core::kinds;
 use tenantatlas_engine::ops::baselines::{
     parse_vars, Baseline, BaselineMatch, BaselineSource, CreateBaseline, TemplateCheck,
 };
@@ -220,8 +221,17 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
             let assigned = engine
                 .assign_baseline(&name, &tenant, &parse_vars(&vars)?)
                 .await?;
-            if let Some(check) = engine.template_check(&name, &tenant).await? {
-                warn_poor_match(&check);
+            let check = engine.template_check(&name, &tenant).await?;
+            if let Some(check) = &check {
+                warn_poor_match(check);
+            }
+            if json {
+                // The baseline as every baseline command prints it, with how its names fit.
+                let mut shown = serde_json::to_value(&assigned)?;
+                if let Some(map) = shown.as_object_mut() {
+                    map.insert("template_check".into(), serde_json::to_value(&check)?);
+                }
+                return crate::output::json(&[shown]);
             }
             vec![assigned]
         }
@@ -300,7 +310,7 @@ fn warn_poor_match(check: &TemplateCheck) {
         check.matched,
         check.templated,
         clean(&check.baseline),
-        check.tenant
+        clean(&check.tenant)
     );
     for c in &check.closest {
         if c.closest.is_empty() {
@@ -326,12 +336,12 @@ fn warn_poor_match(check: &TemplateCheck) {
         all.extend(check.suggested.clone());
         let vars: Vec<String> = all
             .iter()
-            .map(|(k, v)| format!("--var \"{}={}\"", k, clean(v)))
+            .map(|(k, v)| format!("--var {}", shell_word(&format!("{k}={v}"))))
             .collect();
         eprintln!(
-            "  the tenant's names suggest: tenantatlas baseline assign \"{}\" --tenant {} {}",
-            clean(&check.baseline),
-            check.tenant,
+            "  the tenant's names suggest: tenantatlas baseline assign {} --tenant {} {}",
+            shell_word(&check.baseline),
+            shell_word(&check.tenant),
             vars.join(" ")
         );
     }
@@ -392,7 +402,7 @@ fn print_match(m: &BaselineMatch, json: bool) -> Result<()> {
     outln!(
         "{} in {}: {matched} of {} matched",
         clean(&m.baseline.name),
-        m.tenant,
+        clean(&m.tenant),
         counted(m.items.len() as u64, "object")
     );
     let mut table = Table::new(&[
@@ -406,7 +416,7 @@ fn print_match(m: &BaselineMatch, json: bool) -> Result<()> {
     for i in &m.items {
         table.row(&[
             i.matched_by.as_str(),
-            kind_label(&i.kind),
+            kinds::label(&i.kind),
             i.expected_name.as_str(),
             i.object.as_deref().unwrap_or("(no object)"),
             i.object_id.as_deref().unwrap_or(""),
@@ -425,16 +435,15 @@ fn print_match(m: &BaselineMatch, json: bool) -> Result<()> {
         ])
         .indent(2);
         for u in &m.unmatched {
-            table.row(&[kind_label(&u.kind), u.object.as_str(), u.object_id.as_str()]);
+            table.row(&[
+                kinds::label(&u.kind),
+                u.object.as_str(),
+                u.object_id.as_str(),
+            ]);
         }
         table.print()?;
     }
     Ok(())
-}
-
-/// What an MSP engineer calls a kind.
-fn kind_label(key: &str) -> &str {
-    tenantatlas_core::kinds::by_key(key).map_or(key, |k| k.label)
 }
 
 pub async fn severity(engine: &Engine, command: SeverityCommand, json: bool) -> Result<()> {
@@ -521,9 +530,7 @@ pub async fn drift(engine: &Engine, args: DriftArgs, json: bool) -> Result<()> {
 /// what could not be checked and why.
 pub fn print_drift(report: &DriftReport) -> Result<()> {
     print_findings(&report.findings)?;
-    if !report.findings.is_empty() {
-        outln!();
-    }
+    outln!();
     print_scores(report, 0)
 }
 
@@ -548,9 +555,7 @@ pub fn print_scores(report: &DriftReport, indent: usize) -> Result<()> {
                 .findings
                 .iter()
                 .filter(|f| {
-                    f.tenant_id == run.tenant_id
-                        && f.severity == severity
-                        && (f.state == "open" || f.state == "acknowledged")
+                    f.tenant_id == run.tenant_id && f.severity == severity && f.is_standing()
                 })
                 .count()
                 .to_string()
@@ -593,7 +598,7 @@ pub fn print_scores(report: &DriftReport, indent: usize) -> Result<()> {
 fn print_not_checked(run: &DriftRun, indent: usize) -> Result<()> {
     let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
     for n in &run.not_checked {
-        let what = format!("{} ({})", n.label, n.objects);
+        let what = format!("{} ({})", clean(&n.label), n.objects);
         match by_reason.iter_mut().find(|(r, _)| *r == n.reason) {
             Some((_, kinds)) => kinds.push(what),
             None => by_reason.push((&n.reason, vec![what])),
@@ -605,7 +610,7 @@ fn print_not_checked(run: &DriftRun, indent: usize) -> Result<()> {
             " ".repeat(indent),
             clean(&run.tenant_name),
             kinds.join(", "),
-            reason
+            clean(reason)
         );
     }
     Ok(())
@@ -661,6 +666,7 @@ pub async fn findings(engine: &Engine, command: FindingsCommand, json: bool) -> 
 /// diffs of scripts).
 fn print_findings(list: &[Finding]) -> Result<()> {
     if list.is_empty() {
+        outln!("no findings");
         return Ok(());
     }
     let rank = |severity: &str| match severity {

@@ -84,13 +84,20 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Help and version go to stdout with success; usage errors keep clap's message and exit 1.
-            if matches!(
-                e.kind(),
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion
-            ) {
-                let _ = e.print();
-                return ExitCode::SUCCESS;
+            // Help and version go to stdout with success, as does the help shown for a bare
+            // `tenantatlas` (no command is not a mistake to report); usage errors keep clap's
+            // message and exit 1.
+            match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    return ExitCode::SUCCESS;
+                }
+                clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let help = e.render().to_string();
+                    let _ = output::text(&help);
+                    return ExitCode::SUCCESS;
+                }
+                _ => {}
             }
             eprintln!(
                 "error: {} (see `tenantatlas --help`)",
@@ -151,8 +158,9 @@ fn main() -> ExitCode {
         // The reader of our output went away (`… | head`): a normal end, as for other Unix tools.
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
+            // Messages carry tenant names and Graph's own words: shown, never obeyed.
             let chain: Vec<String> = e.chain().map(|c| c.to_string()).collect();
-            eprintln!("error: {}", chain.join(": "));
+            eprintln!("error: {}", output::clean(&chain.join(": ")));
             ExitCode::from(1)
         }
     }

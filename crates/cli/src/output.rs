@@ -91,9 +91,34 @@ pub fn clean(text: &str) -> String {
     out
 }
 
+/// Text as one word a POSIX shell reads back unchanged: for commands printed for people to
+/// paste, whose parts (names, values, paths) may come from a tenant.
+/// Control characters are made visible first ([`clean`]): a printed command never moves the
+/// cursor.
+pub fn shell_word(text: &str) -> String {
+    let text = clean(text);
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:@".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// Characters that reorder how a terminal shows the text around them.
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Cleaned text padded with spaces to `width` terminal columns, for lines printed one at a time
+/// that must line up like a table's.
+pub fn pad(text: &str, width: usize) -> String {
+    let text = clean(text);
+    let fill = width.saturating_sub(text.width());
+    format!("{text}{}", " ".repeat(fill))
 }
 
 /// How a column's cells line up.
@@ -223,6 +248,15 @@ mod tests {
         let mut t = Table::new(&[("name", Align::Left)]).indent(2);
         t.row(&["x\ry"]);
         assert_eq!(t.render(), "  name\n  x y\n");
+    }
+
+    #[test]
+    fn pasted_words_stay_words() {
+        assert_eq!(shell_word("/usr/bin/tenantatlas"), "/usr/bin/tenantatlas");
+        assert_eq!(shell_word("prefix=Contoso Ltd"), "'prefix=Contoso Ltd'");
+        assert_eq!(shell_word("$(curl x|sh)"), "'$(curl x|sh)'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `tenantatlas sim` and `tenantatlas demo`: serve the simulated cloud.
 
-use crate::output::{clean, counted, Align, Table};
+use crate::output::{clean, counted, pad, shell_word, Align, Table};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
-use tenantatlas_core::REGISTRY;
+use tenantatlas_core::{kinds, permissions, REGISTRY};
 use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
 use tenantatlas_engine::ops::drift::DriftOptions;
 use tenantatlas_engine::ops::findings::today;
@@ -214,8 +214,8 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
             .await?;
         if !json {
             eprintln!(
-                "  connected {:<36} {}",
-                added.name,
+                "  connected {}  {}",
+                pad(&added.name, 34),
                 if tenant.device_code_allowed {
                     "device code"
                 } else {
@@ -259,53 +259,58 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
             today: today(),
         })
         .await?;
-    if json {
-        outln!(
-            "{}",
-            serde_json::to_string(
-                &serde_json::json!({"workspace": workspace, "runs": runs, "drift": {"runs": drift.runs}})
-            )?
-        );
-    } else {
-        print_synced(&handle, &runs)?;
-        outln!(
-            "\n  drift against the golden baseline \"{DEMO_BASELINE}\" (the \"MSP - *\" objects of {})\n",
-            clean(&handle.tenants()[0].name)
-        );
-        crate::governance::print_scores(&drift, 2)?;
-        let lowest = drift
-            .runs
-            .iter()
-            .min_by(|a, b| a.score.total_cmp(&b.score))
-            .map_or(reference.clone(), |r| r.tenant.clone());
-        let program = std::env::current_exe()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| "tenantatlas".to_string());
-        // The passphrase in the hint only when the demo chose it: one given in the environment
-        // is still there for the next command, and is not the demo's to print.
-        let passphrase = if own_passphrase {
+    // What the demo shows; the workspace is closed and the cloud stopped whatever happens to it.
+    let shown = (|| -> Result<()> {
+        if json {
             outln!(
-                "\n  The encrypted workspace is in {} (passphrase \"{DEMO_PASSPHRASE}\").",
-                workspace.display()
+                "{}",
+                serde_json::to_string(
+                    &serde_json::json!({"workspace": workspace, "runs": runs, "drift": {"runs": drift.runs}})
+                )?
             );
-            format!("TENANTATLAS_PASSPHRASE={DEMO_PASSPHRASE} ")
         } else {
+            print_synced(&handle, &runs)?;
             outln!(
-                "\n  The encrypted workspace is in {} (your TENANTATLAS_PASSPHRASE).",
-                workspace.display()
+                "\n  drift against the golden baseline \"{DEMO_BASELINE}\" (the \"MSP - *\" objects of {})\n",
+                clean(&handle.tenants()[0].name)
             );
-            String::new()
-        };
-        outln!("  Look around offline, e.g. the findings of the lowest score:");
-        outln!(
-            "    {passphrase}{} --workspace {} findings list --tenant {}",
-            shell_word(&program),
-            shell_word(&workspace.display().to_string()),
-            lowest
-        );
-    }
+            crate::governance::print_scores(&drift, 2)?;
+            let lowest = drift
+                .runs
+                .iter()
+                .min_by(|a, b| a.score.total_cmp(&b.score))
+                .map_or(reference.clone(), |r| r.tenant.clone());
+            let program = std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| "tenantatlas".to_string());
+            // The passphrase in the hint only when the demo chose it: one given in the environment
+            // is still there for the next command, and is not the demo's to print.
+            let passphrase = if own_passphrase {
+                outln!(
+                    "\n  The encrypted workspace is in {} (passphrase \"{DEMO_PASSPHRASE}\").",
+                    workspace.display()
+                );
+                format!("TENANTATLAS_PASSPHRASE={DEMO_PASSPHRASE} ")
+            } else {
+                outln!(
+                    "\n  The encrypted workspace is in {} (your TENANTATLAS_PASSPHRASE).",
+                    workspace.display()
+                );
+                String::new()
+            };
+            outln!("  Look around offline, e.g. the findings of the lowest score:");
+            outln!(
+                "    {passphrase}{} --workspace {} findings list --tenant {}",
+                shell_word(&program),
+                shell_word(&workspace.display().to_string()),
+                lowest
+            );
+        }
+        Ok(())
+    })();
+    engine.close().await?;
     handle.stop();
-    Ok(())
+    shown
 }
 
 /// Plays the person at the browser for the demo: opens the sign-in address (the simulator approves
@@ -464,22 +469,15 @@ fn print_synced(
             if got >= *n {
                 continue;
             }
-            let why = REGISTRY
-                .iter()
-                .find(|k| k.key == *key)
+            let kind = REGISTRY.iter().find(|k| k.key == *key);
+            let why = kind
                 .filter(|k| {
                     r.skipped
                         .iter()
                         .any(|s| s.starts_with(&format!("{}:", k.key)))
                 })
-                .map_or_else(
-                    || "not read".to_string(),
-                    |k| format!("consent lacks {}", k.read_scopes[0]),
-                );
-            let label = REGISTRY
-                .iter()
-                .find(|k| k.key == *key)
-                .map_or(*key, |k| k.label);
+                .map_or_else(|| "not read".to_string(), permissions::consent_lacks);
+            let label = kinds::label(key);
             let what = format!("{label} ({})", n - got);
             match left_out.iter_mut().find(|(w, _)| *w == why) {
                 Some((_, kinds)) => kinds.push(what),
@@ -506,18 +504,6 @@ fn print_synced(
     }
     outln!();
     table.print()
-}
-
-/// A path as one word a POSIX shell reads back unchanged.
-fn shell_word(text: &str) -> String {
-    if text
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/._-+=:@".contains(c))
-    {
-        text.to_string()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
 }
 
 /// The demo workspace's passphrase when none is given: its data is invented.

@@ -231,6 +231,68 @@ async fn conditional_access_without_consent_is_not_checked_and_never_100() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn losing_sight_of_a_kind_never_raises_the_score() {
+    let sim = common::start(common::config(1, OBJECTS)).await;
+    let cli = CliEnv::new();
+    let domain = connect_and_sync(&cli, &sim, 0).await;
+    golden_baseline(&cli, &domain, &[]).await;
+    cli.json(&["baseline", "assign", "Golden", "--tenant", &domain])
+        .await;
+    let token = sim.graph_token(0).await;
+    let mfa = object_id(&sim, &token, CONDITIONAL_ACCESS, MFA_ALL_USERS).await;
+    write(
+        &sim,
+        &token,
+        Method::PATCH,
+        &format!("{CONDITIONAL_ACCESS}/{mfa}"),
+        Some(&json!({"state": "enabledForReportingButNotEnforced"})),
+    )
+    .await;
+    let seen = cli.json(&["sync", "--tenant", &domain, "--drift"]).await;
+    let before = seen["drift"]["runs"][0]["score"].as_f64().unwrap();
+    assert_eq!(before, 75.0, "{seen}");
+
+    // The customer's admin withdraws the consent to read Conditional Access.
+    let tenants = sim.control_get("tenants").await;
+    let granted: Vec<&str> = tenants[0]["granted_scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|s| !s.starts_with("Policy."))
+        .collect();
+    sim.control(
+        &format!("tenants/{domain}/consent"),
+        json!({ "granted": granted }),
+    )
+    .await;
+    // Access tokens already issued keep their permissions until they expire, as Entra's do.
+    sim.control("clock", json!({"advance_seconds": 2 * 3600}))
+        .await;
+    let blind = cli.json(&["sync", "--tenant", &domain, "--drift"]).await;
+    assert_eq!(blind["runs"][0]["status"], "partial", "{blind}");
+    let run = &blind["drift"]["runs"][0];
+    let kinds: Vec<&str> = run["not_checked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"conditionalAccessPolicies"), "{run}");
+    let after = run["score"].as_f64().unwrap();
+    assert!(
+        after <= before,
+        "the score rose from {before} to {after}: {run}"
+    );
+    // The finding it can no longer see still stands, and is still reported.
+    let still = standing(&blind["drift"])
+        .into_iter()
+        .find(|f| f["object"] == MFA_ALL_USERS)
+        .unwrap_or_else(|| panic!("the MFA finding vanished: {blind}"));
+    assert_eq!(still["severity"], "high");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mistyped_placeholder_value_warns_with_the_closest_names() {
     let sim = common::start(common::config(1, OBJECTS)).await;
     let cli = CliEnv::new();
@@ -265,23 +327,48 @@ async fn a_mistyped_placeholder_value_warns_with_the_closest_names() {
     );
     assert!(
         typo.stderr.contains(&format!(
-            "tenantatlas baseline assign \"Golden\" --tenant {domain} --var \"prefix=MSP\""
+            "the tenant's names suggest: tenantatlas baseline assign Golden --tenant {domain} --var prefix=MSP"
         )),
         "{}",
         typo.stderr
     );
 
-    let right = cli
-        .run(&[
+    // Scripts see the same check in the JSON.
+    let json = cli
+        .json(&[
             "baseline",
             "assign",
             "Golden",
             "--tenant",
             &domain,
             "--var",
-            "prefix=MSP",
+            "prefix=MPS",
         ])
         .await;
+    let check = &json[0]["template_check"];
+    assert_eq!(check["matched"], 0, "{json}");
+    assert!(check["templated"].as_u64().unwrap() > 50, "{json}");
+    assert_eq!(check["suggested"]["prefix"], "MSP", "{json}");
+
+    // The suggestion, pasted as printed (with `tenantatlas` on PATH, as for an installed CLI).
+    let suggestion = typo
+        .stderr
+        .lines()
+        .find_map(|l| l.split("the tenant's names suggest: ").nth(1))
+        .expect("a suggested command")
+        .to_string();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_tenantatlas"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let right = cli.shell(&suggestion).env("PATH", path).run().await;
     right.assert_success();
     assert!(!right.stderr.contains("warning"), "{}", right.stderr);
+    let clean = cli.json(&["drift", "--tenant", &domain]).await;
+    assert_eq!(clean["runs"][0]["score"], 100.0, "{clean}");
 }

@@ -353,6 +353,12 @@ pub fn by_key(key: &str) -> Option<&'static ObjectKind> {
     REGISTRY.iter().find(|k| k.key.eq_ignore_ascii_case(key))
 }
 
+/// What an MSP engineer calls the kind with this key ("Settings catalog policy"); an unknown key
+/// is shown as it is.
+pub fn label(key: &str) -> &str {
+    by_key(key).map_or(key, |k| k.label)
+}
+
 impl ObjectKind {
     /// Whether a set of granted delegated scopes allows reading this kind.
     pub fn readable_with(&self, granted: &[String]) -> bool {

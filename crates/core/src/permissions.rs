@@ -33,6 +33,18 @@ pub fn missing_scope_names(granted: &[String]) -> Vec<&'static str> {
     names
 }
 
+/// Why a kind could not be read, in the words an admin acts on: "consent lacks Policy.Read.All"
+/// (the least-privileged permission that would do).
+pub fn consent_lacks(kind: &ObjectKind) -> String {
+    format!(
+        "consent lacks {}",
+        kind.read_scopes
+            .first()
+            .copied()
+            .unwrap_or("a read permission")
+    )
+}
+
 /// Every read permission a full sync needs (the first, least-privileged choice per kind).
 pub fn required_scopes() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = REGISTRY.iter().map(|k| k.read_scopes[0]).collect();

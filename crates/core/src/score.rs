@@ -16,7 +16,8 @@
 //!   same in a 10-object baseline as in a 300-object one, as they do for the customer.
 //!
 //! A tenant fails in either of two ways — a few serious gaps, or a baseline largely not in place —
-//! so the score is the lower of the two readings. Ratings read it in words: 90 and above *good*,
+//! so the score is the lower of the two readings. Ratings read it in words (*not checked* when
+//! nothing could be): 90 and above *good*,
 //! 70 to 90 *needs attention*, 50 to 70 *at risk*, below 50 *failing* — one high finding (75) needs
 //! attention, two (56) put the tenant at risk, three (42) fail it. `docs/drift.md` explains the
 //! model to MSPs with these examples.
@@ -38,6 +39,8 @@ pub fn penalty(severity: Severity) -> f64 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rating {
+    /// Nothing of the baseline could be checked: no reading at all, good or bad.
+    NotChecked,
     Failing,
     AtRisk,
     NeedsAttention,
@@ -63,6 +66,7 @@ impl Rating {
             Rating::NeedsAttention => "needs attention",
             Rating::AtRisk => "at risk",
             Rating::Failing => "failing",
+            Rating::NotChecked => "not checked",
         }
     }
 }
@@ -108,7 +112,11 @@ pub fn tenant_score(checked: &Checked<'_>) -> TenantScore {
     }
     TenantScore {
         score,
-        rating: Rating::of(score),
+        rating: if checked.objects == 0 && checked.not_checked > 0 {
+            Rating::NotChecked
+        } else {
+            Rating::of(score)
+        },
         coverage,
     }
 }
@@ -154,6 +162,7 @@ mod tests {
         assert_eq!(score(79, 6, &[]), 92.9);
         assert_eq!(score(1999, 1, &[]), 99.9);
         assert_eq!(score(0, 5, &[]), 0.0);
+        assert_eq!(rated(0, 5, 1.0, &[]).rating, Rating::NotChecked);
         assert_eq!(score(4000, 0, &[Info]), 99.8);
         assert_eq!(score(100_000, 0, &[Info]), 99.8);
         // Nothing expected: nothing wrong.

@@ -262,6 +262,9 @@ pub fn change_severity(kind: &str, change: &Change, object: ObjectContext) -> Se
         if path.starts_with("grantcontrols") {
             return Severity::High;
         }
+        if narrows(&path, change) {
+            return Severity::High;
+        }
     }
     if object.control.is_some() {
         // A security control assigned to no one protects no one.
@@ -279,6 +282,34 @@ pub fn change_severity(kind: &str, change: &Change, object: ObjectContext) -> Se
         return Severity::Info;
     }
     Severity::Medium
+}
+
+/// Whether a Conditional Access condition change lets the policy reach fewer sign-ins: an include
+/// list (users, groups, roles, applications, platforms, locations) lost an entry, or an exclude
+/// list gained one — "MFA for all users" narrowed to a pilot group, or a group excluded from it.
+fn narrows(path: &str, change: &Change) -> bool {
+    if !path.starts_with("conditions.") {
+        return false;
+    }
+    let list = |v: &Option<Value>| -> Vec<String> {
+        match v {
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_lowercase))
+                .collect(),
+            Some(Value::String(one)) => vec![one.to_lowercase()],
+            _ => Vec::new(),
+        }
+    };
+    let (before, after) = (list(&change.before), list(&change.after));
+    let field = path.rsplit('.').next().unwrap_or("");
+    if field.starts_with("include") {
+        before.iter().any(|b| !after.contains(b))
+    } else if field.starts_with("exclude") {
+        after.iter().any(|a| !before.contains(a))
+    } else {
+        false
+    }
 }
 
 /// Whether a value turns something off: `false`, `"false"`, `"disabled"`, `"off"`, a choice
@@ -527,6 +558,30 @@ mod tests {
             (ca, change("state", None, json!("disabled"), Setting), Severity::High),
             (ca, change("state", None, json!("enabledForReportingButNotEnforced"), Setting), Severity::High),
             (ca, change("state", None, json!("enabled"), Setting), Severity::Medium),
+            (
+                ca,
+                Change {
+                    before: Some(json!(["All"])),
+                    ..change("conditions.users.includeUsers", None, json!(["group:Pilot"]), Setting)
+                },
+                Severity::High,
+            ),
+            (
+                ca,
+                Change {
+                    before: Some(json!(["group:Pilot"])),
+                    ..change("conditions.users.includeGroups", None, json!(["group:Pilot", "group:All staff"]), Setting)
+                },
+                Severity::Medium,
+            ),
+            (
+                ca,
+                Change {
+                    before: Some(json!(["group:Break glass"])),
+                    ..change("conditions.users.excludeGroups", None, json!(["group:Break glass", "group:Sales"]), Setting)
+                },
+                Severity::High,
+            ),
             (ca, change("grantControls.builtInControls[mfa]", None, json!(true), Setting), Severity::High),
             (dc, change("description", None, json!("x"), Property), Severity::Info),
             (dc, change("displayName", None, json!("x"), Property), Severity::Info),

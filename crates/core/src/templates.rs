@@ -97,16 +97,22 @@ pub fn glob(pattern: &str, name: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
-/// One piece of a template: literal text, or a placeholder.
+/// One piece of a template: literal text (case-folded), or a placeholder.
 enum Piece<'a> {
-    Text(String),
+    Text(Vec<char>),
     Hole(&'a str),
+}
+
+/// A character in the one case matching compares in. One character in, one out, so positions in
+/// the folded text are positions in the original (lowercasing a string can change its length).
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
 }
 
 fn pieces<'a>(template: &str, placeholders: &'a [String]) -> Vec<Piece<'a>> {
     let mut out = Vec::new();
     let mut rest = template;
-    'outer: while !rest.is_empty() {
+    while !rest.is_empty() {
         // The earliest placeholder token in what is left.
         let next = placeholders
             .iter()
@@ -115,19 +121,22 @@ fn pieces<'a>(template: &str, placeholders: &'a [String]) -> Vec<Piece<'a>> {
         match next {
             Some((at, key)) => {
                 if at > 0 {
-                    out.push(Piece::Text(rest[..at].to_lowercase()));
+                    out.push(Piece::Text(rest[..at].chars().map(fold).collect()));
                 }
                 out.push(Piece::Hole(key.as_str()));
                 rest = &rest[at + key.len() + 2..];
             }
             None => {
-                out.push(Piece::Text(rest.to_lowercase()));
-                break 'outer;
+                out.push(Piece::Text(rest.chars().map(fold).collect()));
+                break;
             }
         }
     }
     out
 }
+
+/// Names longer than this are not read back (matching tries every split of the name).
+const MAX_INFER_CHARS: usize = 512;
 
 /// The placeholder values under which `template` renders to `name` (any case), if there are any:
 /// "{prefix} - Win - Compliance" against "Contoso - Win - Compliance" gives `prefix=Contoso`.
@@ -137,51 +146,44 @@ pub fn infer(
     placeholders: &[String],
     name: &str,
 ) -> Option<BTreeMap<String, String>> {
-    let pieces = pieces(template, placeholders);
-    let lower = name.to_lowercase();
-    // Lowercasing can change byte lengths (rare letters); then positions would not carry over.
-    if lower.len() != name.len() {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() > MAX_INFER_CHARS {
         return None;
     }
+    let folded: Vec<char> = chars.iter().copied().map(fold).collect();
+    let pieces = pieces(template, placeholders);
     let mut vars = BTreeMap::new();
-    infer_from(&pieces, name, &lower, 0, &mut vars).then_some(vars)
+    infer_from(&pieces, &chars, &folded, 0, &mut vars).then_some(vars)
 }
 
 fn infer_from(
     pieces: &[Piece<'_>],
-    name: &str,
-    lower: &str,
+    chars: &[char],
+    folded: &[char],
     at: usize,
     vars: &mut BTreeMap<String, String>,
 ) -> bool {
     let Some((first, rest)) = pieces.split_first() else {
-        return at == name.len();
+        return at == chars.len();
     };
     match first {
         Piece::Text(text) => {
-            lower[at..].starts_with(text.as_str())
-                && infer_from(rest, name, lower, at + text.len(), vars)
+            folded[at..].starts_with(text) && infer_from(rest, chars, folded, at + text.len(), vars)
         }
         Piece::Hole(key) => {
             // Try every non-empty value, shortest first (a later literal decides where it ends).
-            let mut end = at;
-            for c in name[at..].chars() {
-                end += c.len_utf8();
-                let value = &name[at..end];
-                if vars
-                    .get(*key)
-                    .is_some_and(|v| !v.eq_ignore_ascii_case(value))
-                {
+            let known: Option<Vec<char>> = vars.get(*key).map(|v| v.chars().map(fold).collect());
+            for end in at + 1..=chars.len() {
+                if known.as_ref().is_some_and(|v| v[..] != folded[at..end]) {
                     continue;
                 }
-                let fresh = !vars.contains_key(*key);
-                if fresh {
-                    vars.insert(key.to_string(), value.to_string());
+                if known.is_none() {
+                    vars.insert(key.to_string(), chars[at..end].iter().collect());
                 }
-                if infer_from(rest, name, lower, end, vars) {
+                if infer_from(rest, chars, folded, end, vars) {
                     return true;
                 }
-                if fresh {
+                if known.is_none() {
                     vars.remove(*key);
                 }
             }
@@ -317,6 +319,13 @@ mod tests {
             infer("Win - Base", &keys, "win - base"),
             Some(BTreeMap::new())
         );
+        // Letters whose lowercase is longer or shorter in bytes (İ, ẞ) never break it.
+        assert_eq!(
+            infer("{prefix} - Win", &keys, "İẞtanbul - WIN"),
+            Some(vars(&[("prefix", "İẞtanbul")]))
+        );
+        assert_eq!(infer("{prefix} - İ", &keys, "x - ẞ"), None);
+        assert_eq!(infer("{prefix} x", &keys, &"a".repeat(10_000)), None);
     }
 
     #[test]

@@ -29,12 +29,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
-use tenantatlas_core::kinds;
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
 use tenantatlas_core::score::{tenant_score, Checked, Rating};
 use tenantatlas_core::severity::{
     control_of, ChangedObject, ObjectContext, Severity, SeverityRules,
 };
+use tenantatlas_core::{kinds, permissions};
 use tenantatlas_store::{
     AuditInput, BaselineInfo, BaselineItem, EqualPairs, FindingRecord, ObjectFilter, RunStatus,
     SeenAgain, TenantRecord,
@@ -293,13 +293,13 @@ impl Engine {
         let compared = scores.len() as u64;
         let compliant = scores.iter().filter(|s| s.score >= 100.0).count() as u64;
         let unchecked: u64 = not_checked.iter().map(|n| n.objects).sum();
+        // What stands: this run's findings, and the earlier ones of kinds it could not check —
+        // losing sight of a kind must never raise the score.
         let standing: Vec<Severity> = run
             .findings
             .iter()
-            .filter(|f| {
-                f.state == FindingState::Open.as_str()
-                    || f.state == FindingState::Acknowledged.as_str()
-            })
+            .chain(&run.unchecked)
+            .filter(|f| f.is_standing())
             .filter_map(|f| Severity::parse(&f.severity))
             .collect();
         let in_place = if scores.is_empty() {
@@ -377,7 +377,7 @@ impl Engine {
                 resolved_ids: run.resolved,
                 duration_ms,
             },
-            findings: run.findings,
+            findings: run.findings.into_iter().chain(run.unchecked).collect(),
             scores,
         })
     }
@@ -663,8 +663,9 @@ impl Engine {
                 let kind = kinds::by_key(key);
                 let reason = match kind {
                     Some(k) if !k.readable_with(&tenant.granted_scopes) => format!(
-                        "consent lacks {}; grant it and run `tenantatlas tenant reconnect {}`",
-                        k.read_scopes[0], tenant.domain
+                        "{}; grant it and run `tenantatlas tenant reconnect {}`",
+                        permissions::consent_lacks(k),
+                        tenant.domain
                     ),
                     _ => match errors
                         .iter()
@@ -677,7 +678,7 @@ impl Engine {
                 };
                 NotChecked {
                     kind: key.clone(),
-                    label: kind.map_or(key.as_str(), |k| k.label).to_string(),
+                    label: kinds::label(key).to_string(),
                     objects: *objects,
                     reason,
                 }
@@ -776,11 +777,22 @@ impl Engine {
             }
         }
         for (id, record) in &stored {
+            let assigned = checked
+                .iter()
+                .any(|b| b.eq_ignore_ascii_case(&record.baseline));
+            if assigned
+                && !seen_ids.contains(id)
+                && skipped.contains(&(record.baseline.to_lowercase(), record.kind.clone()))
+            {
+                // Not seen because not checked: it stands as it was, and the score knows it.
+                let kept = finding(record, names);
+                if kept.state != FindingState::Resolved.as_str() {
+                    out.unchecked.push(kept);
+                }
+                continue;
+            }
             if seen_ids.contains(id)
-                || !checked
-                    .iter()
-                    .any(|b| b.eq_ignore_ascii_case(&record.baseline))
-                || skipped.contains(&(record.baseline.to_lowercase(), record.kind.clone()))
+                || !assigned
                 || (record.drift == "unexpected"
                     && !options.unexpected
                     && !unexpected_baselines.contains(&record.baseline.to_lowercase()))
@@ -889,6 +901,8 @@ impl BaselineCache {
 #[derive(Default)]
 struct Reconciled {
     findings: Vec<Finding>,
+    /// Findings of kinds this run could not check: left as they are, still standing.
+    unchecked: Vec<Finding>,
     opened: u64,
     reopened: u64,
     /// Ids of the findings resolved because the run no longer saw their drift.

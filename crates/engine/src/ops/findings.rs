@@ -93,6 +93,15 @@ pub struct Finding {
     pub last_seen_at: String,
 }
 
+impl Finding {
+    /// Open or acknowledged: drift nobody has resolved or accepted, which counts against the
+    /// tenant's score.
+    pub fn is_standing(&self) -> bool {
+        self.state == FindingState::Open.as_str()
+            || self.state == FindingState::Acknowledged.as_str()
+    }
+}
+
 /// How a tenant is named to people: its domain and its organisation's name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct TenantLabel {
@@ -465,8 +474,7 @@ pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, TenantLabe
         tenant_id: record.tenant_id.clone(),
         baseline: record.baseline.clone(),
         kind: record.kind.clone(),
-        kind_label: tenantatlas_core::kinds::by_key(&record.kind)
-            .map_or_else(|| record.kind.clone(), |k| k.label.to_string()),
+        kind_label: tenantatlas_core::kinds::label(&record.kind).to_string(),
         object: record.object_name.clone(),
         object_id: record.object_id.clone(),
         drift: record.drift.clone(),

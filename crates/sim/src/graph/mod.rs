@@ -400,6 +400,23 @@ fn control(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
             world.tenants[index].device_code_allowed = allowed;
             ok(json!({"device_code_allowed": allowed}))
         }
+        // An administrator changing the tenant's admin consent: tokens issued from now on (a
+        // refresh included) carry the new permissions; tokens already issued keep theirs, as
+        // Entra's do until they expire.
+        (Method::POST, ["_sim", "tenants", tenant, "consent"]) => {
+            let Some(index) = world.tenant_index(tenant) else {
+                return bad("unknown tenant");
+            };
+            let granted: Option<Vec<String>> = serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("granted").cloned())
+                .and_then(|v| serde_json::from_value(v).ok());
+            let Some(granted) = granted else {
+                return bad("send {\"granted\": [\"Scope.Name\", …]}");
+            };
+            world.tenants[index].granted_scopes = granted.into_iter().collect();
+            ok(json!({"granted": world.tenants[index].granted_scopes}))
+        }
         (Method::POST, ["_sim", "clock"]) => {
             let seconds = serde_json::from_slice::<Value>(body)
                 .ok()
