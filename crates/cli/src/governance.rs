@@ -278,10 +278,10 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
                 );
             } else {
                 outln!(
-                    "{} v{}: {} objects written to {}",
-                    b.name,
+                    "{} v{}: {} written to {}",
+                    clean(&b.name),
                     b.version,
-                    b.objects,
+                    counted(b.objects, "object"),
                     out.display()
                 );
             }

@@ -32,7 +32,7 @@ use tenantatlas_core::diff::{self as semantic, Change, ChangeCategory};
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
 use tenantatlas_core::score::{tenant_score, Checked, Rating};
 use tenantatlas_core::severity::{
-    control_of, ChangedObject, ObjectContext, Severity, SeverityRules,
+    control_of, ChangedObject, Control, ObjectContext, Severity, SeverityRules,
 };
 use tenantatlas_core::{kinds, permissions};
 use tenantatlas_store::{
@@ -72,7 +72,8 @@ pub struct DriftRun {
     /// is in place and what the standing findings weigh by severity, scaled by the share that
     /// could be checked; below 100 whenever anything was not checked.
     pub score: f64,
-    /// The score in words: `good`, `needs_attention`, `at_risk` or `failing`.
+    /// The score in words: `good`, `needs_attention`, `at_risk`, `failing`, or `not_checked` when
+    /// nothing of the baselines could be checked.
     pub rating: Rating,
     /// Baseline objects of the assigned baselines, checked or not.
     pub expected: u64,
@@ -490,10 +491,7 @@ impl Engine {
                         score: 0.0,
                         drift: Some(drift),
                     });
-                    let control = cache
-                        .form(baseline, &item.hash)
-                        .ok()
-                        .and_then(|(_, form)| control_of(&item.kind, form));
+                    let control = cache.expected(baseline, &item.hash)?.control;
                     seen.observed.push(Observed {
                         baseline: baseline.name.clone(),
                         kind: item.kind.clone(),
@@ -563,7 +561,8 @@ impl Engine {
             let content = actual
                 .get(&object.hash)
                 .ok_or_else(|| EngineError::missing_content(&object.hash))?;
-            let (expected, form) = cache.form(baseline, &item.hash)?;
+            let cached = cache.expected(baseline, &item.hash)?;
+            let (expected, form, control) = (&cached.content, &cached.form, cached.control);
             let actual_form = semantic::semantic_form(kind, content, &tenant_refs);
             // The object was matched by its name (through the tenant's template) or pinned by
             // hand: its name is as expected by construction, so it is not drift.
@@ -621,7 +620,7 @@ impl Engine {
                 changes: &changes,
                 names: &names,
                 object: ObjectContext {
-                    control: control_of(&item.kind, form),
+                    control,
                     unassigned: semantic::is_assigned(form) && !semantic::is_assigned(&actual_form),
                 },
             });
@@ -673,7 +672,10 @@ impl Engine {
                         .map(|e| e.message.as_str())
                     {
                         Some(message) => format!("the sync of {when} could not read it: {message}"),
-                        None => "the latest snapshot did not read it completely; run `tenantatlas sync` again".to_string(),
+                        None => format!(
+                            "the latest snapshot did not read it completely; run `tenantatlas sync --tenant {}` again",
+                            tenant.domain
+                        ),
                     },
                 };
                 NotChecked {
@@ -840,12 +842,20 @@ struct TenantDrift {
 }
 
 /// What drift reads of its baselines once for all tenants: their items, and each item's content
-/// with its semantic form (resolved with the baseline's own name maps).
+/// with its semantic form (resolved with the baseline's own name maps) and the security control
+/// it is, if any.
 #[derive(Default)]
 struct BaselineCache {
     items: HashMap<(String, i64), Vec<BaselineItem>>,
-    /// (baseline name lowercased, content hash) → (content, semantic form).
-    forms: HashMap<(String, String), (Value, Value)>,
+    /// (baseline name lowercased, content hash) → the item as drift compares it.
+    forms: HashMap<(String, String), Expected>,
+}
+
+/// One baseline object as drift compares it, worked out once for all tenants.
+struct Expected {
+    content: Value,
+    form: Value,
+    control: Option<Control>,
 }
 
 impl BaselineCache {
@@ -869,7 +879,11 @@ impl BaselineCache {
                 let form = semantic::semantic_form(kind, content, &refs);
                 cache.forms.insert(
                     (baseline.name.to_lowercase(), item.hash.clone()),
-                    (content.clone(), form),
+                    Expected {
+                        content: content.clone(),
+                        control: control_of(&item.kind, &form),
+                        form,
+                    },
                 );
             }
             cache
@@ -888,11 +902,10 @@ impl BaselineCache {
             })
     }
 
-    /// The expected content and its semantic form.
-    fn form(&self, baseline: &BaselineInfo, hash: &str) -> Result<(&Value, &Value), EngineError> {
+    /// The expected object.
+    fn expected(&self, baseline: &BaselineInfo, hash: &str) -> Result<&Expected, EngineError> {
         self.forms
             .get(&(baseline.name.to_lowercase(), hash.to_string()))
-            .map(|(c, f)| (c, f))
             .ok_or_else(|| EngineError::missing_content(hash))
     }
 }
