@@ -607,6 +607,19 @@ fn bench(root: &Path) -> Result {
             "--locked",
         ],
     )?;
+    step("sync of 50 tenants × 300 objects with 20 ms latency, against a naive strategy");
+    run(
+        root,
+        "cargo",
+        &[
+            "bench",
+            "-p",
+            "tenantatlas-engine",
+            "--bench",
+            "sync",
+            "--locked",
+        ],
+    )?;
     step("drift of 100 tenants × 300 objects against one baseline");
     run(
         root,

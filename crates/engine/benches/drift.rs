@@ -108,6 +108,8 @@ async fn main() {
         .expect("sync");
     let synced: u64 = runs.iter().map(|r| r.objects).sum();
     let partial = runs.iter().filter(|r| r.status != "succeeded").count();
+    let sync_time = setup.elapsed() - connected;
+    let baseline_started = Instant::now();
 
     let reference = sim.tenants()[0].domain.clone();
     let baseline = engine
@@ -139,10 +141,12 @@ async fn main() {
             .map(|p| format!(" named {p:?}"))
             .unwrap_or_default()
     );
+    let baseline_time = baseline_started.elapsed();
     println!(
-        "  set-up (not timed): connect {:.1}s, sync {:.1}s ({synced} objects, {partial} runs partial: permissions)",
+        "  set-up (not timed): connect {:.1}s, sync {:.1}s ({synced} objects, {partial} runs partial: permissions), baseline taken and assigned {:.1}s",
         seconds(connected),
-        seconds(setup.elapsed() - connected)
+        seconds(sync_time),
+        seconds(baseline_time)
     );
     println!(
         "  run            wall time  per tenant  objects/s    findings  opened  reopened  resolved  per run min/median/max"
