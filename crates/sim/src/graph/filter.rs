@@ -1,7 +1,11 @@
 //! The `$filter` expressions tools actually send: comparisons (`eq ne gt ge lt le`), `and`, `or`,
-//! `not`, parentheses, `in (…)`, `startswith`, `endswith`, `contains`, and property paths
-//! (`target/groupId`). String comparison is case-insensitive, as on Graph; date-times compare as
-//! instants. Anything else (lambdas, arithmetic) is a 400 "Invalid filter clause", like the service.
+//! `not`, parentheses (around a clause or around an operand, as IntuneManagement writes
+//! `(microsoft.graph.managedApp/appAvailability) eq null`), `in (…)`, `startswith`, `endswith`,
+//! `contains`, and property paths (`target/groupId`) with type casts
+//! (`microsoft.graph.managedApp/appAvailability`: the property of objects of that type, null for
+//! others, as OData casts do). String comparison is case-insensitive, as on Graph; date-times compare
+//! as instants. Anything else (lambdas, arithmetic) is a 400 "Invalid filter clause", like the
+//! service; [`Filter::check_properties`] gives the service's 400 for a property the type lacks.
 
 use super::error::{GraphError, GraphResult};
 use serde_json::Value;
@@ -173,7 +177,12 @@ impl Parser {
             self.pos += 1;
             let inner = self.or()?;
             self.expect(Token::Close)?;
-            return Ok(inner);
+            // `(microsoft.graph.managedApp/appAvailability) eq null`: the parentheses held an
+            // operand, and the comparison follows them.
+            return match inner {
+                Filter::Truthy(operand) if self.comparison_follows() => self.comparison(operand),
+                inner => Ok(inner),
+            };
         }
         if let Some(Token::Ident(name)) = self.peek().cloned() {
             let lower = name.to_ascii_lowercase();
@@ -195,6 +204,18 @@ impl Parser {
             }
         }
         let left = self.operand()?;
+        self.comparison(left)
+    }
+
+    /// Whether the next token continues a comparison (`eq`, `ne`, …, `in`).
+    fn comparison_follows(&self) -> bool {
+        ["eq", "ne", "gt", "ge", "lt", "le", "in"]
+            .iter()
+            .any(|word| self.keyword(word))
+    }
+
+    /// The rest of a comparison after its left operand; a bare operand is a boolean test.
+    fn comparison(&mut self, left: Operand) -> GraphResult<Filter> {
         if self.keyword("in") {
             self.pos += 1;
             self.expect(Token::Open)?;
@@ -257,6 +278,13 @@ impl Parser {
     }
 
     fn operand(&mut self) -> GraphResult<Operand> {
+        // A parenthesised operand on the right: `appAvailability eq (null)`.
+        if self.peek() == Some(&Token::Open) {
+            self.pos += 1;
+            let inner = self.operand()?;
+            self.expect(Token::Close)?;
+            return Ok(inner);
+        }
         match self.next() {
             Some(Token::Str(s)) => Ok(Operand::Literal(Value::String(s))),
             Some(Token::Num(n)) => Ok(Operand::Literal(serde_json::json!(n))),
@@ -358,6 +386,17 @@ fn resolve(operand: &Operand, object: &Value) -> Value {
         Operand::Path(path) => {
             let mut current = object;
             for segment in path {
+                // A type cast keeps the object when it is of that type, and is null otherwise.
+                if let Some(cast) = type_cast(segment) {
+                    let odata_type = current
+                        .get("@odata.type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    if derives_from(odata_type, cast) {
+                        continue;
+                    }
+                    return Value::Null;
+                }
                 let next = current.as_object().and_then(|map| {
                     map.iter()
                         .find(|(k, _)| k.eq_ignore_ascii_case(segment))
@@ -370,6 +409,134 @@ fn resolve(operand: &Operand, object: &Value) -> Value {
             }
             current.clone()
         }
+    }
+}
+
+/// `microsoft.graph.managedApp` in a path is a cast to that type; returns the type's name.
+fn type_cast(segment: &str) -> Option<&str> {
+    let prefix = "microsoft.graph.";
+    (segment.len() > prefix.len() && segment[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &segment[prefix.len()..])
+}
+
+/// Whether an object's `@odata.type` is the cast's type or derives from it. The simulator has no
+/// schema, so the abstract base types clients cast to are listed; otherwise a derived type's name
+/// ends with its base's (`windows10CompliancePolicy` … `compliancePolicy`).
+fn derives_from(odata_type: &str, cast: &str) -> bool {
+    let t = odata_type
+        .trim_start_matches('#')
+        .trim_start_matches("microsoft.graph.")
+        .to_ascii_lowercase();
+    let base = cast.to_ascii_lowercase();
+    if t.is_empty() {
+        return false;
+    }
+    match base.as_str() {
+        "mobileapp" | "entity" => true,
+        "managedapp" => t.starts_with("managed") && t.ends_with("app"),
+        "managedmobilelobapp" => t.starts_with("managed") && t.ends_with("lobapp"),
+        "mobilelobapp" => t.ends_with("lobapp") || t.ends_with("msi"),
+        "deviceconfiguration" => t.ends_with("configuration"),
+        "devicecompliancepolicy" => t.ends_with("compliancepolicy"),
+        _ => t == base || t.ends_with(&base),
+    }
+}
+
+/// A property a filter reads: the first name after any type casts, and the cast it reads through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PropertyRef {
+    pub cast: Option<String>,
+    pub name: String,
+}
+
+impl Filter {
+    /// Every property the filter reads (see [`PropertyRef`]).
+    pub fn property_refs(&self) -> Vec<PropertyRef> {
+        let mut paths = Vec::new();
+        self.collect_paths(&mut paths);
+        paths
+            .into_iter()
+            .filter_map(|path| {
+                let mut cast = None;
+                for segment in path {
+                    match type_cast(&segment) {
+                        Some(t) => cast = Some(t.to_string()),
+                        None => {
+                            return Some(PropertyRef {
+                                cast,
+                                name: segment,
+                            })
+                        }
+                    }
+                }
+                None
+            })
+            .collect()
+    }
+
+    fn collect_paths(&self, out: &mut Vec<Vec<String>>) {
+        let mut push = |o: &Operand| {
+            if let Operand::Path(p) = o {
+                out.push(p.clone());
+            }
+        };
+        match self {
+            Filter::Compare(a, _, b) | Filter::Function(_, a, b) => {
+                push(a);
+                push(b);
+            }
+            Filter::In(a, _) | Filter::Truthy(a) => push(a),
+            Filter::And(a, b) | Filter::Or(a, b) => {
+                a.collect_paths(out);
+                b.collect_paths(out);
+            }
+            Filter::Not(a) => a.collect_paths(out),
+        }
+    }
+
+    /// The service validates `$filter` against its schema: a property the type does not have is
+    /// `400 Invalid filter clause: Could not find a property named 'x' on type 'y'.` The simulator
+    /// knows a type by the objects it holds, so a property is unknown when objects of the (cast)
+    /// type exist and none has it, and is not one of `navigations`; with no such objects it
+    /// cannot tell and accepts the filter.
+    pub fn check_properties(
+        &self,
+        base_type: &str,
+        objects: &[&serde_json::Map<String, Value>],
+        navigations: &[&str],
+    ) -> GraphResult<()> {
+        for property in self.property_refs() {
+            let candidates: Vec<_> = objects
+                .iter()
+                .filter(|o| match &property.cast {
+                    None => true,
+                    Some(cast) => derives_from(
+                        o.get("@odata.type")
+                            .and_then(Value::as_str)
+                            .unwrap_or(base_type),
+                        cast,
+                    ),
+                })
+                .collect();
+            let known = candidates.is_empty()
+                || navigations
+                    .iter()
+                    .any(|n| n.eq_ignore_ascii_case(&property.name))
+                || candidates
+                    .iter()
+                    .any(|o| o.keys().any(|k| k.eq_ignore_ascii_case(&property.name)));
+            if !known {
+                let type_name = match &property.cast {
+                    Some(cast) => format!("microsoft.graph.{cast}"),
+                    None => base_type.trim_start_matches('#').to_string(),
+                };
+                return Err(invalid(&format!(
+                    "Could not find a property named '{}' on type '{type_name}'.",
+                    property.name
+                )));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -438,6 +605,65 @@ mod tests {
     }
 
     #[test]
+    fn parenthesised_operands_and_type_casts() {
+        // The filter IntuneManagement sends for mobileApps.
+        let filter = "(microsoft.graph.managedApp/appAvailability) eq null or microsoft.graph.managedApp/appAvailability eq 'lineOfBusiness' or isAssigned eq true";
+        let store = json!({"@odata.type": "#microsoft.graph.managedIOSStoreApp", "appAvailability": "global", "isAssigned": false});
+        let lob = json!({"@odata.type": "#microsoft.graph.managedAndroidLobApp", "appAvailability": "lineOfBusiness", "isAssigned": false});
+        let win32 = json!({"@odata.type": "#microsoft.graph.win32LobApp", "isAssigned": false});
+        let assigned = json!({"@odata.type": "#microsoft.graph.managedIOSStoreApp", "appAvailability": "global", "isAssigned": true});
+        check(filter, store, false);
+        check(filter, lob, true);
+        check(filter, win32, true);
+        check(filter, assigned, true);
+        check("version eq (3)", json!({"version": 3}), true);
+        check(
+            "((version)) eq 3 and (isBuiltIn)",
+            json!({"version": 3, "isBuiltIn": true}),
+            true,
+        );
+        let parsed = Filter::parse(filter).unwrap();
+        assert_eq!(
+            parsed.property_refs()[0],
+            PropertyRef {
+                cast: Some("managedApp".into()),
+                name: "appAvailability".into()
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_properties_are_the_services_400() {
+        let app = json!({"@odata.type": "#microsoft.graph.win32LobApp", "displayName": "7-Zip", "isAssigned": true});
+        let managed = json!({"@odata.type": "#microsoft.graph.managedIOSStoreApp", "appAvailability": "global"});
+        let objects = [app.as_object().unwrap(), managed.as_object().unwrap()];
+        let ok = |f: &str| {
+            Filter::parse(f).unwrap().check_properties(
+                "#microsoft.graph.mobileApp",
+                &objects,
+                &["assignments"],
+            )
+        };
+        assert!(ok("isassigned eq true and displayName ne 'x'").is_ok());
+        assert!(ok("(microsoft.graph.managedApp/appAvailability) eq null").is_ok());
+        let err = ok("bogus eq 1").unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(
+            err.message,
+            "Invalid filter clause: Could not find a property named 'bogus' on type 'microsoft.graph.mobileApp'."
+        );
+        let err = ok("microsoft.graph.managedApp/isAssigned eq true").unwrap_err();
+        assert!(
+            err.message
+                .ends_with("on type 'microsoft.graph.managedApp'."),
+            "{}",
+            err.message
+        );
+        // Nothing of the cast's type: the simulator cannot tell, and accepts.
+        assert!(ok("microsoft.graph.webApp/appUrl eq 'x'").is_ok());
+    }
+
+    #[test]
     fn garbage_is_a_400() {
         for bad in [
             "",
@@ -447,6 +673,8 @@ mod tests {
             "assignments/any(a:a/id eq '1')",
             "a eq 1)",
             "% eq 1",
+            "(a eq 1) eq 2",
+            "a eq ()",
         ] {
             let err = Filter::parse(bad).expect_err(bad);
             assert_eq!(err.status, 400);
