@@ -8,9 +8,11 @@
 // Handlers return the error response itself (`Result<_, Response>`), the usual axum shape.
 #![allow(clippy::result_large_err)]
 
+mod apps;
 mod pages;
 mod tokens;
 
+pub(crate) use apps::{portfolio_apps, redirect_registered, register_app};
 pub(crate) use tokens::mint_access_token;
 
 use crate::state::{AuthCodeGrant, DeviceCodeGrant, DeviceCodeStatus, World};
@@ -132,6 +134,11 @@ pub(crate) fn oauth_error(
     code: u32,
     description: &str,
 ) -> Response {
+    json_response(status, error_body(error, code, description))
+}
+
+/// The body of [`oauth_error`], for errors that carry more fields (`suberror`).
+pub(crate) fn error_body(error: &str, code: u32, description: &str) -> Value {
     let trace_id = uuid::Uuid::new_v4().to_string();
     let correlation_id = uuid::Uuid::new_v4().to_string();
     let timestamp = time::OffsetDateTime::now_utc();
@@ -144,20 +151,17 @@ pub(crate) fn oauth_error(
         timestamp.minute(),
         timestamp.second()
     );
-    json_response(
-        status,
-        json!({
-            "error": error,
-            "error_description": format!(
-                "AADSTS{code}: {description}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {stamp}"
-            ),
-            "error_codes": [code],
-            "timestamp": stamp,
-            "trace_id": trace_id,
-            "correlation_id": correlation_id,
-            "error_uri": format!("https://login.microsoftonline.com/error?code={code}"),
-        }),
-    )
+    json!({
+        "error": error,
+        "error_description": format!(
+            "AADSTS{code}: {description}\r\nTrace ID: {trace_id}\r\nCorrelation ID: {correlation_id}\r\nTimestamp: {stamp}"
+        ),
+        "error_codes": [code],
+        "timestamp": stamp,
+        "trace_id": trace_id,
+        "correlation_id": correlation_id,
+        "error_uri": format!("https://login.microsoftonline.com/error?code={code}"),
+    })
 }
 
 /// Who may sign in through an authority path segment.
@@ -199,29 +203,6 @@ pub(crate) fn resolve_authority(world: &World, tenant: &str) -> Result<Authority
             )
         }),
     }
-}
-
-/// Application ids are GUIDs; anything else is an application that does not exist.
-pub(crate) fn check_client_id(client_id: Option<&str>, tenant: &str) -> Result<String, Response> {
-    let Some(client_id) = client_id else {
-        return Err(oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            900144,
-            "The request body must contain the following parameter: 'client_id'.",
-        ));
-    };
-    if uuid::Uuid::parse_str(client_id).is_err() {
-        return Err(oauth_error(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            700016,
-            &format!(
-                "Application with identifier '{client_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant."
-            ),
-        ));
-    }
-    Ok(client_id.to_ascii_lowercase())
 }
 
 fn instance_discovery(base: &str, query: &[(String, String)]) -> Response {
@@ -289,9 +270,9 @@ fn device_code(world: &mut World, base: &str, tenant: &str, form: &[(String, Str
         Ok(authority) => authority,
         Err(response) => return response,
     };
-    let client_id = match check_client_id(param(form, "client_id"), tenant) {
-        Ok(id) => id,
-        Err(response) => return response,
+    let client_id = match apps::find_app(world, param(form, "client_id"), &authority, tenant) {
+        Ok(app) => app.client_id,
+        Err(refusal) => return refusal.response(),
     };
     let Some(scope) = param(form, "scope") else {
         return oauth_error(
@@ -441,22 +422,17 @@ fn authorize(
         Err(response) => return response,
     };
     // Until the client id and redirect URI are trusted, errors are shown on a page, never redirected.
-    let client_id = match check_client_id(param(query, "client_id"), tenant) {
-        Ok(id) => id,
-        Err(_) => {
-            let id = param(query, "client_id").unwrap_or("");
-            return pages::error_page(
-                StatusCode::BAD_REQUEST,
-                &format!("AADSTS700016: Application with identifier '{id}' was not found in the directory '{tenant}'."),
-            );
-        }
+    let app = match apps::find_app(world, param(query, "client_id"), &authority, tenant) {
+        Ok(app) => app,
+        Err(refusal) => return refusal.page(),
     };
+    let client_id = app.client_id.clone();
     let redirect_uri = param(query, "redirect_uri").unwrap_or("");
-    if !is_loopback_redirect(redirect_uri) {
+    if !redirect_registered(&app, redirect_uri) {
         return pages::error_page(
             StatusCode::BAD_REQUEST,
             &format!(
-                "AADSTS50011: The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal."
+                "AADSTS50011: The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this."
             ),
         );
     }
@@ -549,17 +525,6 @@ fn authorize(
     url.query_pairs_mut()
         .append_pair("session_state", &uuid::Uuid::new_v4().to_string());
     redirect(url.as_str())
-}
-
-/// RFC 8252 loopback redirects: `http://127.0.0.1:{port}/…`, `http://[::1]:{port}/…` or
-/// `http://localhost:{port}/…`, any port.
-pub(crate) fn is_loopback_redirect(uri: &str) -> bool {
-    let Ok(url) = url::Url::parse(uri) else {
-        return false;
-    };
-    url.scheme() == "http"
-        && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
-        && url.fragment().is_none()
 }
 
 fn redirect(location: &str) -> Response {

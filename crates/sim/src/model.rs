@@ -84,7 +84,11 @@ pub struct SimTenant {
     /// Whether sign-in with the device-code flow is allowed. `false` models a Conditional Access
     /// policy blocking the device-code authentication flow (the browser flow must then be used).
     pub device_code_allowed: bool,
-    /// The delegated Graph permissions admin-consented for client applications in this tenant.
+    /// The delegated Graph permissions the tenant's administrator consented to for the MSP's
+    /// tooling when the portfolio was generated: every app of the portfolio ([`SimApp`]) starts
+    /// with this consent here, and `POST /_sim/tenants/{t}/consent` without a `client_id` sets it
+    /// together with theirs. A summary for displays (the demo): sign-in checks each app's own
+    /// consent ([`SimApp::consents`]), as Entra does.
     pub granted_scopes: BTreeSet<String>,
     /// Users; the first is the Intune administrator who signs in.
     pub users: Vec<SimUser>,
@@ -115,6 +119,49 @@ impl SimTenant {
         self.collections.values().map(Vec::len).sum()
     }
 }
+
+/// An app registration as Entra keeps it (the application object in its home tenant), with the
+/// admin consent it was given in each tenant (its service principal there and the delegated
+/// permissions granted to it).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SimApp {
+    /// The application (client) id, a lower-case GUID.
+    pub client_id: String,
+    /// The name Entra shows in consent prompts, errors and audit logs.
+    pub display_name: String,
+    /// "Allow public client flows" with a *Mobile and desktop applications* platform: device code
+    /// and loopback redirects without a client secret. A confidential (web) app must authenticate
+    /// at the token endpoint, which the simulator never accepts (it knows no secrets).
+    pub public_client: bool,
+    /// Registered redirect URIs (`http://localhost`, `https://…`); loopback ones match any port.
+    pub redirect_uris: Vec<String>,
+    /// "Accounts in any organizational directory": usable in every tenant that consented.
+    pub multi_tenant: bool,
+    /// The tenant (id) the app is registered in; `None` for an app registered outside the
+    /// simulated portfolio (Microsoft's own tenant, or the MSP's).
+    pub home_tenant: Option<String>,
+    /// Admin consent per tenant id: the delegated Graph permissions granted to the app there. A
+    /// tenant that is not listed never consented, and sign-in there fails with AADSTS65001.
+    pub consents: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl SimApp {
+    /// The permissions granted to the app in a tenant, or `None` without consent there.
+    pub fn consent(&self, tenant_id: &str) -> Option<&BTreeSet<String>> {
+        self.consents
+            .iter()
+            .find(|(t, _)| t.eq_ignore_ascii_case(tenant_id))
+            .map(|(_, scopes)| scopes)
+    }
+}
+
+/// Microsoft Graph Command Line Tools: Microsoft's first-party multi-tenant public client, the
+/// product's default client id, consented in every generated tenant.
+pub const GRAPH_CLI_TOOLS_APP_ID: &str = "14d82eec-204b-4c2f-b7e8-296a70dab67e";
+/// The MSP's own app registration ("TenantAtlas (MSP)"): a multi-tenant public client registered
+/// in the MSP's tenant as `docs/connecting-tenants.md` describes (redirect URI `http://localhost`),
+/// admin-consented in every generated tenant. Its id is fixed so that scripts and tests can use it.
+pub const MSP_APP_ID: &str = "5f3c8a51-7a1d-4c1e-9d33-2b8f6c0e4a10";
 
 /// Every delegated permission a fully consented TenantAtlas client has; generated tenants lack
 /// some of these on purpose so that permission checks have something to find.

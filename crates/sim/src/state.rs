@@ -2,7 +2,7 @@
 //! throttling buckets and request statistics. One mutex guards it all; requests are short.
 
 use crate::graph::throttle::Buckets;
-use crate::model::SimTenant;
+use crate::model::{SimApp, SimTenant};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -57,6 +57,12 @@ pub struct AccessGrant {
     pub revoked: bool,
 }
 
+/// How long a refresh token may go unused: Entra's `MaxInactiveTime`, 90 days, which can no
+/// longer be configured (entra-docs `configurable-token-lifetimes.md`). Every token a refresh
+/// issues starts a new window; the chain itself has no maximum age (`MaxAgeSingleFactor` and
+/// `MaxAgeMultiFactor` are "until-revoked").
+pub const REFRESH_TOKEN_MAX_INACTIVE: u64 = 90 * 24 * 3600;
+
 /// A refresh token's session.
 #[derive(Clone, Debug)]
 pub struct RefreshGrant {
@@ -68,6 +74,9 @@ pub struct RefreshGrant {
     pub revoked: bool,
     /// Set once the token was redeemed: refresh tokens rotate, the old one stops working.
     pub redeemed: bool,
+    /// When it was issued (simulator clock, Unix seconds); it expires
+    /// [`REFRESH_TOKEN_MAX_INACTIVE`] later unless redeemed before.
+    pub issued_at: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +133,8 @@ pub struct Stats {
 /// Everything the simulator knows.
 pub struct World {
     pub tenants: Vec<SimTenant>,
+    /// App registrations, with their admin consent per tenant (see `identity::apps`).
+    pub apps: Vec<SimApp>,
     pub setting_definitions: Vec<Value>,
     pub access_tokens: HashMap<String, AccessGrant>,
     pub refresh_tokens: HashMap<String, RefreshGrant>,
@@ -147,6 +158,7 @@ impl World {
         seed: u64,
     ) -> Self {
         World {
+            apps: crate::identity::portfolio_apps(&tenants),
             tenants,
             setting_definitions,
             access_tokens: HashMap::new(),
@@ -179,6 +191,19 @@ impl World {
         self.tenants.iter().position(|t| {
             t.id.eq_ignore_ascii_case(id_or_domain) || t.domain.eq_ignore_ascii_case(id_or_domain)
         })
+    }
+
+    /// The app registration with this client id (case-insensitive), if one exists.
+    pub fn app(&self, client_id: &str) -> Option<&SimApp> {
+        self.apps
+            .iter()
+            .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
+    }
+
+    pub fn app_mut(&mut self, client_id: &str) -> Option<&mut SimApp> {
+        self.apps
+            .iter_mut()
+            .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
     }
 
     pub fn random_token(&mut self, bytes: usize) -> String {

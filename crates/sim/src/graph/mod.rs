@@ -365,8 +365,13 @@ fn control(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
                 .tenants
                 .iter()
                 .map(|t| {
+                    let consents: serde_json::Map<String, Value> = world
+                        .apps
+                        .iter()
+                        .filter_map(|a| a.consent(&t.id).map(|c| (a.client_id.clone(), json!(c))))
+                        .collect();
                     json!({"id": t.id, "domain": t.domain, "name": t.name, "device_code_allowed": t.device_code_allowed,
-                        "granted_scopes": t.granted_scopes, "objects": t.object_count(),
+                        "granted_scopes": t.granted_scopes, "consents": consents, "objects": t.object_count(),
                         "counts": t.collections.iter().map(|(k, v)| (k.clone(), json!(v.len()))).collect::<serde_json::Map<_, _>>()})
                 })
                 .collect(),
@@ -400,22 +405,57 @@ fn control(sim: &Sim, method: &Method, path: &str, body: &[u8]) -> Response {
             world.tenants[index].device_code_allowed = allowed;
             ok(json!({"device_code_allowed": allowed}))
         }
-        // An administrator changing the tenant's admin consent: tokens issued from now on (a
-        // refresh included) carry the new permissions; tokens already issued keep theirs, as
-        // Entra's do until they expire.
+        // An administrator changing admin consent in a tenant: for one app (`client_id`), or for
+        // every app consented there. Tokens issued from now on (a refresh included) carry the new
+        // permissions; tokens already issued keep theirs, as Entra's do until they expire.
         (Method::POST, ["_sim", "tenants", tenant, "consent"]) => {
             let Some(index) = world.tenant_index(tenant) else {
                 return bad("unknown tenant");
             };
-            let granted: Option<Vec<String>> = serde_json::from_slice::<Value>(body)
-                .ok()
-                .and_then(|v| v.get("granted").cloned())
+            let request = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+            let granted: Option<Vec<String>> = request
+                .get("granted")
+                .cloned()
                 .and_then(|v| serde_json::from_value(v).ok());
             let Some(granted) = granted else {
-                return bad("send {\"granted\": [\"Scope.Name\", …]}");
+                return bad("send {\"granted\": [\"Scope.Name\", …]} and optionally \"client_id\"");
             };
-            world.tenants[index].granted_scopes = granted.into_iter().collect();
-            ok(json!({"granted": world.tenants[index].granted_scopes}))
+            let granted: std::collections::BTreeSet<String> = granted.into_iter().collect();
+            let tenant_id = world.tenants[index].id.clone();
+            match request.get("client_id") {
+                Some(client_id) => {
+                    let Some(app) = client_id.as_str().and_then(|id| world.app_mut(id)) else {
+                        return bad("unknown app: register it first with POST /_sim/apps");
+                    };
+                    app.consents.retain(|t, _| !t.eq_ignore_ascii_case(&tenant_id));
+                    app.consents.insert(tenant_id, granted.clone());
+                    ok(json!({"client_id": app.client_id, "granted": granted}))
+                }
+                None => {
+                    for app in &mut world.apps {
+                        if let Some(consent) = app
+                            .consents
+                            .iter_mut()
+                            .find(|(t, _)| t.eq_ignore_ascii_case(&tenant_id))
+                            .map(|(_, c)| c)
+                        {
+                            *consent = granted.clone();
+                        }
+                    }
+                    world.tenants[index].granted_scopes = granted;
+                    ok(json!({"granted": world.tenants[index].granted_scopes}))
+                }
+            }
+        }
+        (Method::GET, ["_sim", "apps"]) => ok(json!(world.apps)),
+        // Registers an app (or changes a registered one, keeping its consents). Defaults are the
+        // app registration portal's: single tenant, no redirect URI, public client flows off.
+        (Method::POST, ["_sim", "apps"]) => {
+            let request = serde_json::from_slice::<Value>(body).unwrap_or(Value::Null);
+            match crate::identity::register_app(&mut world, &request) {
+                Ok(app) => ok(app),
+                Err(message) => bad(&message),
+            }
         }
         (Method::POST, ["_sim", "clock"]) => {
             let seconds = serde_json::from_slice::<Value>(body)

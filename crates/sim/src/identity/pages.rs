@@ -79,9 +79,10 @@ pub(crate) fn device_consent_page(world: &World, grant: &DeviceCodeGrant) -> Res
             )
         })
         .collect();
+    let app = app_name(world, &grant.client_id);
     page(
         StatusCode::OK,
-        "Are you trying to sign in to TenantAtlas?",
+        &format!("Are you trying to sign in to {app}?"),
         &format!(
             r#"<p>Only continue if you downloaded the app from a source you trust. Requested permissions: {}</p>
 <form method="post" action="/devicelogin"><input type="hidden" name="user_code" value="{}">
@@ -91,6 +92,13 @@ pub(crate) fn device_consent_page(world: &World, grant: &DeviceCodeGrant) -> Res
             escape(&grant.user_code)
         ),
     )
+}
+
+/// The name Entra shows for an app: its registration's display name.
+fn app_name(world: &World, client_id: &str) -> String {
+    world
+        .app(client_id)
+        .map_or_else(|| client_id.to_string(), |a| a.display_name.clone())
 }
 
 pub(crate) fn message_page(title: &str, text: &str) -> Response {
@@ -126,7 +134,7 @@ pub(crate) fn authorize_page(
             escape(&tenant.name),
             escape(&tenant.domain),
             escape(&tenant.admin().user_principal_name),
-            escape(client_id)
+            escape(&app_name(world, client_id))
         ),
     )
 }

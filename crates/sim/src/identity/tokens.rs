@@ -5,9 +5,12 @@
 //! The token endpoint: device code, authorization code (+ PKCE) and refresh token grants, and the
 //! tokens they issue (access token, rotating refresh token, `id_token`, `client_info`).
 
-use super::{check_client_id, json_response, oauth_error, param, resolve_authority, Authority};
-use crate::model::SimUser;
-use crate::state::{AccessGrant, DeviceCodeStatus, RefreshGrant, World};
+use super::apps::find_app;
+use super::{error_body, json_response, oauth_error, param, resolve_authority, Authority};
+use crate::model::{SimApp, SimUser};
+use crate::state::{
+    AccessGrant, DeviceCodeStatus, RefreshGrant, World, REFRESH_TOKEN_MAX_INACTIVE,
+};
 use axum::http::StatusCode;
 use axum::response::Response;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -105,10 +108,14 @@ pub(crate) fn token_endpoint(
         Ok(authority) => authority,
         Err(response) => return response,
     };
-    let client_id = match check_client_id(request.get("client_id"), tenant) {
-        Ok(id) => id,
-        Err(response) => return response,
+    let app = match find_app(world, request.get("client_id"), &authority, tenant) {
+        Ok(app) => app,
+        Err(refusal) => return refusal.response(),
     };
+    if let Err(response) = authenticate_client(&app, &request) {
+        return response;
+    }
+    let client_id = app.client_id;
     let with_client_info = request.get("client_info") == Some("1");
     let result = match request.get("grant_type") {
         Some("urn:ietf:params:oauth:grant-type:device_code" | "device_code") => {
@@ -134,6 +141,40 @@ pub(crate) fn token_endpoint(
     match result {
         Ok(session) => issue(world, base, session, with_client_info),
         Err(response) => response,
+    }
+}
+
+/// Client authentication, checked before any grant (RFC 6749 §3.2.1): a public client must not
+/// send a secret (AADSTS700025), a confidential one must (AADSTS7000218). The simulator knows no
+/// secrets, so whatever a confidential client sends is wrong (AADSTS7000215): only public clients
+/// sign in. `invalid_client` is answered with 401, as RFC 6749 §5.2 allows; whether Entra uses
+/// 400 or 401 here is **unverified**.
+fn authenticate_client(app: &SimApp, request: &TokenRequest) -> Result<(), Response> {
+    let credential =
+        request.get("client_secret").is_some() || request.get("client_assertion").is_some();
+    match (app.public_client, credential) {
+        (true, false) => Ok(()),
+        (true, true) => Err(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            700025,
+            "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+        )),
+        (false, false) => Err(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        )),
+        (false, true) => Err(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000215,
+            &format!(
+                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.",
+                app.client_id
+            ),
+        )),
     }
 }
 
@@ -319,6 +360,18 @@ fn refresh_grant(
     if grant.revoked {
         return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on a date before the sessions were revoked."));
     }
+    let now = crate::state::unix_now() + world.clock_offset;
+    if now >= grant.issued_at.saturating_add(REFRESH_TOKEN_MAX_INACTIVE) {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_grant",
+            700082,
+            &format!(
+                "The refresh token has expired due to inactivity. The token was issued on {} and was inactive for 90.00:00:00.",
+                entra_date(grant.issued_at)
+            ),
+        ));
+    }
     if grant.redeemed {
         return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 70000, "Provided grant is invalid or malformed. The refresh token was already redeemed; use the newest refresh token."));
     }
@@ -355,9 +408,21 @@ fn refresh_grant(
     })
 }
 
+/// A date as Entra writes it in error descriptions (`2026-03-04T10:22:31.0000000Z`).
+fn entra_date(unix: u64) -> String {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix);
+    crate::state::graph_time(time)
+}
+
 fn issue(world: &mut World, base: &str, session: Session, with_client_info: bool) -> Response {
     let tenant = &world.tenants[session.tenant_index];
-    let consented: Vec<String> = tenant.granted_scopes.iter().cloned().collect();
+    // Admin consent is per app: an app this tenant never consented to gets nothing, whatever
+    // it asks for.
+    let app = world.app(&session.client_id);
+    let Some(consent) = app.and_then(|a| a.consent(&tenant.id)) else {
+        return consent_missing(&session.client_id, app, None);
+    };
+    let consented: Vec<String> = consent.iter().cloned().collect();
     let granted: Vec<String> = if session.scopes.default || session.scopes.graph.is_empty() {
         if session.scopes.default {
             consented.clone()
@@ -376,15 +441,7 @@ fn issue(world: &mut World, base: &str, session: Session, with_client_info: bool
             .filter(|s| !consented.iter().any(|c| c.eq_ignore_ascii_case(s)))
             .collect();
         if let Some(first) = missing.first() {
-            return oauth_error(
-                StatusCode::BAD_REQUEST,
-                "invalid_grant",
-                65001,
-                &format!(
-                    "The user or administrator has not consented to use the application with ID '{}' named 'TenantAtlas'. Send an interactive authorization request for this user and resource. Missing permission: {first}.",
-                    session.client_id
-                ),
-            );
+            return consent_missing(&session.client_id, app, Some(first));
         }
         session.scopes.graph.clone()
     };
@@ -422,6 +479,7 @@ fn issue(world: &mut World, base: &str, session: Session, with_client_info: bool
                 scopes: session.scopes.raw.clone(),
                 revoked: false,
                 redeemed: false,
+                issued_at: now,
             },
         );
         body["refresh_token"] = Value::String(refresh);
@@ -450,6 +508,24 @@ fn issue(world: &mut World, base: &str, session: Session, with_client_info: bool
         );
     }
     json_response(StatusCode::OK, body)
+}
+
+/// AADSTS65001, naming the app by its display name as Entra does.
+fn consent_missing(client_id: &str, app: Option<&SimApp>, permission: Option<&String>) -> Response {
+    let name = app.map_or(client_id, |a| a.display_name.as_str());
+    let missing = permission
+        .map(|p| format!(" Missing permission: {p}."))
+        .unwrap_or_default();
+    let mut body = error_body(
+        "invalid_grant",
+        65001,
+        &format!(
+            "The user or administrator has not consented to use the application with ID '{client_id}' named '{name}'. Send an interactive authorization request for this user and resource.{missing}"
+        ),
+    );
+    // MSAL reads `suberror` to tell a consent prompt from other interaction.
+    body["suberror"] = Value::String("consent_required".to_string());
+    json_response(StatusCode::BAD_REQUEST, body)
 }
 
 /// A JWT-shaped token: real header and claims, and a signature nobody checks (the simulator keeps
@@ -505,12 +581,17 @@ fn grant_access_token(
     token
 }
 
-/// An access token for a tenant's admin with every consented permission, without a sign-in flow
-/// (see `SimHandle::access_token`).
+/// An access token for a tenant's admin with every permission the app was consented in the
+/// tenant, without a sign-in flow (see `SimHandle::access_token`); none for an app that is not
+/// registered or not consented there, as no sign-in would have given it any.
 pub(crate) fn mint_access_token(world: &mut World, tenant_index: usize, client_id: &str) -> String {
     let tenant = &world.tenants[tenant_index];
     let (tenant_id, admin) = (tenant.id.clone(), tenant.admin().clone());
-    let granted: Vec<String> = tenant.granted_scopes.iter().cloned().collect();
+    let granted: Vec<String> = world
+        .app(client_id)
+        .and_then(|app| app.consent(&tenant_id))
+        .map(|scopes| scopes.iter().cloned().collect())
+        .unwrap_or_default();
     grant_access_token(
         world,
         &tenant_id,

@@ -53,6 +53,10 @@ pub(super) fn record_audit(
         .iter()
         .find(|u| u.id == call.grant.user_id)
         .map(|u| u.user_principal_name.clone());
+    // The calling app by its registration's display name, as Intune's audit log names it.
+    let app_name = world
+        .app(&call.grant.client_id)
+        .map_or_else(|| call.grant.client_id.clone(), |a| a.display_name.clone());
     let activity = format!("{operation} {entity}");
     let event = json!({
         "@odata.type": "#microsoft.graph.auditEvent",
@@ -72,7 +76,7 @@ pub(super) fn record_audit(
             "auditActorType": "ItPro",
             "userPermissions": ["*"],
             "applicationId": call.grant.client_id,
-            "applicationDisplayName": "TenantAtlas",
+            "applicationDisplayName": app_name,
             "userPrincipalName": upn,
             "servicePrincipalName": null,
             "ipAddress": "127.0.0.1",
