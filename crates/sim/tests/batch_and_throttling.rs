@@ -87,8 +87,25 @@ async fn config_ids(sim: &TestSim, token: &str) -> Vec<String> {
         .collect()
 }
 
-/// An access token for another application (client id) in a tenant.
+/// An access token for another application (client id) in a tenant: the app is registered and
+/// consented there first, as a real one would have to be.
 async fn token_for_client(sim: &TestSim, tenant: usize, client_id: &str) -> String {
+    sim.control(
+        "apps",
+        serde_json::json!({"client_id": client_id, "display_name": "Another MSP tool",
+                           "public_client": true, "multi_tenant": true}),
+    )
+    .await;
+    let granted: Vec<String> = sim.handle.sim.world().tenants[tenant]
+        .granted_scopes
+        .iter()
+        .cloned()
+        .collect();
+    sim.control(
+        &format!("tenants/{}/consent", sim.tenant_id(tenant)),
+        serde_json::json!({"client_id": client_id, "granted": granted}),
+    )
+    .await;
     sim.handle
         .access_token(&sim.tenant_id(tenant), client_id)
         .expect("the tenant exists")

@@ -1,6 +1,7 @@
 //! The sign-in host against a plain HTTP client: discovery, device code (pending, slow down,
 //! approve on the page, decline, expiry), Conditional Access refusing device code, the browser flow
-//! with PKCE, refresh-token rotation, revocation, and Entra's error bodies.
+//! with PKCE, refresh-token rotation, lifetime (90 days unused) and revocation, and Entra's error
+//! bodies. App registrations (client ids, redirect URIs, consent) are in `app_registrations.rs`.
 
 mod common;
 
@@ -217,7 +218,8 @@ async fn conditional_access_blocks_device_code_and_the_browser_flow_works() {
         use base64::Engine;
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
     };
-    let redirect = "http://127.0.0.1:53682/callback";
+    // The MSP's app registered `http://localhost`: any port, as Entra allows on loopback.
+    let redirect = "http://localhost:53682/";
     let response = sim
         .client
         .get(format!(
@@ -302,13 +304,18 @@ async fn conditional_access_blocks_device_code_and_the_browser_flow_works() {
 }
 
 #[tokio::test]
-async fn authorize_refuses_redirects_that_are_not_loopback() {
+async fn authorize_refuses_redirects_the_app_did_not_register() {
     let sim = common::start(1, 5).await;
     let tenant = sim.tenant_id(0);
     for redirect in [
         "https://evil.example/cb",
         "http://192.168.1.10:8080/cb",
         "not a url",
+        // Registered is `http://localhost`: another path, the IP literal or IPv6 do not match.
+        "http://localhost:53682/callback",
+        "http://127.0.0.1:53682/",
+        "http://[::1]:53682/",
+        "",
     ] {
         let response = sim
             .client
@@ -327,6 +334,8 @@ async fn authorize_refuses_redirects_that_are_not_loopback() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{redirect}");
         assert!(response.headers().get("location").is_none());
+        let page = response.text().await.unwrap();
+        assert!(page.contains("AADSTS50011"), "{redirect}: {page}");
     }
 }
 
@@ -458,5 +467,48 @@ async fn scopes_that_were_not_consented_are_refused_and_default_lists_what_was()
     assert_eq!(
         entra_error(&unknown_app),
         ("unauthorized_client".to_string(), 700016)
+    );
+}
+
+/// Exchanges a refresh token; returns the status and body.
+async fn refresh(sim: &common::TestSim, refresh_token: &str) -> (StatusCode, Value) {
+    post_form(
+        sim,
+        &format!("{}/{}/oauth2/v2.0/token", sim.authority(), sim.tenant_id(0)),
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("refresh_token", refresh_token),
+            ("scope", GRAPH_DEFAULT),
+        ],
+    )
+    .await
+}
+
+const DAY: u64 = 24 * 3600;
+
+#[tokio::test]
+async fn a_refresh_token_unused_for_90_days_expires_and_each_rotation_starts_a_new_window() {
+    let sim = common::start(1, 5).await;
+    let first = sim.device_code_tokens(0, GRAPH_DEFAULT).await;
+    let mut token = first["refresh_token"].as_str().unwrap().to_string();
+    // Used every 80 days, a session lives on: the chain has no maximum age ("until-revoked").
+    for _ in 0..3 {
+        sim.control("clock", serde_json::json!({"advance_seconds": 80 * DAY}))
+            .await;
+        let (status, body) = refresh(&sim, &token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        token = body["refresh_token"].as_str().unwrap().to_string();
+    }
+    // Unused for 90 days, it expires.
+    sim.control("clock", serde_json::json!({"advance_seconds": 90 * DAY}))
+        .await;
+    let (status, body) = refresh(&sim, &token).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(entra_error(&body), ("invalid_grant".to_string(), 700082));
+    let description = body["error_description"].as_str().unwrap();
+    assert!(
+        description.starts_with("AADSTS700082: The refresh token has expired due to inactivity."),
+        "{description}"
     );
 }
