@@ -1,8 +1,9 @@
 //! Sign-in against the simulated Entra ID: device code (approved, pending then approved, declined,
 //! expired, blocked by Conditional Access, cancelled), the browser flow with PKCE and a loopback
-//! redirect, refresh-token rotation and revocation, the errors an engineer meets (unknown tenant,
-//! unknown app, missing consent, untrusted certificate, a server that does not speak JSON), and
-//! the token manager's single refresh under concurrency.
+//! redirect, refresh-token rotation, lapse after 90 days unused and revocation, the errors an
+//! engineer meets (unknown tenant, unknown app, a confidential app, an unregistered redirect URI,
+//! missing consent, untrusted certificate, a server that does not speak JSON), and the token
+//! manager's single refresh under concurrency.
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -258,7 +259,12 @@ async fn browser_sign_in_works_where_device_code_is_blocked() {
     assert_eq!(param("code_challenge_method").as_deref(), Some("S256"));
     assert_eq!(param("response_type").as_deref(), Some("code"));
     let redirect_uri = param("redirect_uri").unwrap();
-    assert!(redirect_uri.starts_with("http://127.0.0.1:") && redirect_uri.ends_with('/'));
+    // `http://localhost` with the listener's port: what app registrations register (Entra
+    // ignores the port on loopback, not the host).
+    let port = redirect_uri
+        .strip_prefix("http://localhost:")
+        .unwrap_or_else(|| panic!("{redirect_uri}"));
+    assert!(port.parse::<u16>().is_ok(), "{redirect_uri}");
     assert!(param("state").is_some_and(|s| s.len() >= 16));
 
     let authorize = sim.browser_client().get(url.as_str()).send().await.unwrap();
@@ -346,11 +352,11 @@ async fn browser_sign_in_refuses_a_forged_state() {
         .1
         .into_owned();
     // A stray request first: it gets a 404 and the flow keeps waiting.
-    let stray = reqwest::get(format!("{redirect_uri}favicon.ico"))
+    let stray = reqwest::get(format!("{redirect_uri}/favicon.ico"))
         .await
         .unwrap();
     assert_eq!(stray.status(), StatusCode::NOT_FOUND);
-    let page = reqwest::get(format!("{redirect_uri}?code=forged&state=forged"))
+    let page = reqwest::get(format!("{redirect_uri}/?code=forged&state=forged"))
         .await
         .unwrap()
         .text()
@@ -534,9 +540,151 @@ async fn a_permission_without_admin_consent_names_the_app() {
     assert_eq!(error.aadsts(), Some(65001));
     let message = error.to_string();
     assert!(
-        message.contains(CLIENT_ID) && message.contains("administrator"),
+        message.contains(&format!("the app TenantAtlas (MSP) ({CLIENT_ID})"))
+            && message.contains("administrator"),
         "{message}"
     );
+}
+
+impl Sim {
+    /// Registers an app with the simulator (as an MSP would in its Entra admin center) and
+    /// consents to it in tenant `index` with the tenant's usual permissions.
+    async fn register_app(&self, index: usize, registration: Value) -> String {
+        let app: Value = self
+            .http
+            .post(format!("{}/_sim/apps", self.handle.graph()))
+            .json(&registration)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let client_id = app["client_id"].as_str().expect("registered").to_string();
+        let granted: Vec<String> = self.handle.sim.world().tenants[index]
+            .granted_scopes
+            .iter()
+            .cloned()
+            .collect();
+        self.control(
+            &format!("tenants/{}/consent", self.tenant_id(index)),
+            json!({"client_id": client_id, "granted": granted}),
+        )
+        .await;
+        client_id
+    }
+}
+
+#[tokio::test]
+async fn a_guid_no_app_was_registered_with_is_explained() {
+    let sim = start(true, 1).await;
+    let mut config = sim.config(0);
+    config.client_id = "0b0b0b0b-1c1c-4d4d-8e8e-2f2f2f2f2f2f".into();
+    let error = device_code_now(&config).await.unwrap_err();
+    assert!(matches!(error, AuthError::AppNotFound { .. }), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        format!("the app 0b0b0b0b-1c1c-4d4d-8e8e-2f2f2f2f2f2f was not found in {} (AADSTS700016); check the client id, and that the app registration is multi-tenant", sim.domain(0))
+    );
+}
+
+#[tokio::test]
+async fn a_confidential_app_is_told_to_allow_public_client_flows() {
+    let sim = start(true, 1).await;
+    let client_id = sim
+        .register_app(
+            0,
+            json!({"display_name": "TenantAtlas (web)", "multi_tenant": true,
+                   "redirect_uris": ["https://tenantatlas.example/signin"]}),
+        )
+        .await;
+    let mut config = sim.config(0);
+    config.client_id = client_id.clone();
+    let error = device_code_now(&config).await.unwrap_err();
+    assert!(
+        matches!(error, AuthError::NotPublicClient { .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.aadsts(), Some(7000218));
+    assert_eq!(
+        error.to_string(),
+        format!("the app {client_id} is not enabled for public client flows (AADSTS7000218); set 'allow public client flows' to yes in its app registration")
+    );
+}
+
+#[tokio::test]
+async fn a_browser_sign_in_with_an_unregistered_redirect_uri_stops_on_the_sign_in_page() {
+    let sim = start(true, 1).await;
+    // A public client that registered only a web redirect, not `http://localhost`.
+    let client_id = sim
+        .register_app(
+            0,
+            json!({"display_name": "TenantAtlas (no loopback)", "public_client": true,
+                   "multi_tenant": true, "redirect_uris": ["https://tenantatlas.example/signin"]}),
+        )
+        .await;
+    let mut config = sim.config(0);
+    config.client_id = client_id;
+    let (tx, rx) = oneshot::channel::<String>();
+    let flow = tokio::spawn(async move {
+        let open = move |url: &str| tx.send(url.to_string()).unwrap();
+        auth::browser(
+            &config,
+            open,
+            &CancellationToken::new(),
+            Duration::from_secs(2),
+        )
+        .await
+    });
+    let url = rx.await.unwrap();
+    let page = sim.browser_client().get(&url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+    assert!(page.headers().get("location").is_none(), "never redirected");
+    let text = page.text().await.unwrap();
+    assert!(text.contains("AADSTS50011"), "{text}");
+    // The engineer sees the page; the command only learns that nothing came back.
+    let error = flow.await.unwrap().unwrap_err();
+    assert!(
+        matches!(error, AuthError::BrowserTimedOut { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("AADSTS50011") && message.contains("http://localhost"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_sign_in_unused_for_90_days_lapses_and_asks_to_reconnect() {
+    let sim = start(true, 1).await;
+    let config = sim.config(0);
+    let tokens = device_code_now(&config).await.unwrap();
+    // Used within 90 days, the rotated token starts a new window.
+    sim.control("clock", json!({"advance_seconds": 89 * 24 * 3600}))
+        .await;
+    let refreshed = auth::refresh(&config, tokens.refresh_token.as_deref().unwrap())
+        .await
+        .expect("still valid after 89 days");
+    sim.control("clock", json!({"advance_seconds": 90 * 24 * 3600}))
+        .await;
+    let error = auth::refresh(&config, refreshed.refresh_token.as_deref().unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, AuthError::SignInInactive { .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        (error.code(), error.aadsts()),
+        ("sign_in_inactive", Some(700082))
+    );
+    let domain = sim.domain(0);
+    assert_eq!(
+        error.to_string(),
+        format!("the sign-in for {domain} expired after going unused for 90 days (AADSTS700082); run `tenantatlas tenant reconnect {domain}` to sign in again")
+    );
+    assert!(!error.is_transient());
 }
 
 #[tokio::test]

@@ -442,7 +442,7 @@ impl CliEnv {
             .expect("Location is text")
             .to_string();
         assert!(
-            location.starts_with("http://127.0.0.1:"),
+            location.starts_with("http://localhost:"),
             "the redirect goes to the loopback listener: {location}"
         );
         let page = Client::builder()

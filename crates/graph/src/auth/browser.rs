@@ -1,6 +1,8 @@
 //! The browser flow: authorization code with PKCE (S256) and an RFC 8252 loopback redirect.
 //!
-//! We listen on `127.0.0.1:0` and send `http://127.0.0.1:{port}/` as the redirect. Browsers open
+//! We listen on `127.0.0.1:0` and send `http://localhost:{port}` as the redirect: the host app
+//! registrations register (Entra ignores only the port). Browsers resolve `localhost` to the
+//! loopback interface themselves, trying `127.0.0.1` when `::1` refuses. Browsers open
 //! speculative connections that may never send a request, and ask for `/favicon.ico`; each
 //! connection is therefore read on its own task (with a deadline), and only a request for `/`
 //! carrying `code`, `error` or `state` ends the wait. That one request gets the result page;
@@ -9,7 +11,7 @@
 use super::error::{AuthError, EntraError, Flow};
 use super::{code_client, AuthConfig, TokenSet};
 use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, RedirectUrl};
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -41,7 +43,11 @@ pub async fn browser(
         .await
         .map_err(loopback)?;
     let port = listener.local_addr().map_err(loopback)?.port();
-    let redirect = RedirectUrl::new(format!("http://127.0.0.1:{port}/")).map_err(|e| {
+    // A browser may try `::1` for `localhost` first; where the same port is free there too, it
+    // gets an answer at once instead of falling back to `127.0.0.1` (best effort: IPv6 may be
+    // off, or the port taken).
+    let listener_v6 = TcpListener::bind((Ipv6Addr::LOCALHOST, port)).await.ok();
+    let redirect = RedirectUrl::new(format!("http://localhost:{port}")).map_err(|e| {
         AuthError::InvalidConfig {
             detail: e.to_string(),
         }
@@ -61,7 +67,7 @@ pub async fn browser(
         () = tokio::time::sleep(timeout) => {
             return Err(AuthError::BrowserTimedOut { seconds: timeout.as_secs().max(1) })
         }
-        redirect = wait_for_redirect(listener) => redirect.map_err(loopback)?,
+        redirect = wait_for_redirect(listener, listener_v6) => redirect.map_err(loopback)?,
     };
 
     let param = |name: &str| {
@@ -108,16 +114,18 @@ pub async fn browser(
     result
 }
 
-/// Accepts connections until one asks for `/` with a query from the sign-in server; returns it
-/// with the query's pairs. Dropping the future drops the listener and aborts the readers.
+/// Accepts connections (on `127.0.0.1`, and `::1` when given) until one asks for `/` with a
+/// query from the sign-in server; returns it with the query's pairs. Dropping the future drops
+/// the listeners and aborts the readers.
 async fn wait_for_redirect(
     listener: TcpListener,
+    listener_v6: Option<TcpListener>,
 ) -> std::io::Result<(TcpStream, Vec<(String, String)>)> {
     let (tx, mut rx) = mpsc::channel::<(TcpStream, String)>(8);
     let mut readers = JoinSet::new();
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            accepted = accept_either(&listener, listener_v6.as_ref()) => {
                 let (mut stream, _) = accepted?;
                 let tx = tx.clone();
                 readers.spawn(async move {
@@ -140,6 +148,20 @@ async fn wait_for_redirect(
             // Reap finished readers so the set does not grow with every favicon request.
             Some(_) = readers.join_next(), if !readers.is_empty() => {}
         }
+    }
+}
+
+/// The next connection on either listener.
+async fn accept_either(
+    v4: &TcpListener,
+    v6: Option<&TcpListener>,
+) -> std::io::Result<(TcpStream, std::net::SocketAddr)> {
+    match v6 {
+        Some(v6) => tokio::select! {
+            accepted = v4.accept() => accepted,
+            accepted = v6.accept() => accepted,
+        },
+        None => v4.accept().await,
     }
 }
 

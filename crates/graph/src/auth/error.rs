@@ -142,9 +142,11 @@ pub enum AuthError {
     #[error("the sign-in server did not recognise the device code; run the command again")]
     BadVerificationCode { entra: Box<EntraError> },
 
-    /// AADSTS65001 (or 90094): the app lacks admin consent in the tenant.
+    /// AADSTS65001 (or 90094): the app lacks admin consent in the tenant. Entra names the app
+    /// in its description ("… the application with ID '…' named 'TenantAtlas'"); so do we.
     #[error(
-        "an administrator of {tenant} must grant admin consent to the app {client_id} before it can sign in (AADSTS65001)"
+        "an administrator of {tenant} must grant admin consent to the app {} before it can sign in (AADSTS65001)",
+        app_words(client_id, entra)
     )]
     ConsentMissing {
         tenant: String,
@@ -175,6 +177,15 @@ pub enum AuthError {
     )]
     NotPublicClient {
         client_id: String,
+        entra: Box<EntraError>,
+    },
+
+    /// The refresh token went unused for longer than Entra allows (AADSTS700082, or the older
+    /// AADSTS70008): 90 days, [`REFRESH_TOKEN_MAX_INACTIVE`](super::REFRESH_TOKEN_MAX_INACTIVE).
+    /// Only signing in again helps; a sync every few weeks keeps a sign-in from lapsing.
+    #[error("the sign-in for {tenant} expired after going unused for 90 days (AADSTS700082); run `tenantatlas tenant reconnect {tenant}` to sign in again")]
+    SignInInactive {
+        tenant: String,
         entra: Box<EntraError>,
     },
 
@@ -212,8 +223,10 @@ pub enum AuthError {
     #[error("the sign-in server {host} sent a response that could not be read ({detail})")]
     UnexpectedResponse { host: String, detail: String },
 
-    /// The browser never came back to the loopback redirect.
-    #[error("the browser sign-in did not finish within {seconds} s; run the command again")]
+    /// The browser never came back to the loopback redirect. Entra shows some errors only in the
+    /// browser and never redirects (an unregistered redirect URI, AADSTS50011), so the advice
+    /// names the usual cause.
+    #[error("the browser sign-in did not finish within {seconds} s; run the command again, and if the browser showed AADSTS50011, add the redirect URI http://localhost to the app registration (mobile and desktop applications)")]
     BrowserTimedOut { seconds: u64 },
 
     /// The loopback redirect carried a `state` we did not send: not our sign-in.
@@ -248,6 +261,7 @@ impl AuthError {
             AuthError::AppNotFound { .. } => "app_not_found",
             AuthError::TenantNotFound { .. } => "tenant_not_found",
             AuthError::NotPublicClient { .. } => "not_public_client",
+            AuthError::SignInInactive { .. } => "sign_in_inactive",
             AuthError::SignInExpired { .. } => "sign_in_expired",
             AuthError::Rejected { .. } => "rejected",
             AuthError::UntrustedCertificate { .. } => "untrusted_certificate",
@@ -274,6 +288,7 @@ impl AuthError {
             | AuthError::AppNotFound { entra, .. }
             | AuthError::TenantNotFound { entra, .. }
             | AuthError::NotPublicClient { entra, .. }
+            | AuthError::SignInInactive { entra, .. }
             | AuthError::Rejected { entra, .. } => Some(entra),
             AuthError::SignInExpired { entra, .. } => entra.as_deref(),
             _ => None,
@@ -339,6 +354,9 @@ impl AuthError {
         }
         if error == "bad_verification_code" {
             return AuthError::BadVerificationCode { entra };
+        }
+        if entra.has_code(700082) || (entra.has_code(70008) && ctx.flow == Flow::Refresh) {
+            return AuthError::SignInInactive { tenant, entra };
         }
         // A refresh token that no longer works (revoked, expired, already redeemed) or a tenant
         // that now wants an interactive sign-in: only signing in again helps.
@@ -429,6 +447,21 @@ impl AuthError {
                 detail,
             }
         }
+    }
+}
+
+/// The app as an error names it: "TenantAtlas (MSP) (5f3c…)" when Entra's description gives its
+/// display name ("… with ID '…' named 'TenantAtlas (MSP)'"), else its client id.
+fn app_words(client_id: &str, entra: &EntraError) -> String {
+    let summary = entra.summary();
+    let name = summary
+        .split_once(" named '")
+        .and_then(|(_, rest)| rest.split_once('\''))
+        .map(|(name, _)| name.trim())
+        .filter(|name| !name.is_empty() && !name.contains(['\r', '\n']));
+    match name {
+        Some(name) => format!("{name} ({client_id})"),
+        None => client_id.to_string(),
     }
 }
 
@@ -594,6 +627,20 @@ mod tests {
             Flow::Refresh,
             "sign_in_expired",
             "run `tenantatlas tenant reconnect contoso.onmicrosoft.com` to sign in again",
+        );
+        check(
+            "invalid_grant",
+            "AADSTS700082: The refresh token has expired due to inactivity. The token was issued on 2026-01-01T00:00:00.0000000Z and was inactive for 90.00:00:00.",
+            Flow::Refresh,
+            "sign_in_inactive",
+            "expired after going unused for 90 days (AADSTS700082); run `tenantatlas tenant reconnect contoso.onmicrosoft.com` to sign in again",
+        );
+        check(
+            "invalid_grant",
+            "AADSTS65001: The user or administrator has not consented to use the application with ID '5f3c8a51-7a1d-4c1e-9d33-2b8f6c0e4a10' named 'TenantAtlas (MSP)'. Send an interactive authorization request for this user and resource.",
+            Flow::Browser,
+            "consent_missing",
+            "grant admin consent to the app TenantAtlas (MSP) (5f3c8a51-7a1d-4c1e-9d33-2b8f6c0e4a10) before",
         );
         check(
             "invalid_grant",

@@ -16,13 +16,18 @@
 //!   the one place where `oauth2` fixes the error type to RFC 8628's shape; Entra repeats the code
 //!   and both ids inside `error_description`, so nothing is lost (see [`EntraError::normalise`]).
 //! - **Browser sign-in uses an RFC 8252 loopback redirect**: we listen on `127.0.0.1:0`, send
-//!   `http://127.0.0.1:{port}/` as `redirect_uri`, and answer exactly one redirect with a small page.
-//!   Entra accepts any port on a loopback redirect registered for a public client, so nothing has to
-//!   be reserved; a custom URI scheme would need OS registration per platform. The request is parsed
-//!   by hand on a Tokio listener: one GET with a query string does not justify a web framework.
-//! - **Refresh tokens rotate**: every refresh may return a new refresh token, and Entra may
-//!   invalidate the old one (the simulator always does). Callers must persist the newest set;
-//!   [`TokenRefresher`] calls its `on_rotate` hook with every new set for exactly that purpose.
+//!   `http://localhost:{port}` as `redirect_uri` (as MSAL does), and answer exactly one redirect
+//!   with a small page. Entra ignores the port of a registered `http://localhost` redirect, so
+//!   nothing has to be reserved — but it compares the host, and `http://localhost` is what app
+//!   registrations (ours, as `docs/connecting-tenants.md` says, and Microsoft's own public
+//!   clients) register; the portal refuses `http://127.0.0.1`. A custom URI scheme would need OS
+//!   registration per platform. The request is parsed by hand on a Tokio listener: one GET with a
+//!   query string does not justify a web framework.
+//! - **Refresh tokens rotate and lapse**: every refresh may return a new refresh token, and Entra
+//!   may invalidate the old one (the simulator always does). Callers must persist the newest set;
+//!   [`TokenRefresher`] calls its `on_rotate` hook with every new set for exactly that purpose. A
+//!   refresh token unused for [`REFRESH_TOKEN_MAX_INACTIVE`] expires (AADSTS700082); each new one
+//!   starts that window again, so a tenant synced now and then never needs a new sign-in.
 //! - **One refresh at a time** per tenant: a sync runs many Graph requests concurrently, and when
 //!   the token expires they would all refresh at once, each redeeming (and invalidating) the refresh
 //!   token the others are about to use — all but one would fail and the session would be lost.
@@ -59,6 +64,12 @@ use url::Url;
 
 /// Microsoft's public-cloud sign-in host, the default authority.
 pub const MICROSOFT_AUTHORITY: &str = "https://login.microsoftonline.com";
+
+/// How long Entra keeps a refresh token that nobody redeems: 90 days (`MaxInactiveTime`, no
+/// longer configurable; entra-docs `configurable-token-lifetimes.md`, `refresh-tokens.md`). The
+/// chain of rotated tokens has no maximum age of its own ("until-revoked").
+pub const REFRESH_TOKEN_MAX_INACTIVE: std::time::Duration =
+    std::time::Duration::from_secs(90 * 24 * 3600);
 
 /// What a TenantAtlas sign-in asks for by default: every Graph permission an administrator
 /// consented for the app (`.default`), a refresh token, and an `id_token` naming tenant and user.
