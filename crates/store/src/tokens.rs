@@ -1,4 +1,6 @@
-//! `tokens`: each tenant's refresh and access token, encrypted with the rest of the database.
+//! `tokens`: each tenant's refresh and access token, encrypted with the rest of the database, and
+//! what is known about that sign-in without the tokens ([`SignInRecord`]: when they were last
+//! saved, and whether the sign-in service has refused them since).
 //!
 //! [`StoredTokens`] deliberately has no `Serialize`: nothing should ever print it as JSON, and its
 //! `Debug` output hides the tokens.
@@ -40,7 +42,21 @@ impl Drop for StoredTokens {
     }
 }
 
-/// Saves (replaces) a tenant's tokens; a rotated refresh token overwrites the old one.
+/// A tenant's sign-in as the workspace last saw it, without its tokens.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SignInRecord {
+    pub tenant_id: String,
+    /// When the tokens were last saved: a sign-in, or a refresh that rotated the refresh token —
+    /// the moment its inactivity window started.
+    pub refreshed_at: String,
+    /// When the sign-in service refused the saved refresh token for good, if it has since.
+    pub rejected_at: Option<String>,
+    /// Why: the sign-in error's code (`sign_in_inactive`, `sign_in_expired`).
+    pub rejected_code: Option<String>,
+}
+
+/// Saves (replaces) a tenant's tokens; a rotated refresh token overwrites the old one, and a
+/// refusal recorded for the old one is cleared.
 pub async fn save_tokens<'c>(
     db: impl Acquire<'c, Database = Sqlite>,
     tenant_id: &str,
@@ -52,7 +68,8 @@ pub async fn save_tokens<'c>(
          VALUES (lower(?1), ?2, ?3, ?4, ?5)
          ON CONFLICT (tenant_id) DO UPDATE SET
              refresh_token = excluded.refresh_token, access_token = excluded.access_token,
-             access_expires_at = excluded.access_expires_at, updated_at = excluded.updated_at",
+             access_expires_at = excluded.access_expires_at, updated_at = excluded.updated_at,
+             rejected_at = NULL, rejected_code = NULL",
     )
     .bind(tenant_id)
     .bind(&tokens.refresh_token)
@@ -97,4 +114,45 @@ pub async fn load_tokens<'c>(
             .and_then(parse_time)
             .map(|at| at.unix_timestamp()),
     }))
+}
+
+/// Records that the sign-in service refused a tenant's saved refresh token for good (`code`: the
+/// sign-in error's code). Nothing happens for a tenant without tokens.
+pub async fn mark_tokens_rejected<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: &str,
+    code: &str,
+) -> Result<()> {
+    let mut conn = db.acquire().await?;
+    sqlx::query(
+        "UPDATE tokens SET rejected_at = ?1, rejected_code = ?2 WHERE tenant_id = lower(?3)",
+    )
+    .bind(now())
+    .bind(code)
+    .bind(tenant_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Every tenant's sign-in record, by tenant id.
+pub async fn sign_in_records<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+) -> Result<Vec<SignInRecord>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT tenant_id, updated_at, rejected_at, rejected_code FROM tokens ORDER BY tenant_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SignInRecord {
+                tenant_id: row.try_get("tenant_id")?,
+                refreshed_at: row.try_get("updated_at")?,
+                rejected_at: row.try_get("rejected_at")?,
+                rejected_code: row.try_get("rejected_code")?,
+            })
+        })
+        .collect()
 }
