@@ -1,14 +1,17 @@
-//! Looking at what the workspace holds: tenants with their permission posture and sync health,
-//! policies (live and deleted), one object's content at any version, its history, and runs with
-//! their tenants' names (also as CSV).
+//! Looking at what the workspace holds: tenants with their permission posture, sync health and
+//! sign-in health (when it lapses unless used), policies (live and deleted), one object's content
+//! at any version, its history, and runs with their tenants' names (also as CSV).
 
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use std::collections::HashMap;
 use tenantatlas_core::permissions;
+use tenantatlas_graph::auth::REFRESH_TOKEN_MAX_INACTIVE;
+use tenantatlas_store::tokens::SignInRecord;
 use tenantatlas_store::{
     ObjectFilter, ObjectVersion, RunRecord, RunStatus, TenantRecord, TenantState, VersionInfo,
 };
+use time::OffsetDateTime;
 
 /// A tenant as `tenant list` shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -32,6 +35,96 @@ pub struct TenantSummary {
     pub failing_since: Option<String>,
     /// How the tenant signs in: `device_code` or `browser`.
     pub sign_in: String,
+    /// When the workspace last saved the tenant's tokens — a sign-in, or a sync's refresh — which
+    /// started the refresh token's 90 days; `None` without a saved sign-in.
+    pub sign_in_refreshed_at: Option<String>,
+    /// When the sign-in lapses unless a sync uses it before: 90 days after
+    /// `sign_in_refreshed_at` (Entra's inactivity limit for refresh tokens).
+    pub sign_in_lapses_at: Option<String>,
+    /// `current`, `lapsing` (within 14 days), `expired`, `revoked` or `none`; the last three
+    /// need `tenantatlas tenant reconnect`.
+    pub sign_in_status: SignInStatus,
+}
+
+/// How a tenant's saved sign-in stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInStatus {
+    /// Good for more than [`LAPSE_WARNING`] even if unused.
+    Current,
+    /// Lapses within [`LAPSE_WARNING`] unless a sync refreshes it first.
+    Lapsing,
+    /// Went unused too long: its lapse date passed, or the sign-in service said so.
+    Expired,
+    /// The sign-in service refused it for another reason: revoked, or already redeemed.
+    Revoked,
+    /// The workspace holds no sign-in for the tenant.
+    None,
+}
+
+impl SignInStatus {
+    /// Whether only signing in again (`tenant reconnect`) helps.
+    pub fn needs_reconnect(self) -> bool {
+        matches!(
+            self,
+            SignInStatus::Expired | SignInStatus::Revoked | SignInStatus::None
+        )
+    }
+}
+
+/// How long before its lapse date a sign-in is shown as lapsing.
+pub const LAPSE_WARNING: time::Duration = time::Duration::days(14);
+
+/// A tenant's sign-in health at `now`, from what the workspace saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignInHealth {
+    pub refreshed_at: Option<String>,
+    pub lapses_at: Option<String>,
+    pub status: SignInStatus,
+}
+
+/// Works out a tenant's sign-in health: the refresh token lapses 90 days after it was saved
+/// unless a refresh replaces it first; a refusal recorded since wins over the dates.
+pub fn sign_in_health(record: Option<&SignInRecord>, now: OffsetDateTime) -> SignInHealth {
+    let Some(record) = record else {
+        return SignInHealth {
+            refreshed_at: None,
+            lapses_at: None,
+            status: SignInStatus::None,
+        };
+    };
+    let lapses = parse_time(&record.refreshed_at).map(lapse_of);
+    let status = match (record.rejected_code.as_deref(), lapses) {
+        (Some("sign_in_inactive"), _) => SignInStatus::Expired,
+        (Some(_), _) => SignInStatus::Revoked,
+        (None, Some(lapses)) if lapses <= now => SignInStatus::Expired,
+        (None, Some(lapses)) if lapses - now <= LAPSE_WARNING => SignInStatus::Lapsing,
+        (None, _) => SignInStatus::Current,
+    };
+    SignInHealth {
+        refreshed_at: Some(record.refreshed_at.clone()),
+        lapses_at: lapses.map(format_time),
+        status,
+    }
+}
+
+/// When a refresh token saved at `refreshed` lapses if unused.
+pub fn lapse_of(refreshed: OffsetDateTime) -> OffsetDateTime {
+    refreshed + REFRESH_TOKEN_MAX_INACTIVE
+}
+
+fn parse_time(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+}
+
+/// A time as the workspace writes times (`2027-03-01T10:22:31.123Z`).
+pub(crate) fn format_time(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
 }
 
 /// A run with the name and domain of its tenant (`None` for runs of no tenant, or of a tenant
@@ -63,6 +156,13 @@ impl Engine {
             .into_iter()
             .map(|h| (h.tenant_id.clone(), h))
             .collect();
+        let sign_ins: HashMap<String, SignInRecord> =
+            tenantatlas_store::tokens::sign_in_records(self.workspace.pool())
+                .await?
+                .into_iter()
+                .map(|r| (r.tenant_id.clone(), r))
+                .collect();
+        let now = OffsetDateTime::now_utc();
         Ok(self
             .workspace
             .list_tenants()
@@ -70,7 +170,11 @@ impl Engine {
             .into_iter()
             .map(|t| {
                 let health = health.remove(&t.id);
+                let sign_in = sign_in_health(sign_ins.get(&t.id), now);
                 TenantSummary {
+                    sign_in_refreshed_at: sign_in.refreshed_at,
+                    sign_in_lapses_at: sign_in.lapses_at,
+                    sign_in_status: sign_in.status,
                     missing_permissions: permissions::missing_scope_names(&t.granted_scopes)
                         .into_iter()
                         .map(str::to_string)
@@ -347,5 +451,50 @@ mod tests {
             "r1,sync,t1,failed,2026-01-01T00:00:00.000Z,,5,3,1,2,4,0,0,0,\"Müller, Söhne\",ms.example"
         );
         assert!(lines[2].ends_with(",0,,"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn a_sign_in_lapses_90_days_after_it_was_saved_unless_refused_before() {
+        let record = |rejected: Option<&str>| SignInRecord {
+            tenant_id: "t1".into(),
+            refreshed_at: "2026-12-01T10:00:00.000Z".into(),
+            rejected_at: rejected.map(|_| "2026-12-02T10:00:00.000Z".to_string()),
+            rejected_code: rejected.map(str::to_string),
+        };
+        let at = |text: &str| parse_time(text).unwrap();
+        let check = |rejected: Option<&str>, now: &str, status: SignInStatus| {
+            let health = sign_in_health(Some(&record(rejected)), at(now));
+            assert_eq!(health.status, status, "{rejected:?} at {now}");
+            assert_eq!(
+                health.lapses_at.as_deref(),
+                Some("2027-03-01T10:00:00.000Z"),
+                "90 days after it was saved"
+            );
+            assert_eq!(
+                health.refreshed_at.as_deref(),
+                Some("2026-12-01T10:00:00.000Z")
+            );
+        };
+        check(None, "2026-12-02T00:00:00Z", SignInStatus::Current);
+        check(None, "2027-02-15T09:59:59Z", SignInStatus::Current);
+        check(None, "2027-02-15T10:00:00Z", SignInStatus::Lapsing);
+        check(None, "2027-03-01T09:59:59Z", SignInStatus::Lapsing);
+        check(None, "2027-03-01T10:00:00Z", SignInStatus::Expired);
+        // The sign-in service's word wins over the dates.
+        check(
+            Some("sign_in_inactive"),
+            "2026-12-02T00:00:00Z",
+            SignInStatus::Expired,
+        );
+        check(
+            Some("sign_in_expired"),
+            "2026-12-02T00:00:00Z",
+            SignInStatus::Revoked,
+        );
+        let none = sign_in_health(None, at("2026-12-02T00:00:00Z"));
+        assert_eq!((none.status, none.lapses_at), (SignInStatus::None, None));
+        assert!(
+            SignInStatus::Revoked.needs_reconnect() && !SignInStatus::Lapsing.needs_reconnect()
+        );
     }
 }

@@ -87,6 +87,14 @@ pub struct TenantAdded {
     pub name: String,
     pub username: String,
     pub missing_permissions: Vec<String>,
+    /// When the new sign-in lapses unless a sync uses it before (90 days from now).
+    pub sign_in_lapses_at: String,
+}
+
+/// When a sign-in saved now lapses if unused.
+fn lapses_from_now() -> String {
+    use crate::ops::queries::{format_time, lapse_of};
+    format_time(lapse_of(time::OffsetDateTime::now_utc()))
 }
 
 /// The sign-in settings of a recorded tenant.
@@ -136,6 +144,7 @@ pub(crate) fn named(error: AuthError, domain: &str) -> AuthError {
         },
         AuthError::TenantNotFound { entra, .. } => AuthError::TenantNotFound { tenant, entra },
         AuthError::SignInExpired { entra, .. } => AuthError::SignInExpired { tenant, entra },
+        AuthError::SignInInactive { entra, .. } => AuthError::SignInInactive { tenant, entra },
         AuthError::Rejected { entra, .. } => AuthError::Rejected { tenant, entra },
         other => other,
     }
@@ -311,6 +320,7 @@ impl Engine {
             name,
             username: tokens.username.clone().unwrap_or_default(),
             missing_permissions: missing_permissions(&tokens.granted_scopes),
+            sign_in_lapses_at: lapses_from_now(),
         })
     }
 
@@ -399,6 +409,7 @@ impl Engine {
             name: tenant.name,
             username: tokens.username.clone().unwrap_or_default(),
             missing_permissions: missing_permissions(&tokens.granted_scopes),
+            sign_in_lapses_at: lapses_from_now(),
         })
     }
 }

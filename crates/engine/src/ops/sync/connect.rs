@@ -1,7 +1,9 @@
 //! Signing a sync in: a Graph client built from the tenant's stored tokens, with every refresh-token
 //! rotation saved as it happens and the newest one saved again before the run ends. Sign-in
 //! errors name the tenant by its domain, and a revoked or expired sign-in says to run
-//! `tenantatlas tenant reconnect <domain>`, which signs in again with the stored connection.
+//! `tenantatlas tenant reconnect <domain>`, which signs in again with the stored connection; the
+//! refusal is also recorded with the tokens, so `tenant list` shows the tenant as needing a new
+//! sign-in until it gets one.
 
 use crate::{EngineError, ErrorCode};
 use std::sync::Arc;
@@ -38,7 +40,7 @@ pub(super) async fn connect(
         username: None,
     };
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel::<TokenSet>();
-    let latest: LatestTokens = Arc::new(std::sync::Mutex::new(None));
+    let latest: LatestTokens = Arc::new(SessionOutcome::default());
     let latest_slot = latest.clone();
     let persist_workspace = workspace.clone();
     let tenant_id = tenant.id.clone();
@@ -53,7 +55,7 @@ pub(super) async fn connect(
         config,
         tokens,
         Arc::new(move |set: &TokenSet| {
-            if let Ok(mut slot) = latest_slot.lock() {
+            if let Ok(mut slot) = latest_slot.tokens.lock() {
                 *slot = Some(set.clone());
             }
             let _ = sender.send(set.clone());
@@ -68,6 +70,7 @@ pub(super) async fn connect(
     let tokens = NamedTokens {
         refresher,
         domain: tenant.domain.clone(),
+        outcome: latest.clone(),
     };
     let mut config = ClientConfig::new(graph_base, http, Arc::new(tokens));
     config.cancel = cancel;
@@ -75,10 +78,11 @@ pub(super) async fn connect(
 }
 
 /// The tenant's token refresher, with its errors naming the tenant by domain (the refresher signs
-/// in by the tenant's GUID).
+/// in by the tenant's GUID); a refusal of the stored sign-in is noted in `outcome`.
 struct NamedTokens {
     refresher: TokenRefresher,
     domain: String,
+    outcome: LatestTokens,
 }
 
 impl TokenSource for NamedTokens {
@@ -87,29 +91,52 @@ impl TokenSource for NamedTokens {
         rejected: Option<&'a str>,
     ) -> BoxFuture<'a, Result<String, AuthError>> {
         Box::pin(async move {
-            self.refresher
-                .access_token(rejected)
-                .await
-                .map_err(|e| crate::ops::tenant_add::named(e, &self.domain))
+            self.refresher.access_token(rejected).await.map_err(|e| {
+                if refuses_the_stored_sign_in(&e) {
+                    if let Ok(mut slot) = self.outcome.rejected.lock() {
+                        *slot = Some(e.code());
+                    }
+                }
+                crate::ops::tenant_add::named(e, &self.domain)
+            })
         })
     }
 }
 
-/// The newest token set a refresh produced during a run, if any.
-pub(super) type LatestTokens = Arc<std::sync::Mutex<Option<TokenSet>>>;
+/// Whether an error means the stored refresh token will never work again (it went unused too
+/// long, was revoked or already redeemed), so that only `tenant reconnect` helps. Consent or
+/// Conditional Access problems are the customer's to fix and say so themselves.
+fn refuses_the_stored_sign_in(error: &AuthError) -> bool {
+    matches!(error.code(), "sign_in_inactive" | "sign_in_expired")
+}
 
-/// Saves the newest rotated tokens before the run ends. Rotations are also saved as they happen
-/// (so a killed process keeps them); this makes sure the last one is stored before the process exits.
+/// What signing in did during a run: the newest token set a refresh produced, and the code of
+/// the error with which the sign-in service refused the stored sign-in, if it did.
+#[derive(Default)]
+pub(super) struct SessionOutcome {
+    tokens: std::sync::Mutex<Option<TokenSet>>,
+    rejected: std::sync::Mutex<Option<&'static str>>,
+}
+
+pub(super) type LatestTokens = Arc<SessionOutcome>;
+
+/// Saves the newest rotated tokens before the run ends, or records that the sign-in service
+/// refused the stored ones. Rotations are also saved as they happen (so a killed process keeps
+/// them); this makes sure the last one is stored before the process exits.
 pub(super) async fn save_latest_tokens(
     workspace: &tenantatlas_store::Workspace,
     tenant_id: &str,
     latest: &LatestTokens,
 ) -> Result<(), EngineError> {
-    let newest = latest.lock().ok().and_then(|mut slot| slot.take());
+    let newest = latest.tokens.lock().ok().and_then(|mut slot| slot.take());
     if let Some(set) = newest {
         workspace
             .save_tokens(tenant_id, &crate::ops::stored_tokens(&set))
             .await?;
+    }
+    let rejected = latest.rejected.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(code) = rejected {
+        tenantatlas_store::tokens::mark_tokens_rejected(workspace.pool(), tenant_id, code).await?;
     }
     Ok(())
 }
