@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use tenantatlas_engine::ops::queries::TenantSummary;
+use tenantatlas_engine::ops::queries::{SignInStatus, TenantSummary};
 use tenantatlas_engine::ops::tenant_add::{
     AddTenantFlags, ReconnectTenant, SignInMethod, SignInPrompt, TenantAdded,
 };
@@ -26,7 +26,8 @@ pub enum TenantCommand {
     /// Sign in to a tenant of the workspace again (after its sign-in was revoked or expired),
     /// with its stored authority, Graph URL, client id, CA certificate and sign-in method.
     Reconnect(TenantReconnectArgs),
-    /// List the tenants of the workspace with their state, last sync and missing permissions.
+    /// List the tenants of the workspace with their state, when their sign-in lapses unless
+    /// used, last sync and missing permissions; then which need `tenant reconnect`.
     List,
     /// Archive a tenant: keep its history, stop syncing it with `sync --all`.
     Archive { tenant: String },
@@ -175,6 +176,10 @@ fn signed_in(what: &str, tenant: &TenantAdded) -> Result<()> {
             tenant.missing_permissions.join(", ")
         );
     }
+    outln!(
+        "sign-in lapses {} unless used (every sync that refreshes it starts 90 days anew)",
+        day(&tenant.sign_in_lapses_at)
+    );
     Ok(())
 }
 
@@ -187,7 +192,11 @@ async fn list(engine: &Engine, json: bool) -> Result<()> {
         outln!("no tenants yet; connect one with `tenantatlas tenant add DOMAIN`");
         return Ok(());
     }
-    tenant_table(&tenants).print()
+    tenant_table(&tenants).print()?;
+    for line in sign_in_advice(&tenants) {
+        outln!("{line}");
+    }
+    Ok(())
 }
 
 /// One row per tenant; a tenant whose newest sync failed reads "failing since …, last good
@@ -198,6 +207,7 @@ fn tenant_table(tenants: &[TenantSummary]) -> Table {
         ("domain", Align::Left),
         ("state", Align::Left),
         ("sign-in", Align::Left),
+        ("sign-in lapses", Align::Left),
         ("last sync", Align::Left),
         ("missing permissions", Align::Left),
     ]);
@@ -211,11 +221,57 @@ fn tenant_table(tenants: &[TenantSummary]) -> Table {
             } else {
                 "device code"
             },
+            &lapse_words(t),
             &sync_words(t),
             &t.missing_permissions.join(", "),
         ]);
     }
     table
+}
+
+/// When the tenant's sign-in lapses, in words for the table.
+fn lapse_words(t: &TenantSummary) -> String {
+    let lapses = t.sign_in_lapses_at.as_deref().map(day).unwrap_or_default();
+    match t.sign_in_status {
+        SignInStatus::Current => format!("{lapses} unless used"),
+        SignInStatus::Lapsing => format!("{lapses} unless used (soon)"),
+        SignInStatus::Expired => "expired".to_string(),
+        SignInStatus::Revoked => "revoked".to_string(),
+        SignInStatus::None => "not signed in".to_string(),
+    }
+}
+
+/// One line per tenant whose sign-in needs attention: what happened and the command that helps.
+fn sign_in_advice(tenants: &[TenantSummary]) -> Vec<String> {
+    tenants
+        .iter()
+        .filter(|t| t.state != "archived")
+        .filter_map(|t| {
+            let name = output::clean(&t.name);
+            let domain = output::shell_word(&t.domain);
+            let lapses = t.sign_in_lapses_at.as_deref().map(day).unwrap_or_default();
+            match t.sign_in_status {
+                SignInStatus::Current => None,
+                SignInStatus::Lapsing => Some(format!(
+                    "sign-in for {name} lapses {lapses} unless used: run `tenantatlas sync --tenant {domain}` before then"
+                )),
+                SignInStatus::Expired => Some(format!(
+                    "sign-in expired for {name}: run `tenantatlas tenant reconnect {domain}`"
+                )),
+                SignInStatus::Revoked => Some(format!(
+                    "sign-in revoked for {name}: run `tenantatlas tenant reconnect {domain}`"
+                )),
+                SignInStatus::None => Some(format!(
+                    "{name} is not signed in: run `tenantatlas tenant reconnect {domain}`"
+                )),
+            }
+        })
+        .collect()
+}
+
+/// The day of a workspace time (`2027-03-01` of `2027-03-01T10:22:31.123Z`).
+fn day(time: &str) -> String {
+    time.get(..10).unwrap_or(time).to_string()
 }
 
 fn sync_words(t: &TenantSummary) -> String {
@@ -267,6 +323,9 @@ mod tests {
             last_good_sync: Some("2026-12-05T03:21:42.588Z".into()),
             failing_since: None,
             sign_in: "device_code".into(),
+            sign_in_refreshed_at: Some("2026-12-05T03:21:40.000Z".into()),
+            sign_in_lapses_at: Some("2027-03-05T03:21:40.000Z".into()),
+            sign_in_status: SignInStatus::Current,
         }
     }
 
@@ -282,7 +341,7 @@ mod tests {
         let lines = tenant_table(&[summary("Contoso Ltd", "contoso.example"), failing]).lines();
         assert_eq!(lines.len(), 3, "{lines:#?}");
         // Every column starts at the same terminal column on every line.
-        for header in ["domain", "state", "sign-in", "last sync"] {
+        for header in ["domain", "state", "sign-in", "sign-in lapses", "last sync"] {
             let at = lines[0].find(header).unwrap();
             let column = unicode_width::UnicodeWidthStr::width(&lines[0][..at]);
             for line in &lines[1..] {
@@ -298,7 +357,29 @@ mod tests {
             }
         }
         assert!(lines[2].ends_with(
-            "browser      failing since 2026-12-06 01:00 UTC, last good sync 2026-12-05 03:21 UTC"
+            "browser      2027-03-05 unless used  failing since 2026-12-06 01:00 UTC, last good sync 2026-12-05 03:21 UTC"
         ), "{lines:#?}");
+    }
+
+    #[test]
+    fn tenants_whose_sign_in_needs_attention_get_a_line_with_the_command() {
+        let mut expired = summary("Contoso Ltd", "contoso.onmicrosoft.com");
+        expired.sign_in_status = SignInStatus::Expired;
+        let mut lapsing = summary("Fabrikam", "fabrikam.onmicrosoft.com");
+        lapsing.sign_in_status = SignInStatus::Lapsing;
+        let mut revoked = summary("Archived Co", "archived.example");
+        revoked.sign_in_status = SignInStatus::Revoked;
+        revoked.state = "archived".into();
+        let fine = summary("Northwind", "northwind.example");
+        assert_eq!(
+            sign_in_advice(&[expired.clone(), lapsing.clone(), revoked, fine.clone()]),
+            [
+                "sign-in expired for Contoso Ltd: run `tenantatlas tenant reconnect contoso.onmicrosoft.com`",
+                "sign-in for Fabrikam lapses 2027-03-05 unless used: run `tenantatlas sync --tenant fabrikam.onmicrosoft.com` before then",
+            ]
+        );
+        assert_eq!(lapse_words(&expired), "expired");
+        assert_eq!(lapse_words(&lapsing), "2027-03-05 unless used (soon)");
+        assert_eq!(lapse_words(&fine), "2027-03-05 unless used");
     }
 }

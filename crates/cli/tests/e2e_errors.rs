@@ -88,11 +88,12 @@ async fn an_expired_access_token_is_refreshed_without_an_error() {
     let sim = common::start(common::config(1, 30)).await;
     let cli = CliEnv::new();
     cli.add_tenant(&sim, 0).await.json();
-    // A hundred days later the stored access token is long expired; the refresh token still works.
-    // Twice: the simulator rotates refresh tokens strictly, so the second time only works if the
-    // rotated one was stored.
+    // Eighty days later the stored access token is long expired; the refresh token (good for 90
+    // days unused) still works. Twice: the simulator rotates refresh tokens strictly, so the
+    // second time — 160 days after the sign-in — only works if the rotated one was stored, and
+    // its own 90 days started at the first refresh.
     for round in 1..=2 {
-        sim.control("clock", json!({"advance_seconds": 8_640_000}))
+        sim.control("clock", json!({"advance_seconds": 80 * 24 * 3600}))
             .await;
         let sync = cli.json(&["sync", "--tenant", &sim.domain(0)]).await;
         assert_eq!(
