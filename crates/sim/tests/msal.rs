@@ -1,6 +1,8 @@
 //! Microsoft's own client, MSAL for Python (from PyPI, unpatched), signs in to the simulator with
 //! the device-code flow, calls Graph, and refreshes silently — the proof that the simulated sign-in
-//! is faithful enough for real clients. The test installs MSAL into `target/msal-venv` on first use.
+//! is faithful enough for real clients — and reads a refresh token that lapsed after 90 days unused
+//! as Entra's `invalid_grant`. The client id is the MSP's app registered in the generated portfolio
+//! (`common::CLIENT_ID`). The test installs MSAL into `target/msal-…` on first use.
 
 mod common;
 
@@ -175,4 +177,68 @@ async fn msal_works_with_auto_approve() {
     let sim = common::start(1, 10).await;
     let result = run_msal(&sim, 0, false).await;
     assert_eq!(result["refreshed_token_works"], true);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn msal_reads_a_refresh_token_unused_for_90_days_as_invalid_grant() {
+    use tokio::io::AsyncWriteExt;
+    let sim = common::start(1, 5).await;
+    let packages = msal_packages();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/msal/lapse.py");
+    let authority = format!("{}/{}", sim.authority(), sim.handle.tenants()[0].domain);
+    let mut child = tokio::process::Command::new("python3")
+        .arg(script)
+        .env("PYTHONPATH", &packages)
+        .arg(&authority)
+        .arg(common::CLIENT_ID)
+        .env("REQUESTS_CA_BUNDLE", sim.handle.ca_cert())
+        .env("SSL_CERT_FILE", sim.handle.ca_cert())
+        .env("CURL_CA_BUNDLE", sim.handle.ca_cert())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let minute = std::time::Duration::from_secs(60);
+    let first = tokio::time::timeout(minute, lines.next_line())
+        .await
+        .expect("MSAL signs in within a minute")
+        .unwrap();
+    let Some(first) = first else {
+        let out = child.wait_with_output().await.unwrap();
+        panic!("MSAL ended early: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&first).unwrap()["signed_in"],
+        true
+    );
+    sim.control(
+        "clock",
+        serde_json::json!({"advance_seconds": 91 * 24 * 3600}),
+    )
+    .await;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"go\n").await.unwrap();
+    drop(stdin);
+    let second = tokio::time::timeout(minute, lines.next_line())
+        .await
+        .expect("MSAL answers within a minute")
+        .unwrap()
+        .expect("MSAL prints what the refresh gave");
+    let status = child.wait().await.unwrap();
+    assert!(status.success());
+    let result: serde_json::Value = serde_json::from_str(&second).unwrap();
+    assert_eq!(result["access_token"], false, "{result}");
+    assert_eq!(result["error"], "invalid_grant", "{result}");
+    assert_eq!(
+        result["error_codes"],
+        serde_json::json!([700082]),
+        "{result}"
+    );
+    assert!(result["error_description"]
+        .as_str()
+        .unwrap()
+        .starts_with("AADSTS700082: The refresh token has expired due to inactivity."));
 }
