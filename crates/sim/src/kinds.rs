@@ -516,6 +516,166 @@ pub static KINDS: &[KindSpec] = &[
             "#microsoft.graph.namedLocation",
         )
     },
+    // Tenant-wide Intune settings that backup tools read (IntuneCD, IntuneManagement); generated
+    // outside the portfolio's quota by `data::tenant_settings`. Sources: docs/graph-research.md §22.
+    KindSpec {
+        versions: Versions::Both,
+        navs: &[],
+        assign: AssignStyle::None,
+        read_scopes: CONFIG_OR_DEVICES_READ,
+        write_scopes: CONFIG_OR_DEVICES_WRITE,
+        audit_category: Some("Enrollment"),
+        ..kind(
+            "deviceCategories",
+            "deviceManagement/deviceCategories",
+            "#microsoft.graph.deviceCategory",
+        )
+    },
+    KindSpec {
+        navs: &[NavSpec {
+            name: "enrollmentProfiles",
+            page_size: 100,
+            expand_on_list: false,
+            expand_on_get: true,
+            inline_on_create: false,
+        }],
+        assign: AssignStyle::None,
+        read_scopes: SERVICE_READ,
+        write_scopes: SERVICE_WRITE,
+        audit_category: Some("Enrollment"),
+        ..kind(
+            "depOnboardingSettings",
+            "deviceManagement/depOnboardingSettings",
+            "#microsoft.graph.depOnboardingSetting",
+        )
+    },
+    KindSpec {
+        page_size: 25,
+        max_top: 100,
+        navs: &[
+            ASSIGNMENTS_EXPANDABLE,
+            NavSpec {
+                name: "settings",
+                page_size: 25,
+                expand_on_list: true,
+                expand_on_get: true,
+                inline_on_create: true,
+            },
+            NavSpec {
+                name: "scheduledActionsForRule",
+                page_size: 100,
+                expand_on_list: true,
+                expand_on_get: true,
+                inline_on_create: true,
+            },
+        ],
+        audit_category: Some("Compliance"),
+        ..kind(
+            "compliancePolicies",
+            "deviceManagement/compliancePolicies",
+            "#microsoft.graph.deviceManagementCompliancePolicy",
+        )
+    },
+    KindSpec {
+        versions: Versions::Both,
+        navs: &[],
+        assign: AssignStyle::None,
+        read_scopes: SERVICE_OR_CONFIG_READ,
+        write_scopes: SERVICE_OR_CONFIG_WRITE,
+        audit_category: Some("Compliance"),
+        ..kind(
+            "complianceManagementPartners",
+            "deviceManagement/complianceManagementPartners",
+            "#microsoft.graph.complianceManagementPartner",
+        )
+    },
+    KindSpec {
+        list_omits: &["detectionScriptContent"],
+        navs: &[],
+        assign: AssignStyle::None,
+        family: Family::IntuneScripts,
+        read_scopes: CONFIG_OR_DEVICES_READ,
+        write_scopes: CONFIG_OR_DEVICES_WRITE,
+        has_version: true,
+        ..kind(
+            "deviceComplianceScripts",
+            "deviceManagement/deviceComplianceScripts",
+            "#microsoft.graph.deviceComplianceScript",
+        )
+    },
+    KindSpec {
+        versions: Versions::Both,
+        navs: &[],
+        assign: AssignStyle::None,
+        read_scopes: SERVICE_OR_CONFIG_READ,
+        write_scopes: SERVICE_OR_CONFIG_WRITE,
+        audit_category: Some("Enrollment"),
+        ..kind(
+            "deviceManagementPartners",
+            "deviceManagement/deviceManagementPartners",
+            "#microsoft.graph.deviceManagementPartner",
+        )
+    },
+    KindSpec {
+        versions: Versions::Both,
+        navs: &[],
+        assign: AssignStyle::None,
+        read_scopes: SERVICE_READ,
+        write_scopes: SERVICE_WRITE,
+        audit_category: Some("Enrollment"),
+        ..kind(
+            "remoteAssistancePartners",
+            "deviceManagement/remoteAssistancePartners",
+            "#microsoft.graph.remoteAssistancePartner",
+        )
+    },
+    KindSpec {
+        page_size: 25,
+        max_top: 100,
+        navs: &[],
+        assign: AssignStyle::None,
+        has_version: true,
+        ..kind(
+            "reusablePolicySettings",
+            "deviceManagement/reusablePolicySettings",
+            "#microsoft.graph.deviceManagementReusablePolicySetting",
+        )
+    },
+    KindSpec {
+        versions: Versions::Both,
+        navs: &[],
+        assign: AssignStyle::None,
+        read_scopes: SERVICE_OR_CONFIG_READ,
+        write_scopes: SERVICE_OR_CONFIG_WRITE,
+        audit_category: Some("Application"),
+        ..kind(
+            "vppTokens",
+            "deviceAppManagement/vppTokens",
+            "#microsoft.graph.vppToken",
+        )
+    },
+];
+
+// Permissions of the tenant-wide settings, as their current Graph reference pages list them.
+const CONFIG_OR_DEVICES_READ: &[&str] = &[
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementManagedDevices.Read.All",
+    "DeviceManagementManagedDevices.ReadWrite.All",
+];
+const CONFIG_OR_DEVICES_WRITE: &[&str] = &[
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementManagedDevices.ReadWrite.All",
+];
+const SERVICE_OR_CONFIG_READ: &[&str] = &[
+    "DeviceManagementServiceConfig.Read.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+];
+const SERVICE_OR_CONFIG_WRITE: &[&str] = &[
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
 ];
 
 const fn scripts(key: &'static str, base_type: &'static str) -> KindSpec {

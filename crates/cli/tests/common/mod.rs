@@ -131,8 +131,10 @@ impl TestSim {
         self.control_get("stats").await
     }
 
-    /// Per tenant index: the simulator's object count per kind, in the product's kind names (the
-    /// read-only `templates` catalog is not captured; `policies` is `conditionalAccessPolicies`).
+    /// Per tenant index: the simulator's object count per kind the product captures, in the
+    /// product's kind names. The two tables of kinds meet where Graph does, at the collection's
+    /// path (`policies` is `conditionalAccessPolicies`); what the registry does not capture (the
+    /// read-only `templates` catalog, tenant-wide settings such as device categories) is left out.
     pub async fn expected_counts(&self) -> Vec<std::collections::BTreeMap<String, u64>> {
         let tenants = self.control_get("tenants").await;
         tenants
@@ -144,14 +146,12 @@ impl TestSim {
                     .as_object()
                     .expect("counts")
                     .iter()
-                    .filter(|(k, _)| k.as_str() != "templates")
-                    .map(|(k, v)| {
-                        let key = if k == "policies" {
-                            "conditionalAccessPolicies".to_string()
-                        } else {
-                            k.clone()
-                        };
-                        (key, v.as_u64().expect("count"))
+                    .filter_map(|(k, v)| {
+                        let spec = tenantatlas_sim::kinds::by_key(k)?;
+                        let kind = tenantatlas_core::REGISTRY
+                            .iter()
+                            .find(|kind| kind.collection == spec.full_path() && spec.writable)?;
+                        Some((kind.key.to_string(), v.as_u64().expect("count")))
                     })
                     .collect()
             })

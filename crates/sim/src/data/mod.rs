@@ -42,6 +42,7 @@ mod names;
 mod portfolio;
 mod scripts;
 mod templates;
+pub(crate) mod tenant_settings;
 #[cfg(test)]
 mod tests;
 
@@ -52,6 +53,9 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use portfolio::{Deviation, TenantManifest};
+/// The collections of tenant-wide settings generated on top of `--objects` (device categories,
+/// Apple and Android connections, …): what the demo counts apart from the portfolio.
+pub use tenant_settings::KEYS as TENANT_SETTINGS;
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -90,7 +94,8 @@ pub fn generate(options: &GenerateOptions) -> Generated {
     for index in 0..options.tenants {
         let mut gen = Gen::new(master.next_u64());
         let identity = identity::tenant_identity(index, &mut gen, &mut used_domains);
-        let (tenant, manifest) = portfolio::build_tenant(identity, &library, &quotas, &mut gen);
+        let (mut tenant, manifest) = portfolio::build_tenant(identity, &library, &quotas, &mut gen);
+        tenant_settings::add(&mut tenant, index);
         out.tenants.push(tenant);
         out.manifests.push(manifest);
     }

@@ -218,6 +218,13 @@ pub(crate) fn quotas(total: usize) -> BTreeMap<&'static str, usize> {
     out
 }
 
+/// The kinds the portfolio fills; tenant-wide settings come from `super::tenant_settings`.
+fn portfolio_kinds() -> impl Iterator<Item = &'static kinds::KindSpec> {
+    kinds::KINDS
+        .iter()
+        .filter(|k| !super::tenant_settings::KEYS.contains(&k.key))
+}
+
 /// All designs per kind, golden first.
 pub(crate) struct Library {
     designs: HashMap<&'static str, Vec<Proto>>,
@@ -226,7 +233,7 @@ pub(crate) struct Library {
 impl Library {
     pub(crate) fn build() -> Self {
         let mut designs = HashMap::new();
-        for spec in kinds::KINDS {
+        for spec in portfolio_kinds() {
             let key = spec.key;
             let mut list = match key {
                 "configurationPolicies" => settings_catalog_designs(),
@@ -262,7 +269,7 @@ impl Library {
         quotas: &BTreeMap<&'static str, usize>,
     ) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for spec in kinds::KINDS {
+        for spec in portfolio_kinds() {
             for p in self.golden(spec.key, quotas[spec.key]) {
                 out.push((spec.key.to_string(), p.name().to_string()));
             }
@@ -340,8 +347,7 @@ fn build_order() -> Vec<&'static str> {
     ];
     let mut order: Vec<&'static str> = first.to_vec();
     order.extend(
-        kinds::KINDS
-            .iter()
+        portfolio_kinds()
             .map(|k| k.key)
             .filter(|k| !first.contains(k)),
     );

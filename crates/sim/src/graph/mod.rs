@@ -11,6 +11,7 @@ pub mod filter;
 pub mod odata;
 mod paths;
 mod resources;
+mod tenant_settings;
 pub mod throttle;
 mod writes;
 

@@ -2,9 +2,11 @@
 //! finding the collection, checking throttling and permissions, and route templates for statistics.
 
 use super::error::{GraphError, GraphResult, Reply, Source};
+use super::odata::Query;
+use super::tenant_settings::{self, Singleton};
 use super::throttle::Admission;
 use super::{directory, resources, Call};
-use crate::kinds::{self, ApiVersion, Family, KINDS};
+use crate::kinds::{self, ApiVersion, Family, KindSpec, KINDS};
 use crate::state::World;
 use axum::http::Method;
 use serde_json::Value;
@@ -57,6 +59,10 @@ fn is_name(segment: &str) -> bool {
         "members",
         "$count",
         "managedAppPolicies",
+        "applePushNotificationCertificate",
+        "androidManagedStoreAccountEnterpriseSettings",
+        "categories",
+        "settings",
     ];
     FIXED.iter().any(|f| f.eq_ignore_ascii_case(segment))
         || KINDS.iter().any(|k| {
@@ -138,6 +144,10 @@ pub(crate) fn route(
     query: &str,
     body: Option<Value>,
 ) -> GraphResult<Reply> {
+    // IntuneCD passes its options as a string that already starts with `?`, so its requests read
+    // `…/notificationMessageTemplates??$expand=localizedNotificationMessages`; the service answers
+    // them as if the second `?` were not there (docs/simulator.md, "What real clients send").
+    let query = query.strip_prefix('?').unwrap_or(query);
     let segs = segments(path);
     let Some(first) = segs.first() else {
         return Err(GraphError::bad_request(
@@ -173,6 +183,15 @@ pub(crate) fn route(
                         write,
                     },
                 )?;
+                let rest = &segs[len..];
+                if let Some(reply) =
+                    tenant_settings::navigation(world, call, kind, rest, method, query)?
+                {
+                    return Ok(reply);
+                }
+                if *method == Method::GET && rest.is_empty() {
+                    check_filter(world, call, kind, query)?;
+                }
                 return resources::kind_request(
                     world,
                     call,
@@ -226,6 +245,18 @@ pub(crate) fn route(
             read_only(method)?;
             directory::managed_app_policies(world, call, &segs[2..], query)
         }
+        ("devicemanagement", "") => {
+            intune_read(world, Singleton::DeviceManagement.read_scopes())?;
+            tenant_settings::singleton(world, call, Singleton::DeviceManagement, &[], method, query)
+        }
+        ("devicemanagement", segment) if Singleton::named(segment).is_some() => {
+            let which = Singleton::named(segment).expect("matched above");
+            if !which.serves(call.version) {
+                return Err(GraphError::segment_not_found(&segs[1]));
+            }
+            intune_read(world, which.read_scopes())?;
+            tenant_settings::singleton(world, call, which, &segs[2..], method, query)
+        }
         ("devicemanagement" | "deviceappmanagement" | "identity", segment) => {
             Err(GraphError::segment_not_found(if segment.is_empty() {
                 first
@@ -270,6 +301,25 @@ pub(crate) fn route(
         }
         _ => Err(GraphError::segment_not_found(first)),
     }
+}
+
+/// The service checks `$filter` against the collection's type: a property it lacks is a 400
+/// (`Filter::check_properties`). Malformed options are left to the handler, which reports them.
+fn check_filter(world: &World, call: &Call, kind: &KindSpec, query: &str) -> GraphResult<()> {
+    let Ok(Query {
+        filter: Some(filter),
+        ..
+    }) = Query::parse(query, call.version)
+    else {
+        return Ok(());
+    };
+    let objects: Vec<_> = world.tenants[call.tenant]
+        .collection(kind.key)
+        .iter()
+        .map(|o| &o.body)
+        .collect();
+    let navigations: Vec<&str> = kind.navs.iter().map(|n| n.name).collect();
+    filter.check_properties(kind.base_type, &objects, &navigations)
 }
 
 fn read_only(method: &Method) -> GraphResult<()> {
