@@ -370,20 +370,24 @@ async fn browser_sign_in_refuses_a_forged_state() {
 #[tokio::test]
 async fn browser_sign_in_gives_up_after_its_timeout() {
     let sim = start(true, 1).await;
-    let started = Instant::now();
-    let error = auth::browser(
-        &sim.config(0),
-        |_| {},
-        &CancellationToken::new(),
-        Duration::from_millis(300),
+    // Nobody opens the page: the sign-in ends on its own timeout (the outer one only guards
+    // against a hang; how long it takes is not what this test is about).
+    let error = tokio::time::timeout(
+        HANG,
+        auth::browser(
+            &sim.config(0),
+            |_| {},
+            &CancellationToken::new(),
+            Duration::from_millis(300),
+        ),
     )
     .await
+    .expect("the browser sign-in ended on its own timeout")
     .unwrap_err();
     assert!(
         matches!(error, AuthError::BrowserTimedOut { .. }),
         "{error:?}"
     );
-    assert!(started.elapsed() < Duration::from_secs(5));
 }
 
 #[tokio::test]
@@ -432,21 +436,24 @@ async fn device_code_expires_when_nobody_enters_it() {
 
 #[tokio::test]
 async fn cancelling_a_pending_device_code_returns_promptly() {
-    // A 30-second interval: only cancellation can end the wait quickly.
-    let sim = start(false, 30).await;
+    // A ten-minute polling interval: the next poll is far beyond the hang guard, so only
+    // cancellation can end the wait before it.
+    let sim = start(false, 600).await;
     let pending = start_device_code(sim.config(0)).await;
     let code = pending.prompt.user_code.clone();
     eventually("the first poll", || sim.was_polled(&code)).await;
-    let cancelled_at = Instant::now();
     pending.cancel.cancel();
-    let error = pending.flow.await.unwrap().unwrap_err();
+    let error = tokio::time::timeout(HANG, pending.flow)
+        .await
+        .expect("cancellation ended the wait for the next poll")
+        .unwrap()
+        .unwrap_err();
     assert!(matches!(error, AuthError::Cancelled), "{error:?}");
-    assert!(
-        cancelled_at.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        cancelled_at.elapsed()
-    );
 }
+
+/// Guards a test against hanging; far longer than anything should take, and far shorter than
+/// the waits the tests make sure are cut short.
+const HANG: Duration = Duration::from_secs(120);
 
 #[tokio::test]
 async fn refresh_tokens_rotate_and_the_old_one_stops_working() {
