@@ -88,6 +88,12 @@ async fn three_tenants_sync_under_faults_patch_and_delete() {
     let expected = sim.expected_counts().await;
     sim.control("stats/reset", serde_json::json!({})).await;
     let first = cli.json(&["sync", "--all"]).await;
+    let stats = sim.stats().await;
+    // Settings catalog definitions (friendly setting names) are read once for the workspace, by
+    // whichever tenant's run gets there first: they are not a cost per object of one tenant.
+    let definitions = stats["by_route"]["GET /beta/deviceManagement/configurationSettings/{id}"]
+        .as_u64()
+        .unwrap_or(0);
     let runs = runs_by_tenant(&first);
     assert_eq!(runs.len(), TENANTS, "one run per tenant: {first}");
     let mut total_objects = 0;
@@ -127,11 +133,13 @@ async fn three_tenants_sync_under_faults_patch_and_delete() {
             "first sync stores every object: {run}"
         );
         let per_object_requests = requests as f64 / objects as f64;
-        let per_object_calls = calls as f64 / objects as f64;
+        let per_object_calls = calls.saturating_sub(definitions) as f64 / objects as f64;
         println!(
             "tenant {index}: {objects} objects, {requests} requests ({per_object_requests:.3}/object), \
-             {calls} Graph calls ({per_object_calls:.3}/object), {} throttled, status {}",
-            run["throttled"], run["status"]
+             {calls} Graph calls ({:.3}/object), {} throttled, status {}",
+            calls as f64 / objects as f64,
+            run["throttled"],
+            run["status"]
         );
         assert!(
             per_object_requests <= 0.15,
@@ -139,18 +147,25 @@ async fn three_tenants_sync_under_faults_patch_and_delete() {
         );
         assert!(
             per_object_calls <= 1.3,
-            "tenant {index}: {per_object_calls:.3} Graph calls per object (target ≤ 1.3)"
+            "tenant {index}: {per_object_calls:.3} Graph calls per object without setting definitions (target ≤ 1.3)"
         );
         total_objects += objects;
         total_requests += requests;
         total_calls += calls;
     }
+    let per_object_calls = (total_calls - definitions) as f64 / total_objects as f64;
     println!(
-        "all tenants: {total_objects} objects, {:.3} requests/object, {:.3} Graph calls/object",
+        "all tenants: {total_objects} objects, {:.3} requests/object, {:.3} Graph calls/object \
+         ({definitions} setting definitions aside)",
         total_requests as f64 / total_objects as f64,
-        total_calls as f64 / total_objects as f64
+        per_object_calls
     );
-    let stats = sim.stats().await;
+    // Per-object reads (assignments lists do not carry, ADMX values level by level, role members…)
+    // plus retries of injected faults and throttling.
+    assert!(
+        per_object_calls <= 1.0,
+        "{per_object_calls:.3} Graph calls per object (target ≤ 1.0)"
+    );
     println!(
         "simulator during the first sync: {} requests, {} Graph calls, {} throttled, {} faults",
         stats["requests"], stats["graph_calls"], stats["throttled"], stats["faults"]

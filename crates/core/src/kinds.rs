@@ -3,11 +3,15 @@
 //! permission reading it needs, and which fields are volatile (changed by the service, not by an admin).
 //!
 //! Reading strategy, per kind (see `docs/graph-research.md` for the evidence):
-//! - one list with `$expand` of everything the service expands on lists (`assignments`, settings
-//!   catalog `settings`, compliance scheduled actions), followed to the last page;
-//! - then, only where the list cannot carry it, one request per object (`Detail`), sent in `$batch`
-//!   groups of 20: script bodies (lists return them as `null`), app protection navigations, ADMX
-//!   definition values, endpoint security intent settings.
+//! - one list with `$expand` of what the service is known to expand on that list (`assignments`
+//!   where public sources show it, settings catalog `settings`, compliance scheduled actions),
+//!   followed to the last page;
+//! - then, only where the list cannot carry it, reads per object (`Detail`), sent in `$batch`
+//!   groups of 20: script bodies (lists return them as `null`), role assignments' `members`
+//!   (lists leave them out), app protection navigations, `/{id}/assignments` of kinds whose list
+//!   expansion no source shows, intent settings, notification messages, ADMX definition values —
+//!   and, one level down, each definition value's presentation values (Graph refuses an `$expand`
+//!   two levels deep).
 
 use serde::Serialize;
 
@@ -42,19 +46,28 @@ pub enum ThrottleFamily {
     Directory,
 }
 
-/// What a sync must read per object after the list.
+/// One read a sync sends per object after the list (a kind lists none when its list carries
+/// everything).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Detail {
-    /// The list carries everything.
-    None,
-    /// `GET {collection}/{id}` with this query (may be empty): script bodies, app protection navigations.
+    /// `GET {collection}/{id}?{query}` (the query may be empty), merged over the listed object:
+    /// script bodies, role assignments' `members`, app protection navigations.
     Get(&'static str),
-    /// `GET {collection}/{id}/{nav}?{query}`, stored under the object's `nav` property.
+    /// `GET {collection}/{id}/{nav}?{query}`, stored under the object's `nav` property; then
+    /// `each` read for every item of that collection (`…/{nav}/{item id}/…`), stored in the item.
     Child {
         nav: &'static str,
         query: &'static str,
+        each: &'static [Detail],
     },
 }
+
+/// `GET {collection}/{id}/assignments`: for kinds whose list does not expand them.
+const ASSIGNMENTS: Detail = Detail::Child {
+    nav: "assignments",
+    query: "",
+    each: &[],
+};
 
 /// One kind of configuration object.
 #[derive(Clone, Copy, Debug)]
@@ -68,7 +81,8 @@ pub struct ObjectKind {
     pub version: ApiVersion,
     /// Query options of the list (`$expand=assignments`…), without paging options.
     pub list_query: &'static str,
-    pub detail: Detail,
+    /// Reads per object after the list, in this order.
+    pub details: &'static [Detail],
     /// Delegated permissions that allow reading (any one suffices).
     pub read_scopes: &'static [&'static str],
     pub family: ThrottleFamily,
@@ -120,7 +134,7 @@ const fn kind(key: &'static str, label: &'static str, collection: &'static str) 
         collection,
         version: ApiVersion::Beta,
         list_query: "$expand=assignments",
-        detail: Detail::None,
+        details: &[],
         read_scopes: CONFIG_READ,
         family: ThrottleFamily::IntuneConfig,
         volatile_fields: VOLATILE,
@@ -130,7 +144,7 @@ const fn kind(key: &'static str, label: &'static str, collection: &'static str) 
 
 const fn script(key: &'static str, label: &'static str, collection: &'static str) -> ObjectKind {
     ObjectKind {
-        detail: Detail::Get(""),
+        details: &[Detail::Get("")],
         read_scopes: SCRIPTS_READ,
         family: ThrottleFamily::IntuneScripts,
         ..kind(key, label, collection)
@@ -144,7 +158,7 @@ const fn app_protection(
 ) -> ObjectKind {
     ObjectKind {
         list_query: "",
-        detail: Detail::Get("$expand=assignments,apps"),
+        details: &[Detail::Get("$expand=assignments,apps")],
         read_scopes: APPS_READ,
         ..kind(key, label, collection)
     }
@@ -176,10 +190,19 @@ pub static REGISTRY: &[ObjectKind] = &[
         )
     },
     ObjectKind {
-        detail: Detail::Child {
-            nav: "definitionValues",
-            query: "$expand=definition,presentationValues($expand=presentation)",
-        },
+        list_query: "",
+        details: &[
+            ASSIGNMENTS,
+            Detail::Child {
+                nav: "definitionValues",
+                query: "$expand=definition",
+                each: &[Detail::Child {
+                    nav: "presentationValues",
+                    query: "$expand=presentation",
+                    each: &[],
+                }],
+            },
+        ],
         ..kind(
             "groupPolicyConfigurations",
             "Administrative template (ADMX)",
@@ -187,10 +210,15 @@ pub static REGISTRY: &[ObjectKind] = &[
         )
     },
     ObjectKind {
-        detail: Detail::Child {
-            nav: "settings",
-            query: "",
-        },
+        list_query: "",
+        details: &[
+            ASSIGNMENTS,
+            Detail::Child {
+                nav: "settings",
+                query: "",
+                each: &[],
+            },
+        ],
         ..kind(
             "intents",
             "Endpoint security policy (legacy)",
@@ -218,6 +246,8 @@ pub static REGISTRY: &[ObjectKind] = &[
         "deviceManagement/deviceHealthScripts",
     ),
     ObjectKind {
+        list_query: "",
+        details: &[ASSIGNMENTS],
         read_scopes: SERVICE_READ,
         ..kind(
             "deviceEnrollmentConfigurations",
@@ -226,6 +256,8 @@ pub static REGISTRY: &[ObjectKind] = &[
         )
     },
     ObjectKind {
+        list_query: "",
+        details: &[ASSIGNMENTS],
         read_scopes: SERVICE_READ,
         ..kind(
             "windowsAutopilotDeploymentProfiles",
@@ -233,21 +265,33 @@ pub static REGISTRY: &[ObjectKind] = &[
             "deviceManagement/windowsAutopilotDeploymentProfiles",
         )
     },
-    kind(
-        "windowsFeatureUpdateProfiles",
-        "Feature update profile",
-        "deviceManagement/windowsFeatureUpdateProfiles",
-    ),
-    kind(
-        "windowsQualityUpdateProfiles",
-        "Quality update profile",
-        "deviceManagement/windowsQualityUpdateProfiles",
-    ),
-    kind(
-        "windowsDriverUpdateProfiles",
-        "Driver update profile",
-        "deviceManagement/windowsDriverUpdateProfiles",
-    ),
+    ObjectKind {
+        list_query: "",
+        details: &[ASSIGNMENTS],
+        ..kind(
+            "windowsFeatureUpdateProfiles",
+            "Feature update profile",
+            "deviceManagement/windowsFeatureUpdateProfiles",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        details: &[ASSIGNMENTS],
+        ..kind(
+            "windowsQualityUpdateProfiles",
+            "Quality update profile",
+            "deviceManagement/windowsQualityUpdateProfiles",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        details: &[ASSIGNMENTS],
+        ..kind(
+            "windowsDriverUpdateProfiles",
+            "Driver update profile",
+            "deviceManagement/windowsDriverUpdateProfiles",
+        )
+    },
     app_protection(
         "iosManagedAppProtections",
         "iOS app protection",
@@ -308,6 +352,7 @@ pub static REGISTRY: &[ObjectKind] = &[
     },
     ObjectKind {
         list_query: "",
+        details: &[Detail::Get("")],
         read_scopes: RBAC_READ,
         ..kind(
             "roleAssignments",
@@ -316,7 +361,12 @@ pub static REGISTRY: &[ObjectKind] = &[
         )
     },
     ObjectKind {
-        list_query: "$expand=localizedNotificationMessages",
+        list_query: "",
+        details: &[Detail::Child {
+            nav: "localizedNotificationMessages",
+            query: "",
+            each: &[],
+        }],
         read_scopes: SERVICE_READ,
         ..kind(
             "notificationMessageTemplates",
@@ -383,6 +433,46 @@ mod tests {
             by_key("CONDITIONALACCESSPOLICIES").unwrap().version,
             ApiVersion::V1
         );
+    }
+
+    #[test]
+    fn lists_and_details_ask_for_each_thing_once_and_one_level_deep() {
+        fn shallow(details: &[Detail]) -> bool {
+            details.iter().all(|d| match d {
+                Detail::Get(query) => !query.contains('('),
+                Detail::Child { query, each, .. } => !query.contains('(') && shallow(each),
+            })
+        }
+        for kind in REGISTRY {
+            let child_assignments = kind.details.iter().any(|d| {
+                matches!(
+                    d,
+                    Detail::Child {
+                        nav: "assignments",
+                        ..
+                    }
+                )
+            });
+            assert!(
+                !(child_assignments && kind.list_query.contains("assignments")),
+                "{} reads assignments twice",
+                kind.key
+            );
+            assert!(shallow(kind.details), "{}: a nested $expand", kind.key);
+        }
+        let admx = by_key("groupPolicyConfigurations").unwrap();
+        assert!(admx.list_query.is_empty());
+        assert!(matches!(
+            admx.details[1],
+            Detail::Child {
+                nav: "definitionValues",
+                each: [Detail::Child {
+                    nav: "presentationValues",
+                    ..
+                }],
+                ..
+            }
+        ));
     }
 
     #[test]

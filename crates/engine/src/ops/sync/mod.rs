@@ -2,10 +2,13 @@
 //! service allows, each tenant as its own run.
 //!
 //! Per tenant: every readable kind's list (with `$expand` of what lists can carry) goes out in
-//! `$batch` groups of 20, paged to the end; then per-object details (script bodies, ADMX values,
-//! app protection navigations…) in `$batch` groups of 20; then the snapshot is committed in one
-//! transaction. Kinds the granted permissions do not allow reading are skipped and reported, never
-//! failed — and never marked deleted. Tenants run concurrently; one slow or failing tenant never
+//! `$batch` groups of 20, paged to the end; then per-object details (script bodies, assignments
+//! lists do not carry, role assignments' members, ADMX values, app protection navigations…) in
+//! `$batch` groups of 20, level by level (an ADMX configuration's definition values, then each
+//! value's presentation values), with the full settings of settings catalog policies whose listed
+//! settings fell short; then the snapshot is committed in one transaction. Kinds the granted
+//! permissions do not allow reading are skipped and reported, never failed — and never marked
+//! deleted. Tenants run concurrently; one slow or failing tenant never
 //! stalls the others. Settings catalog definitions the workspace lacks are read once for all
 //! tenants (`definitions.rs`); failing to read them is a warning, not an error.
 
@@ -30,7 +33,9 @@ mod requests;
 use connect::{connect, save_latest_tokens};
 use definitions::{read_missing_definitions, DefinitionsGate};
 use references::{directory_object, referenced_ids, DIRECTORY_READ};
-use requests::{detail_url, items_of, list_url, merge_get, settings_short_of_count, with_child};
+use requests::{
+    apply, detail_url, items_of, list_url, settings_short_of_count, Location, ALL_SETTINGS,
+};
 
 /// How to sync.
 #[derive(Clone, Debug)]
@@ -435,87 +440,98 @@ async fn capture(
         )
         .await;
 
-    // 2. Per-object details, batched.
-    let mut details = Vec::new();
-    for (kind, items) in &lists {
-        for (index, item) in items.iter().enumerate() {
-            if let Some(url) = detail_url(kind, item) {
-                details.push((kind.key, index, url, kind.family));
+    // 2. Per-object details, batched, level by level.
+    let mut reads: Vec<Read> = Vec::new();
+    for (slot, (kind, items)) in lists.iter().enumerate() {
+        for (object, item) in items.iter().enumerate() {
+            for detail in kind.details {
+                reads.push(Read {
+                    slot,
+                    object,
+                    location: Vec::new(),
+                    detail,
+                });
             }
-        }
-    }
-    let total = details.len() as u64;
-    let mut detail_results: BTreeMap<(String, usize), Value> = BTreeMap::new();
-    if !details.is_empty() {
-        let requests = details
-            .iter()
-            .map(|(kind, index, url, family)| BatchGet {
-                id: format!("{kind}:{index}"),
-                url: url.clone(),
-                family: *family,
-            })
-            .collect();
-        let mut done = 0u64;
-        for (id, result) in client.batch_get(ApiVersion::Beta, requests).await {
-            let (kind_key, index) = id.split_once(':').expect("ids are kind:index");
-            let index: usize = index.parse().expect("ids are kind:index");
-            match result {
-                Ok(value) => {
-                    detail_results.insert((kind_key.to_string(), index), value);
-                }
-                Err(e) => {
-                    let kind = tenantatlas_core::kinds::by_key(kind_key).expect("registry kind");
-                    if !summary.errors.iter().any(|x| x["kind"] == kind.key) {
-                        summary.errors.push(kind_error(kind, &e));
-                    }
-                }
-            }
-            done += 1;
-            if done.is_multiple_of(20) || done == total {
-                progress(ProgressEvent::DetailsRead {
-                    tenant: tenant.id.clone(),
-                    done,
-                    total,
+            if settings_short_of_count(item).is_some() {
+                // The list's expanded settings fell short of the policy's own count: read them all.
+                reads.push(Read {
+                    slot,
+                    object,
+                    location: Vec::new(),
+                    detail: &ALL_SETTINGS,
                 });
             }
         }
     }
-
-    // 3. Merge and normalise.
-    for (kind, items) in lists {
-        if summary.errors.iter().any(|e| e["kind"] == kind.key) {
-            continue;
-        }
-        let mut count = 0u64;
-        for (index, mut item) in items.into_iter().enumerate() {
-            if let Some(id) = settings_short_of_count(&item) {
-                // The list's expanded settings fell short of the policy's own count: read them all.
-                let url = format!("{}/{}/settings", kind.collection, id);
-                match client.get_all(kind.version, &url, kind.family).await {
-                    Ok(settings) => item["settings"] = Value::Array(settings),
-                    Err(e) => {
-                        summary.errors.push(kind_error(kind, &e));
-                        break;
-                    }
+    let mut done = 0u64;
+    while !reads.is_empty() {
+        let total = done + reads.len() as u64;
+        let mut next = Vec::new();
+        for version in [ApiVersion::Beta, ApiVersion::V1] {
+            // Indexes into `reads` (not references: the batch below is awaited).
+            let mut requests = Vec::new();
+            for (n, read) in reads.iter().enumerate() {
+                let (kind, items) = &lists[read.slot];
+                if kind.version != version {
+                    continue;
+                }
+                if let Some(url) =
+                    detail_url(kind, &items[read.object], &read.location, read.detail)
+                {
+                    requests.push(BatchGet {
+                        id: n.to_string(),
+                        url,
+                        family: kind.family,
+                    });
                 }
             }
-            let full = match (
-                kind.detail,
-                detail_results.remove(&(kind.key.to_string(), index)),
-            ) {
-                (Detail::None, _) => item,
-                (Detail::Get(_), Some(detail)) => merge_get(item, detail),
-                (Detail::Child { nav, .. }, Some(children)) => with_child(item, nav, children),
-                (_, None) => item,
-            };
-            captured.push(CapturedObject::new(kind, &full));
-            count += 1;
+            if requests.is_empty() {
+                continue;
+            }
+            for (id, result) in client.batch_get(version, requests).await {
+                let read = &reads[id.parse::<usize>().expect("ids are indexes")];
+                let (kind, items) = &mut lists[read.slot];
+                match result {
+                    Ok(answer) => {
+                        let more =
+                            apply(&mut items[read.object], &read.location, read.detail, answer);
+                        for (location, detail) in more {
+                            next.push(Read {
+                                slot: read.slot,
+                                object: read.object,
+                                location,
+                                detail,
+                            });
+                        }
+                    }
+                    Err(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
+                    Err(e) => {
+                        if !summary.errors.iter().any(|x| x["kind"] == kind.key) {
+                            summary.errors.push(kind_error(kind, &e));
+                        }
+                    }
+                }
+                done += 1;
+                if done.is_multiple_of(20) || done == total {
+                    progress(ProgressEvent::DetailsRead {
+                        tenant: tenant.id.clone(),
+                        done,
+                        total,
+                    });
+                }
+            }
         }
+        reads = next;
+    }
+
+    // 3. Normalise.
+    for (kind, items) in lists {
         if summary.errors.iter().any(|e| e["kind"] == kind.key) {
             // An incomplete kind is left out whole, and never marks objects deleted.
-            captured.retain(|c| c.kind != kind.key);
             continue;
         }
+        let count = items.len() as u64;
+        captured.extend(items.iter().map(|item| CapturedObject::new(kind, item)));
         summary.counts.insert(kind.key.to_string(), count);
     }
 
@@ -574,6 +590,17 @@ async fn capture(
     summary.retries = figures.retries;
     summary.throttled = figures.throttled;
     Ok((captured, names))
+}
+
+/// One per-object read still to send: about which object of which listed kind, where inside it the
+/// answer goes, and what to ask.
+struct Read {
+    /// Index into the sync's lists.
+    slot: usize,
+    /// Index of the object in its kind's list.
+    object: usize,
+    location: Location,
+    detail: &'static Detail,
 }
 
 fn kind_error(kind: &ObjectKind, error: &client::GraphError) -> Value {
