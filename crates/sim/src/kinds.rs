@@ -39,19 +39,70 @@ pub enum AssignStyle {
     None,
 }
 
-/// A navigation collection under an object (`/{id}/settings`, `/{id}/definitionValues`, …).
+/// What the service does with `$expand` of one navigation in one place: on a list of the parent
+/// collection, or on a GET of one parent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expansion {
+    /// Expanded in full.
+    Served,
+    /// 400: the service does not expand the navigation here. Where public sources say nothing
+    /// either way, this is the strict reading the simulator takes.
+    Refused,
+    /// 200 with the navigation present and empty, as public reports show for some navigations
+    /// (Graph's query-parameter docs warn that options "might fail silently").
+    Empty,
+}
+
+/// A navigation under an object (`/{id}/settings`, `/{id}/definitionValues`, …), collection- or
+/// single-valued (ADMX `definition`, `presentation`).
 #[derive(Clone, Copy, Debug)]
 pub struct NavSpec {
     pub name: &'static str,
     /// Page size when the collection is listed on its own (`/{id}/{name}`).
     pub page_size: usize,
-    /// Whether `$expand={name}` is accepted on a *list* of the parent collection.
-    pub expand_on_list: bool,
-    /// Whether `$expand={name}` is accepted on a GET of one parent object.
-    pub expand_on_get: bool,
+    /// `$expand={name}` on a *list* of the parent.
+    pub on_list: Expansion,
+    /// `$expand={name}` on a GET of one parent.
+    pub on_get: Expansion,
+    /// Whether the navigation may be expanded one level down, inside its parent's own `$expand`
+    /// (`scheduledActionsForRule($expand=scheduledActionConfigurations)`). Graph documents one
+    /// level of `$expand`; this is the one deeper expansion public sources show working.
+    pub nested: bool,
     /// Whether the children may be written inline in the parent's POST body (settings catalog
     /// `settings`, compliance `scheduledActionsForRule`).
     pub inline_on_create: bool,
+    /// The entity type of the navigation's items, named in errors (`microsoft.graph.…`); empty for
+    /// assignments, whose type follows the parent's (`{parent type}Assignment`).
+    pub item_type: &'static str,
+    /// The items' own navigations: what `/{id}/{name}?$expand=…`, `/{id}/{name}/{child}/…` and a
+    /// nested `$expand` may name.
+    pub item_navs: &'static [NavSpec],
+}
+
+/// A navigation with the strict defaults: listed on its own in pages of 100, expanded on a GET of
+/// its parent, refused on lists, never nested, never written inline, with no navigations of its own.
+pub const fn nav(name: &'static str, item_type: &'static str) -> NavSpec {
+    NavSpec {
+        name,
+        page_size: 100,
+        on_list: Expansion::Refused,
+        on_get: Expansion::Served,
+        nested: false,
+        inline_on_create: false,
+        item_type,
+        item_navs: &[],
+    }
+}
+
+/// How a list that expands a large navigation shrinks its pages, server-driven: each object
+/// carries at most `per_object` expanded items (no `@odata.nextLink` for them — the object's own
+/// count tells a client that some are missing), and a page holds objects until their expanded
+/// items reach `per_page` (at least one object per page).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExpandedPaging {
+    pub nav: &'static str,
+    pub per_object: usize,
+    pub per_page: usize,
 }
 
 /// One collection of configuration objects in a tenant.
@@ -68,8 +119,13 @@ pub struct KindSpec {
     pub page_size: usize,
     /// Largest `$top` the service honours.
     pub max_top: usize,
-    /// Properties the service omits in a list and returns only on GET by id (script bodies).
+    /// Properties the service returns as `null` in a list and fills only on GET by id (script bodies).
     pub list_omits: &'static [&'static str],
+    /// Properties a list leaves out altogether and only a GET by id returns (Intune role
+    /// assignments' `members`).
+    pub list_absent: &'static [&'static str],
+    /// Smaller pages, and expanded items cut short, when a list expands this navigation.
+    pub expanded_paging: Option<ExpandedPaging>,
     pub navs: &'static [NavSpec],
     pub assign: AssignStyle,
     /// Delegated scopes that allow reading (any one suffices).
@@ -119,19 +175,119 @@ impl KindSpec {
     }
 }
 
+/// `assignments`, expanded on lists as public tools show for the collection.
 const ASSIGNMENTS_EXPANDABLE: NavSpec = NavSpec {
-    name: "assignments",
-    page_size: 100,
-    expand_on_list: true,
-    expand_on_get: true,
-    inline_on_create: false,
+    on_list: Expansion::Served,
+    ..nav("assignments", "")
 };
-const ASSIGNMENTS_SEPARATE: NavSpec = NavSpec {
-    name: "assignments",
-    page_size: 100,
-    expand_on_list: false,
-    expand_on_get: true,
-    inline_on_create: false,
+/// `assignments` that a list does not expand: app protection (the service refuses it), and kinds
+/// whose list expansion no public source shows (read per object at `/{id}/assignments`).
+const ASSIGNMENTS_SEPARATE: NavSpec = nav("assignments", "");
+
+/// Settings catalog `settings`: expanded on lists and GETs (public tools list
+/// `configurationPolicies?$expand=settings`), written inline on create. Each setting's real
+/// `settingDefinitions` navigation is not modelled: 400 here, never a silently empty answer.
+const CATALOG_SETTINGS: NavSpec = NavSpec {
+    page_size: 25,
+    on_list: Expansion::Served,
+    inline_on_create: true,
+    item_navs: &[NavSpec {
+        on_get: Expansion::Refused,
+        ..nav(
+            "settingDefinitions",
+            "microsoft.graph.deviceManagementConfigurationSettingDefinition",
+        )
+    }],
+    ..nav(
+        "settings",
+        "microsoft.graph.deviceManagementConfigurationSetting",
+    )
+};
+
+/// Compliance `scheduledActionsForRule`, expanded on lists with its configurations one level
+/// down (`$expand=scheduledActionsForRule($expand=scheduledActionConfigurations)`, verified).
+const SCHEDULED_ACTIONS: NavSpec = NavSpec {
+    on_list: Expansion::Served,
+    inline_on_create: true,
+    item_navs: &[NavSpec {
+        on_list: Expansion::Served,
+        nested: true,
+        ..nav(
+            "scheduledActionConfigurations",
+            "microsoft.graph.deviceComplianceActionItem",
+        )
+    }],
+    ..nav(
+        "scheduledActionsForRule",
+        "microsoft.graph.deviceComplianceScheduledActionForRule",
+    )
+};
+
+/// Navigations of Microsoft's ADMX catalog objects that the simulator does not serve: named so
+/// that asking for them is "too deep" or refused, never "no such property" or silently empty.
+const ADMX_CATALOG_NAVS: &[NavSpec] = &[
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav("category", "microsoft.graph.groupPolicyCategory")
+    },
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav(
+            "definitionFile",
+            "microsoft.graph.groupPolicyDefinitionFile",
+        )
+    },
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav("presentations", "microsoft.graph.groupPolicyPresentation")
+    },
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav(
+            "nextVersionDefinition",
+            "microsoft.graph.groupPolicyDefinition",
+        )
+    },
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav(
+            "previousVersionDefinition",
+            "microsoft.graph.groupPolicyDefinition",
+        )
+    },
+];
+
+/// ADMX `definitionValues`: listed per configuration (`/{id}/definitionValues?$expand=definition`),
+/// each value's presentation values read on their own
+/// (`…/definitionValues/{id}/presentationValues?$expand=presentation`). Expanding the values on a
+/// GET of the configuration answers an empty array (microsoft-graph-docs#19655); expanding
+/// presentation values from a value answers an empty array for ingested ADMX (a public backup
+/// script's notes), taken here for all; anything deeper is `MaxExpansionDepth`.
+const ADMX_DEFINITION_VALUES: NavSpec = NavSpec {
+    on_get: Expansion::Empty,
+    item_navs: &[
+        NavSpec {
+            on_list: Expansion::Served,
+            item_navs: ADMX_CATALOG_NAVS,
+            ..nav("definition", "microsoft.graph.groupPolicyDefinition")
+        },
+        NavSpec {
+            on_list: Expansion::Empty,
+            on_get: Expansion::Empty,
+            item_navs: &[NavSpec {
+                on_list: Expansion::Served,
+                ..nav("presentation", "microsoft.graph.groupPolicyPresentation")
+            }],
+            ..nav(
+                "presentationValues",
+                "microsoft.graph.groupPolicyPresentationValue",
+            )
+        },
+    ],
+    ..nav(
+        "definitionValues",
+        "microsoft.graph.groupPolicyDefinitionValue",
+    )
 };
 
 const CONFIG_READ: &[&str] = &[
@@ -176,6 +332,8 @@ const fn kind(key: &'static str, path: &'static str, base_type: &'static str) ->
         page_size: 1000,
         max_top: 1000,
         list_omits: &[],
+        list_absent: &[],
+        expanded_paging: None,
         navs: &[ASSIGNMENTS_EXPANDABLE],
         assign: AssignStyle::Action {
             body_key: "assignments",
@@ -204,16 +362,12 @@ pub static KINDS: &[KindSpec] = &[
     KindSpec {
         page_size: 25,
         max_top: 100,
-        navs: &[
-            ASSIGNMENTS_EXPANDABLE,
-            NavSpec {
-                name: "settings",
-                page_size: 25,
-                expand_on_list: true,
-                expand_on_get: true,
-                inline_on_create: true,
-            },
-        ],
+        navs: &[ASSIGNMENTS_EXPANDABLE, CATALOG_SETTINGS],
+        expanded_paging: Some(ExpandedPaging {
+            nav: "settings",
+            per_object: 25,
+            per_page: 50,
+        }),
         ..kind(
             "configurationPolicies",
             "deviceManagement/configurationPolicies",
@@ -223,16 +377,7 @@ pub static KINDS: &[KindSpec] = &[
     KindSpec {
         versions: Versions::Both,
         has_version: true,
-        navs: &[
-            ASSIGNMENTS_EXPANDABLE,
-            NavSpec {
-                name: "scheduledActionsForRule",
-                page_size: 100,
-                expand_on_list: true,
-                expand_on_get: true,
-                inline_on_create: true,
-            },
-        ],
+        navs: &[ASSIGNMENTS_EXPANDABLE, SCHEDULED_ACTIONS],
         audit_category: Some("Compliance"),
         ..kind(
             "deviceCompliancePolicies",
@@ -241,16 +386,7 @@ pub static KINDS: &[KindSpec] = &[
         )
     },
     KindSpec {
-        navs: &[
-            ASSIGNMENTS_EXPANDABLE,
-            NavSpec {
-                name: "definitionValues",
-                page_size: 100,
-                expand_on_list: false,
-                expand_on_get: true,
-                inline_on_create: false,
-            },
-        ],
+        navs: &[ASSIGNMENTS_SEPARATE, ADMX_DEFINITION_VALUES],
         ..kind(
             "groupPolicyConfigurations",
             "deviceManagement/groupPolicyConfigurations",
@@ -259,21 +395,24 @@ pub static KINDS: &[KindSpec] = &[
     },
     KindSpec {
         navs: &[
-            ASSIGNMENTS_EXPANDABLE,
+            // Listed intents expand `assignments` as an empty array even when assigned
+            // (microsoft-graph-explorer-v4#2051); a GET by id is taken to do the same.
             NavSpec {
-                name: "settings",
-                page_size: 100,
-                expand_on_list: false,
-                expand_on_get: true,
+                on_list: Expansion::Empty,
+                on_get: Expansion::Empty,
+                ..ASSIGNMENTS_SEPARATE
+            },
+            NavSpec {
                 inline_on_create: true,
+                ..nav(
+                    "settings",
+                    "microsoft.graph.deviceManagementSettingInstance",
+                )
             },
-            NavSpec {
-                name: "categories",
-                page_size: 100,
-                expand_on_list: false,
-                expand_on_get: true,
-                inline_on_create: false,
-            },
+            nav(
+                "categories",
+                "microsoft.graph.deviceManagementIntentSettingCategory",
+            ),
         ],
         assign: AssignStyle::Action {
             body_key: "assignments",
@@ -287,13 +426,10 @@ pub static KINDS: &[KindSpec] = &[
         )
     },
     KindSpec {
-        navs: &[NavSpec {
-            name: "categories",
-            page_size: 100,
-            expand_on_list: false,
-            expand_on_get: true,
-            inline_on_create: false,
-        }],
+        navs: &[nav(
+            "categories",
+            "microsoft.graph.deviceManagementTemplateSettingCategory",
+        )],
         assign: AssignStyle::None,
         writable: false,
         audit_category: None,
@@ -330,6 +466,7 @@ pub static KINDS: &[KindSpec] = &[
     },
     KindSpec {
         versions: Versions::Both,
+        navs: &[ASSIGNMENTS_SEPARATE],
         assign: AssignStyle::Action {
             body_key: "enrollmentConfigurationAssignments",
             status: 204,
@@ -345,6 +482,7 @@ pub static KINDS: &[KindSpec] = &[
         )
     },
     KindSpec {
+        navs: &[ASSIGNMENTS_SEPARATE],
         assign: AssignStyle::PostEach,
         read_scopes: SERVICE_READ,
         write_scopes: SERVICE_WRITE,
@@ -439,13 +577,7 @@ pub static KINDS: &[KindSpec] = &[
     },
     KindSpec {
         versions: Versions::Both,
-        navs: &[NavSpec {
-            name: "roleAssignments",
-            page_size: 100,
-            expand_on_list: false,
-            expand_on_get: true,
-            inline_on_create: false,
-        }],
+        navs: &[nav("roleAssignments", "microsoft.graph.roleAssignment")],
         assign: AssignStyle::None,
         read_scopes: RBAC_READ,
         write_scopes: RBAC_WRITE,
@@ -463,6 +595,9 @@ pub static KINDS: &[KindSpec] = &[
         read_scopes: RBAC_READ,
         write_scopes: RBAC_WRITE,
         audit_category: Some("Role"),
+        // A list leaves `members` out; IntuneCD reads each assignment by id for them
+        // (docs/graph-research.md §15).
+        list_absent: &["members"],
         ..kind(
             "roleAssignments",
             "deviceManagement/roleAssignments",
@@ -471,13 +606,10 @@ pub static KINDS: &[KindSpec] = &[
     },
     KindSpec {
         versions: Versions::Both,
-        navs: &[NavSpec {
-            name: "localizedNotificationMessages",
-            page_size: 100,
-            expand_on_list: true,
-            expand_on_get: true,
-            inline_on_create: false,
-        }],
+        navs: &[nav(
+            "localizedNotificationMessages",
+            "microsoft.graph.localizedNotificationMessage",
+        )],
         assign: AssignStyle::None,
         read_scopes: SERVICE_READ,
         write_scopes: SERVICE_WRITE,
@@ -532,13 +664,10 @@ pub static KINDS: &[KindSpec] = &[
         )
     },
     KindSpec {
-        navs: &[NavSpec {
-            name: "enrollmentProfiles",
-            page_size: 100,
-            expand_on_list: false,
-            expand_on_get: true,
-            inline_on_create: false,
-        }],
+        navs: &[nav(
+            "enrollmentProfiles",
+            "microsoft.graph.depEnrollmentBaseProfile",
+        )],
         assign: AssignStyle::None,
         read_scopes: SERVICE_READ,
         write_scopes: SERVICE_WRITE,
@@ -552,23 +681,7 @@ pub static KINDS: &[KindSpec] = &[
     KindSpec {
         page_size: 25,
         max_top: 100,
-        navs: &[
-            ASSIGNMENTS_EXPANDABLE,
-            NavSpec {
-                name: "settings",
-                page_size: 25,
-                expand_on_list: true,
-                expand_on_get: true,
-                inline_on_create: true,
-            },
-            NavSpec {
-                name: "scheduledActionsForRule",
-                page_size: 100,
-                expand_on_list: true,
-                expand_on_get: true,
-                inline_on_create: true,
-            },
-        ],
+        navs: &[ASSIGNMENTS_EXPANDABLE, CATALOG_SETTINGS, SCHEDULED_ACTIONS],
         audit_category: Some("Compliance"),
         ..kind(
             "compliancePolicies",
@@ -694,6 +807,7 @@ const fn scripts(key: &'static str, base_type: &'static str) -> KindSpec {
 
 const fn update_profiles(key: &'static str, base_type: &'static str) -> KindSpec {
     KindSpec {
+        navs: &[ASSIGNMENTS_SEPARATE],
         assign: AssignStyle::Action {
             body_key: "assignments",
             status: 204,
@@ -702,18 +816,18 @@ const fn update_profiles(key: &'static str, base_type: &'static str) -> KindSpec
     }
 }
 
+/// App protection: `assignments` and `apps` per policy, or on a GET by id with `$expand`.
+const APP_PROTECTION_NAVS: &[NavSpec] = &[
+    ASSIGNMENTS_SEPARATE,
+    NavSpec {
+        inline_on_create: true,
+        ..nav("apps", "microsoft.graph.managedMobileApp")
+    },
+];
+
 const fn app_protection(key: &'static str, base_type: &'static str) -> KindSpec {
     KindSpec {
-        navs: &[
-            ASSIGNMENTS_SEPARATE,
-            NavSpec {
-                name: "apps",
-                page_size: 100,
-                expand_on_list: false,
-                expand_on_get: true,
-                inline_on_create: true,
-            },
-        ],
+        navs: APP_PROTECTION_NAVS,
         assign: AssignStyle::Action {
             body_key: "assignments",
             status: 204,

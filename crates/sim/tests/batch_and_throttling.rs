@@ -532,3 +532,46 @@ async fn intune_config_bucket_allows_1000_reads_per_app_then_429() {
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// The strict reads hold inside `$batch` too: each sub-request is checked on its own, so an
+/// `$expand` too deep is a 400 sub-response with Graph's error body beside the reads that work,
+/// and a role assignment read by id carries the `members` its list leaves out.
+#[tokio::test]
+async fn strict_reads_are_per_sub_request_inside_a_batch() {
+    let sim = common::start(1, 120).await;
+    let token = sim.token(0).await;
+    let (configs, _) = sim
+        .get_all(&token, "/beta/deviceManagement/groupPolicyConfigurations")
+        .await;
+    let cid = configs[0]["id"].as_str().unwrap();
+    let (roles, _) = sim
+        .get_all(&token, "/beta/deviceManagement/roleAssignments")
+        .await;
+    let rid = roles[0]["id"].as_str().unwrap();
+    let values = format!("/deviceManagement/groupPolicyConfigurations/{cid}/definitionValues");
+    let body = json!({"requests": [
+        get("deep", &format!("{values}?$expand=definition,presentationValues($expand=presentation)")),
+        get("flat", &format!("{values}?$expand=definition")),
+        get("autopilot", "/deviceManagement/windowsAutopilotDeploymentProfiles?$expand=assignments"),
+        get("role", &format!("/deviceManagement/roleAssignments/{rid}")),
+    ]});
+    let (status, _, answer) = batch(&sim, &token, "beta", &body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let deep = response(&answer, "deep");
+    assert_eq!(deep["status"], 400, "{deep}");
+    assert_eq!(graph_error_code(&deep["body"]), "BadRequest");
+    assert!(deep["body"]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("MaxExpansionDepth"));
+    let flat = response(&answer, "flat");
+    assert_eq!(flat["status"], 200, "{flat}");
+    assert!(flat["body"]["value"][0]["definition"]["id"].is_string());
+    let autopilot = response(&answer, "autopilot");
+    assert_eq!(autopilot["status"], 400, "{autopilot}");
+    assert_eq!(graph_error_code(&autopilot["body"]), "ExpandNotSupported");
+    let role = response(&answer, "role");
+    assert_eq!(role["status"], 200, "{role}");
+    assert!(role["body"]["members"].is_array(), "{role}");
+    assert!(roles.iter().all(|r| r.get("members").is_none()));
+}

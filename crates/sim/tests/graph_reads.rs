@@ -470,35 +470,83 @@ async fn settings_catalog_get_by_id_expands_settings_and_assignments() {
     }
 }
 
-/// Real Graph accepts `$expand=settings` on the settings catalog *list* (public tools rely on it;
-/// pages just get small); see docs/graph-research.md §3.
+/// Real Graph accepts `$expand=settings` on the settings catalog *list*, but its pages shrink and
+/// a large policy's settings come cut short (docs/graph-research.md §3; the strict reading of
+/// what public reports show): a page holds policies until their expanded settings reach 50, each
+/// policy carries at most 25 with no next link of its own, and `settingCount` tells what is missing.
 #[tokio::test]
-async fn settings_catalog_list_accepts_expand_settings() {
+async fn settings_catalog_list_expanding_settings_pages_small_and_cuts_large_policies_short() {
     let sim = common::start(1, 200).await;
     let token = sim.token(0).await;
-    let (status, first) = sim
-        .get_json(
-            &token,
-            &format!("{BETA}/configurationPolicies?$expand=settings"),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{first}");
-    let (items, _) = pages_of(
-        &sim,
-        &token,
-        &format!("{BETA}/configurationPolicies?$expand=settings"),
-    )
-    .await;
-    assert_eq!(
-        items.len(),
-        count_of(&sim, 0, "configurationPolicies").await
-    );
-    for item in &items {
-        let settings = item["settings"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no settings: {item}"));
-        assert_eq!(json!(settings.len()), item["settingCount"], "{item}");
+    let path = format!("{BETA}/configurationPolicies?$expand=settings");
+    let mut next = Some(path.clone());
+    let mut items = Vec::new();
+    let mut pages = 0;
+    while let Some(url) = next {
+        let (status, body) = sim.get_json(&token, &url).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {body}");
+        let page = body["value"].as_array().unwrap();
+        assert!(!page.is_empty(), "an empty page before the end: {url}");
+        assert_eq!(body["@odata.count"], json!(page.len()), "{url}");
+        let expanded: usize = page
+            .iter()
+            .map(|p| p["settings"].as_array().map_or(0, Vec::len).max(1))
+            .sum();
+        assert!(
+            page.len() == 1 || expanded <= 50,
+            "a page of {} policies carries {expanded} settings",
+            page.len()
+        );
+        items.extend(page.iter().cloned());
+        pages += 1;
+        next = body["@odata.nextLink"].as_str().map(str::to_string);
+        if let Some(link) = &next {
+            assert!(link.contains("expand=settings"), "{link}");
+        }
     }
+    let expected = count_of(&sim, 0, "configurationPolicies").await;
+    let ids = ids(&items);
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), expected);
+    assert_eq!(ids.len(), expected, "a policy came twice");
+    assert!(
+        pages > expected.div_ceil(25),
+        "{pages} pages for {expected} policies: no smaller than without $expand"
+    );
+    let mut cut = 0;
+    for item in &items {
+        let listed = item["settings"].as_array().unwrap().len() as u64;
+        let count = item["settingCount"].as_u64().unwrap();
+        assert_eq!(listed, count.min(25), "{}", item["name"]);
+        assert!(item.get("settings@odata.nextLink").is_none());
+        if listed < count {
+            cut += 1;
+            // The policy's own settings, read on their own, are all there.
+            let id = item["id"].as_str().unwrap();
+            let (all, _) = sim
+                .get_all(
+                    &token,
+                    &format!("{BETA}/configurationPolicies/{id}/settings?$top=1000"),
+                )
+                .await;
+            assert_eq!(all.len() as u64, count);
+            // So is a GET by id that expands them.
+            let (status, one) = sim
+                .get_json(
+                    &token,
+                    &format!("{BETA}/configurationPolicies/{id}?$expand=settings"),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{one}");
+            assert_eq!(one["settings"].as_array().unwrap().len() as u64, count);
+        }
+    }
+    assert!(cut > 0, "no generated policy has more than 25 settings");
+
+    // Without $expand the pages are 25 long again.
+    let (_, plain) = sim
+        .get_json(&token, &format!("{BETA}/configurationPolicies"))
+        .await;
+    assert_eq!(plain["value"].as_array().unwrap().len(), expected.min(25));
 }
 
 #[tokio::test]
@@ -981,7 +1029,7 @@ async fn app_protection_lists_refuse_expand_assignments_but_serve_them_per_polic
             .get_json(&token, &format!("{path}?$expand=assignments"))
             .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {body}");
-        assert_eq!(graph_error_code(&body), "BadRequest");
+        assert_eq!(graph_error_code(&body), "ExpandNotSupported");
 
         let (items, _) = sim.get_all(&token, &path).await;
         assert_eq!(items.len(), count_of(&sim, 0, kind).await);
@@ -1538,7 +1586,8 @@ async fn error_inner_date_has_second_precision_without_zone() {
 }
 
 /// Notification templates keep their messages in the `localizedNotificationMessages` navigation,
-/// read with `$expand` or `/{id}/localizedNotificationMessages` (IntuneCD does the former).
+/// read per template with `$expand` or `/{id}/localizedNotificationMessages` (the list does not
+/// expand them: see `list_expand_of_assignments_is_refused_where_unverified_and_read_per_object`).
 #[tokio::test]
 async fn notification_templates_expand_localized_messages() {
     let sim = common::start(1, 200).await;
@@ -1617,4 +1666,332 @@ async fn client_request_id_is_echoed() {
     assert_eq!(headers["client-request-id"].to_str().unwrap(), CLIENT_ID);
     assert_eq!(body["error"]["innerError"]["client-request-id"], CLIENT_ID);
     assert_ne!(body["error"]["innerError"]["request-id"], CLIENT_ID);
+}
+
+/// Intune role assignments: a list leaves `members` out, a GET by id returns them
+/// (docs/graph-research.md §15; IntuneCD reads each assignment by id for them).
+#[tokio::test]
+async fn role_assignment_lists_leave_members_out_and_get_by_id_returns_them() {
+    let sim = common::start(1, 200).await;
+    let token = sim.token(0).await;
+    let (items, _) = sim
+        .get_all(&token, &format!("{BETA}/roleAssignments"))
+        .await;
+    assert_eq!(items.len(), count_of(&sim, 0, "roleAssignments").await);
+    assert!(!items.is_empty());
+    for item in &items {
+        assert!(item.get("members").is_none(), "members in a list: {item}");
+        assert!(item["displayName"].is_string(), "{item}");
+        let id = item["id"].as_str().unwrap();
+        let (status, one) = sim
+            .get_json(&token, &format!("{BETA}/roleAssignments/{id}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{one}");
+        let members = one["members"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no members on GET by id: {one}"));
+        assert!(!members.is_empty(), "{one}");
+        assert!(
+            one["@odata.context"]
+                .as_str()
+                .unwrap()
+                .ends_with("#deviceManagement/roleAssignments/$entity"),
+            "{one}"
+        );
+    }
+}
+
+/// The first ADMX configuration of tenant 0 and its first definition value's id.
+async fn first_definition_value(sim: &TestSim, token: &str) -> (String, String) {
+    let (configs, _) = sim
+        .get_all(token, &format!("{BETA}/groupPolicyConfigurations"))
+        .await;
+    let cid = configs[0]["id"].as_str().unwrap().to_string();
+    let (_, values) = sim
+        .get_json(
+            token,
+            &format!("{BETA}/groupPolicyConfigurations/{cid}/definitionValues"),
+        )
+        .await;
+    let vid = values["value"][0]["id"].as_str().unwrap().to_string();
+    (cid, vid)
+}
+
+/// `$expand` is checked as Graph checks it: every name must be a navigation of its type, one
+/// level deep (two only where public sources show it, compliance scheduled actions), and only
+/// where the service expands it. Sources: docs/graph-research.md §0.7.
+#[tokio::test]
+async fn expand_names_depth_and_place_are_checked_as_graph_does() {
+    let sim = common::start(1, 200).await;
+    let token = sim.token(0).await;
+    let (cid, vid) = first_definition_value(&sim, &token).await;
+    let values = format!("{BETA}/groupPolicyConfigurations/{cid}/definitionValues");
+    const TOO_DEEP: &str =
+        "The request includes a $expand path which is too deep. The maximum depth allowed is 1.";
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            format!("{values}?$expand=bogusNav,definition($expand=nonsense($expand=deeper))"),
+            "BadRequest",
+            "Parsing OData Select and Expand failed: Could not find a property named 'bogusNav' on type 'microsoft.graph.groupPolicyDefinitionValue'.",
+        ),
+        (
+            format!("{values}?$expand=definition($expand=nonsense($expand=deeper))"),
+            "BadRequest",
+            "Could not find a property named 'nonsense' on type 'microsoft.graph.groupPolicyDefinition'.",
+        ),
+        (
+            format!("{values}?$expand=definition,presentationValues($expand=presentation)"),
+            "BadRequest",
+            TOO_DEEP,
+        ),
+        (
+            format!("{values}?$expand=definition($expand=presentations)"),
+            "BadRequest",
+            TOO_DEEP,
+        ),
+        (
+            format!("{values}/{vid}/presentationValues?$expand=presentation($expand=definition)"),
+            "BadRequest",
+            "Could not find a property named 'definition' on type 'microsoft.graph.groupPolicyPresentation'.",
+        ),
+        (
+            format!("{BETA}/configurationPolicies?$expand=settings($expand=settingDefinitions)"),
+            "BadRequest",
+            TOO_DEEP,
+        ),
+        (
+            format!("{BETA}/deviceConfigurations?$expand=assignments($expand=target)"),
+            "BadRequest",
+            "Could not find a property named 'target' on type 'microsoft.graph.deviceConfigurationAssignment'.",
+        ),
+        (
+            format!("{BETA}/deviceCompliancePolicies?$expand=scheduledActionsForRule($expand=scheduledActionConfigurations($expand=assignments))"),
+            "BadRequest",
+            "Could not find a property named 'assignments' on type 'microsoft.graph.deviceComplianceActionItem'.",
+        ),
+        (
+            format!("{BETA}/groupPolicyConfigurations?$expand=definitionValues"),
+            "ExpandNotSupported",
+            "Expand is not allowed for property 'DefinitionValues' according to the entity schema.",
+        ),
+    ];
+    for (url, code, message) in &cases {
+        let (status, body) = sim.get_json(&token, url).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{url}: {body}");
+        assert_eq!(graph_error_code(&body), *code, "{url}: {body}");
+        let text = body["error"]["message"].as_str().unwrap();
+        assert!(text.contains(message), "{url}: {text}");
+    }
+
+    // What the service does expand, it expands in full.
+    let served = [
+        format!("{BETA}/deviceCompliancePolicies?$expand=assignments,scheduledActionsForRule($expand=scheduledActionConfigurations)"),
+        format!("{values}?$expand=definition"),
+        format!("{values}/{vid}/presentationValues?$expand=presentation"),
+        format!("{values}/{vid}?$expand=definition"),
+    ];
+    for url in &served {
+        let (status, body) = sim.get_json(&token, url).await;
+        assert_eq!(status, StatusCode::OK, "{url}: {body}");
+    }
+    let (_, listed) = sim
+        .get_json(&token, &format!("{values}?$expand=definition"))
+        .await;
+    for value in listed["value"].as_array().unwrap() {
+        assert!(value["definition"]["id"].is_string(), "{value}");
+        assert!(
+            value["definition@odata.context"]
+                .as_str()
+                .is_some_and(|c| c.contains(&format!(
+                    "definitionValues('{}')/definition",
+                    value["id"].as_str().unwrap()
+                ))),
+            "{value}"
+        );
+    }
+    // A definition value's definition, read on its own (IntuneBackupAndRestore does).
+    let (status, definition) = sim
+        .get_json(&token, &format!("{values}/{vid}/definition"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{definition}");
+    assert!(definition["displayName"].is_string(), "{definition}");
+    assert!(definition["@odata.context"]
+        .as_str()
+        .unwrap()
+        .ends_with("/definition/$entity"));
+}
+
+/// Where public reports show Graph answering an expansion with an empty array, the simulator does
+/// too: a GET of an ADMX configuration with `$expand=definitionValues`
+/// (microsoft-graph-docs#19655) and presentation values expanded from a definition value (a
+/// public backup script's notes). Clients must read them on their own.
+#[tokio::test]
+async fn admx_expansions_that_fail_silently_answer_empty_arrays() {
+    let sim = common::start(1, 200).await;
+    let token = sim.token(0).await;
+    let (cid, _) = first_definition_value(&sim, &token).await;
+    let (status, config) = sim
+        .get_json(
+            &token,
+            &format!("{BETA}/groupPolicyConfigurations/{cid}?$expand=definitionValues"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{config}");
+    assert_eq!(config["definitionValues"], json!([]), "{config}");
+    assert!(config["definitionValues@odata.context"].is_string());
+    let (_, own) = sim
+        .get_json(
+            &token,
+            &format!("{BETA}/groupPolicyConfigurations/{cid}/definitionValues"),
+        )
+        .await;
+    assert!(!own["value"].as_array().unwrap().is_empty());
+
+    let (configs, _) = sim
+        .get_all(&token, &format!("{BETA}/groupPolicyConfigurations"))
+        .await;
+    let mut with_presentations = 0;
+    for config in &configs {
+        let cid = config["id"].as_str().unwrap();
+        let values = format!("{BETA}/groupPolicyConfigurations/{cid}/definitionValues");
+        let (status, expanded) = sim
+            .get_json(&token, &format!("{values}?$expand=presentationValues"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{expanded}");
+        for value in expanded["value"].as_array().unwrap() {
+            assert_eq!(value["presentationValues"], json!([]), "{value}");
+            let vid = value["id"].as_str().unwrap();
+            let (_, own) = sim
+                .get_json(&token, &format!("{values}/{vid}/presentationValues"))
+                .await;
+            with_presentations += usize::from(!own["value"].as_array().unwrap().is_empty());
+        }
+    }
+    assert!(with_presentations > 0, "no value has presentation values");
+}
+
+/// `$expand=assignments` on a list is served only where public sources show it. Autopilot,
+/// update profiles, enrollment configurations and ADMX configurations refuse it (400); intents
+/// answer it with empty arrays even when assigned (microsoft-graph-explorer-v4#2051). Each object's
+/// `/{id}/assignments` is the documented read. Notification templates have no assignments, and
+/// their list does not expand `localizedNotificationMessages`.
+#[tokio::test]
+async fn list_expand_of_assignments_is_refused_where_unverified_and_read_per_object() {
+    let sim = common::start(1, 300).await;
+    let token = sim.token(0).await;
+    for kind in [
+        "windowsAutopilotDeploymentProfiles",
+        "windowsFeatureUpdateProfiles",
+        "windowsQualityUpdateProfiles",
+        "windowsDriverUpdateProfiles",
+        "deviceEnrollmentConfigurations",
+        "groupPolicyConfigurations",
+        "intents",
+    ] {
+        let path = format!("{BETA}/{kind}");
+        let (status, body) = sim
+            .get_json(&token, &format!("{path}?$expand=assignments"))
+            .await;
+        let (items, _) = sim.get_all(&token, &path).await;
+        assert!(!items.is_empty(), "{kind}: nothing generated");
+        if kind == "intents" {
+            assert_eq!(status, StatusCode::OK, "{kind}: {body}");
+            for item in body["value"].as_array().unwrap() {
+                assert_eq!(item["assignments"], json!([]), "{kind}: {item}");
+            }
+        } else {
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {body}");
+            assert_eq!(graph_error_code(&body), "ExpandNotSupported", "{kind}");
+            assert_eq!(
+                body["error"]["message"],
+                "Expand is not allowed for property 'Assignments' according to the entity schema."
+            );
+        }
+        let mut assigned = 0;
+        for item in &items {
+            let id = item["id"].as_str().unwrap();
+            let (status, own) = sim
+                .get_json(&token, &format!("{path}/{id}/assignments"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{kind}: {own}");
+            assert_eq!(
+                own["@odata.context"],
+                json!(format!(
+                    "{}/beta/$metadata#deviceManagement/{kind}('{id}')/assignments",
+                    sim.graph()
+                ))
+            );
+            assigned += usize::from(!own["value"].as_array().unwrap().is_empty());
+        }
+        assert!(assigned > 0, "{kind}: no object is assigned");
+    }
+
+    let templates = format!("{BETA}/notificationMessageTemplates");
+    let (status, body) = sim
+        .get_json(&token, &format!("{templates}?$expand=assignments"))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        body["error"]["message"],
+        "Parsing OData Select and Expand failed: Could not find a property named 'assignments' on type 'microsoft.graph.notificationMessageTemplate'."
+    );
+    let (status, body) = sim
+        .get_json(
+            &token,
+            &format!("{templates}?$expand=localizedNotificationMessages"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(graph_error_code(&body), "ExpandNotSupported");
+}
+
+/// A settings catalog policy made from an endpoint security template answers `assignments`
+/// empty on a GET by id with `$expand`, though the list expands them
+/// (msgraph-sdk-powershell#3337).
+#[tokio::test]
+async fn endpoint_security_policies_answer_assignments_empty_on_get_by_id() {
+    let sim = common::start(1, 60).await;
+    let token = sim.token(0).await;
+    let (status, created) = sim
+        .send_json(
+            &token,
+            Method::POST,
+            &format!("{BETA}/configurationPolicies"),
+            &json!({"name": "ES - LAPS", "description": "", "platforms": "windows10", "technologies": "mdm",
+                    "roleScopeTagIds": ["0"], "settings": [],
+                    "templateReference": {"templateId": "adc46e5a-f4aa-4ff6-aeff-4f27bc525796_1",
+                                          "templateFamily": "endpointSecurityAccountProtection"}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let (status, body) = sim
+        .send_json(
+            &token,
+            Method::POST,
+            &format!("{BETA}/configurationPolicies/{id}/assign"),
+            &json!({"assignments": [{"target": {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"}}]}),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, one) = sim
+        .get_json(
+            &token,
+            &format!("{BETA}/configurationPolicies/{id}?$expand=assignments"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!(one["assignments"], json!([]), "{one}");
+    let (listed, _) = sim
+        .get_all(
+            &token,
+            &format!("{BETA}/configurationPolicies?$expand=assignments"),
+        )
+        .await;
+    let listed = listed.iter().find(|p| p["id"] == created["id"]).unwrap();
+    assert_eq!(
+        listed["assignments"].as_array().unwrap().len(),
+        1,
+        "{listed}"
+    );
 }

@@ -15,6 +15,9 @@ pub struct Expand {
     pub name: String,
     pub select: Option<Vec<String>>,
     pub expand: Vec<Expand>,
+    /// Set when the resource checks the expansion (not by parsing): the service answers this
+    /// navigation with an empty array here, whatever it holds.
+    pub empty: bool,
 }
 
 #[derive(Clone, Debug, Default)]

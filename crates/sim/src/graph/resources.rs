@@ -1,10 +1,19 @@
 //! Reading configuration collections: lists with paging, GET by id, navigation collections, and
 //! the OData rendering (`$select`, `$expand`, `@odata.context`, `@odata.nextLink`) they share.
+//!
+//! `$expand` is checked as strictly as the service is known (or, where unknown, assumed) to be,
+//! in this order: a name that is not a navigation of its type anywhere in the tree is 400 ("Could
+//! not find a property named …"); a tree more than one level deep is 400 `MaxExpansionDepth`,
+//! except for the nested navigations public sources show working (`kinds::NavSpec::nested`); a
+//! navigation the service does not expand in this place is 400, or answered as an empty array
+//! where public reports show it "failing silently" (`kinds::Expansion`). A settings catalog list
+//! that expands `settings` gets server-driven smaller pages and cut-short settings
+//! (`kinds::ExpandedPaging`).
 
 use super::error::{GraphError, GraphResult, Reply, Source};
 use super::odata::{selects, Expand, Query};
 use super::{writes, Call};
-use crate::kinds::KindSpec;
+use crate::kinds::{Expansion, KindSpec, NavSpec};
 use crate::model::SimObject;
 use crate::state::World;
 use axum::http::Method;
@@ -114,6 +123,10 @@ pub(super) fn render(
         }
     }
     for e in expand {
+        if e.empty {
+            map.insert(e.name.clone(), Value::Array(Vec::new()));
+            continue;
+        }
         if let Some(value) = object.refs.get(&e.name).or_else(|| {
             object
                 .refs
@@ -153,8 +166,14 @@ pub(super) fn annotate_expands(call: &Call, path: &str, expand: &[Expand], value
     for e in expand {
         let key = format!("{}@odata.context", e.name);
         let child_path = format!("{path}('{id}')/{}", e.name);
+        // A single-valued navigation (ADMX `definition`) is one entity.
+        let entity = if map.get(&e.name).is_some_and(Value::is_object) {
+            "/$entity"
+        } else {
+            ""
+        };
         let context = format!(
-            "{}/{}/$metadata#{child_path}",
+            "{}/{}/$metadata#{child_path}{entity}",
             call.base,
             call.version.as_str()
         );
@@ -178,28 +197,98 @@ pub(super) fn annotate_expands(call: &Call, path: &str, expand: &[Expand], value
     }
 }
 
-/// Checks `$expand` against what the service accepts for this kind.
-fn check_expand(kind: &KindSpec, query: &Query, on_list: bool) -> GraphResult<()> {
-    for e in &query.expand {
-        let type_name = kind.base_type.trim_start_matches('#');
-        let Some(nav) = kind.nav(&e.name) else {
+/// Where an `$expand` is asked for: on a list, or on a GET of one object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    List,
+    Get,
+}
+
+/// The entity type of a navigation's items (assignments take their parent's type name).
+fn item_type(nav: &NavSpec, parent_type: &str) -> String {
+    if nav.item_type.is_empty() {
+        format!("{parent_type}Assignment")
+    } else {
+        nav.item_type.to_string()
+    }
+}
+
+/// The type name of a kind's objects as errors name it (`microsoft.graph.deviceConfiguration`).
+fn type_name(kind: &KindSpec) -> &'static str {
+    kind.base_type.trim_start_matches('#')
+}
+
+fn find_nav<'n>(navs: &'n [NavSpec], name: &str) -> Option<&'n NavSpec> {
+    navs.iter().find(|n| n.name.eq_ignore_ascii_case(name))
+}
+
+/// Checks `$expand` on a resource whose objects are of `type_name` with navigations `navs`, in
+/// `place`, and returns it with the navigations the service answers empty marked `empty`.
+fn resolve_expand(
+    navs: &[NavSpec],
+    type_name: &str,
+    expand: &[Expand],
+    place: Place,
+) -> GraphResult<Vec<Expand>> {
+    check_names(navs, type_name, expand)?;
+    check_depth(navs, expand, 1)?;
+    let mut out = Vec::with_capacity(expand.len());
+    for e in expand {
+        let nav = find_nav(navs, &e.name).expect("names were checked");
+        let answer = match place {
+            Place::List => nav.on_list,
+            Place::Get => nav.on_get,
+        };
+        let mut e = e.clone();
+        match answer {
+            Expansion::Served => {}
+            Expansion::Empty => {
+                e.empty = true;
+                e.expand.clear();
+            }
+            Expansion::Refused => {
+                let mut name = nav.name.to_string();
+                if let Some(first) = name.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                return Err(GraphError::new(
+                    400,
+                    "ExpandNotSupported",
+                    format!("Expand is not allowed for property '{name}' according to the entity schema."),
+                ));
+            }
+        }
+        out.push(e);
+    }
+    Ok(out)
+}
+
+/// Every name in the tree must be a navigation of its parent's type (OData resolves names while
+/// parsing, before any depth check).
+fn check_names(navs: &[NavSpec], type_name: &str, expand: &[Expand]) -> GraphResult<()> {
+    for e in expand {
+        let Some(nav) = find_nav(navs, &e.name) else {
             return Err(GraphError::bad_request(format!(
                 "Parsing OData Select and Expand failed: Could not find a property named '{}' on type '{type_name}'.",
                 e.name
             )));
         };
-        if on_list && !nav.expand_on_list {
-            return Err(GraphError::bad_request(format!(
-                "Expanding '{}' is not supported on a collection of '{type_name}'; get each object by id with $expand={}, or list /{{id}}/{}.",
-                nav.name, nav.name, nav.name
-            )));
+        check_names(nav.item_navs, &item_type(nav, type_name), &e.expand)?;
+    }
+    Ok(())
+}
+
+/// One level of `$expand` (Graph's documented limit); a second only for navigations public
+/// sources show nested; never a third.
+fn check_depth(navs: &[NavSpec], expand: &[Expand], level: usize) -> GraphResult<()> {
+    for e in expand {
+        let nav = find_nav(navs, &e.name).expect("names were checked");
+        if level > 2 || (level == 2 && !nav.nested) {
+            return Err(GraphError::bad_request(
+                "The request includes a $expand path which is too deep. The maximum depth allowed is 1. To increase the limit, set the 'MaxExpansionDepth' property on EnableQueryAttribute or ODataValidationSettings.",
+            ));
         }
-        if !on_list && !nav.expand_on_get {
-            return Err(GraphError::bad_request(format!(
-                "Expanding '{}' is not supported on '{type_name}'.",
-                nav.name
-            )));
-        }
+        check_depth(nav.item_navs, &e.expand, level + 1)?;
     }
     Ok(())
 }
@@ -213,27 +302,34 @@ pub(super) fn paginate(
     default_size: usize,
     max_top: usize,
 ) -> GraphResult<(std::ops::Range<usize>, Option<String>)> {
-    let offset = match (&query.skiptoken, query.skip) {
+    let size = query.top.unwrap_or(default_size).min(max_top);
+    let start = page_offset(query)?.min(total);
+    let end = (start + size).min(total);
+    let next = (end < total && size > 0).then(|| next_link(call, path, query, end));
+    Ok((start..end, next))
+}
+
+/// Where a page starts: the `$skiptoken` of a next link, `$skip`, or the beginning.
+fn page_offset(query: &Query) -> GraphResult<usize> {
+    Ok(match (&query.skiptoken, query.skip) {
         (Some(token), _) => decode_skiptoken(token)?,
         (None, Some(skip)) => skip,
         (None, None) => 0,
-    };
-    let size = query.top.unwrap_or(default_size).min(max_top);
-    let start = offset.min(total);
-    let end = (start + size).min(total);
-    let next = (end < total && size > 0).then(|| {
-        let mut url = url::Url::parse(&format!("{}/{}/{}", call.base, call.version.as_str(), path))
-            .expect("base URL and path form a URL");
-        {
-            let mut pairs = url.query_pairs_mut();
-            for (k, v) in &query.carried {
-                pairs.append_pair(k, v);
-            }
-            pairs.append_pair("$skiptoken", &encode_skiptoken(end));
+    })
+}
+
+/// The absolute `@odata.nextLink` of the page starting at `offset`, with the original options.
+fn next_link(call: &Call, path: &str, query: &Query, offset: usize) -> String {
+    let mut url = url::Url::parse(&format!("{}/{}/{}", call.base, call.version.as_str(), path))
+        .expect("base URL and path form a URL");
+    {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in &query.carried {
+            pairs.append_pair(k, v);
         }
-        url.to_string()
-    });
-    Ok((start..end, next))
+        pairs.append_pair("$skiptoken", &encode_skiptoken(offset));
+    }
+    url.to_string()
 }
 
 fn encode_skiptoken(offset: usize) -> String {
@@ -285,7 +381,7 @@ fn list(world: &mut World, call: &Call, kind: &KindSpec, raw_query: &str) -> Gra
             "The query option '$search' is not supported on this resource.",
         ));
     }
-    check_expand(kind, &query, true)?;
+    let expand = resolve_expand(kind.navs, type_name(kind), &query.expand, Place::List)?;
     let path = kind.full_path();
     let objects = select_objects(world.tenants[call.tenant].collection(kind.key), &query);
     let default_size = world
@@ -293,19 +389,48 @@ fn list(world: &mut World, call: &Call, kind: &KindSpec, raw_query: &str) -> Gra
         .page_size
         .unwrap_or(kind.page_size)
         .min(kind.max_top);
-    let (range, next) = paginate(
-        call,
-        &path,
-        &query,
-        objects.len(),
-        default_size,
-        kind.max_top,
-    )?;
+    let size = query.top.unwrap_or(default_size).min(kind.max_top);
+    let start = page_offset(&query)?.min(objects.len());
+    let mut end = (start + size).min(objects.len());
+    // Expanding a large navigation shrinks the page, server-driven, and cuts each object's
+    // expanded items short (docs/graph-research.md §23.4).
+    let paging = kind.expanded_paging.filter(|p| {
+        expand
+            .iter()
+            .any(|e| e.name.eq_ignore_ascii_case(p.nav) && !e.empty)
+    });
+    if let Some(paging) = paging {
+        let mut used = 0;
+        let mut last = start;
+        while last < end {
+            let weight = nav_children(objects[last], paging.nav)
+                .len()
+                .clamp(1, paging.per_object.max(1));
+            if last > start && used + weight > paging.per_page {
+                break;
+            }
+            used += weight;
+            last += 1;
+        }
+        end = last;
+    }
+    let range = start..end;
+    let next = (end < objects.len() && end > start).then(|| next_link(call, &path, &query, end));
     let value: Vec<Value> = objects[range.clone()]
         .iter()
         .map(|o| {
-            let mut value = render(o, &query.select, &query.expand, kind.list_omits);
-            annotate_expands(call, &path, &query.expand, &mut value);
+            let mut value = render(o, &query.select, &expand, kind.list_omits);
+            if let Some(map) = value.as_object_mut() {
+                for absent in kind.list_absent {
+                    map.shift_remove(*absent);
+                }
+                if let Some(paging) = paging {
+                    if let Some(Value::Array(items)) = map.get_mut(paging.nav) {
+                        items.truncate(paging.per_object);
+                    }
+                }
+            }
+            annotate_expands(call, &path, &expand, &mut value);
             value
         })
         .collect();
@@ -339,10 +464,27 @@ fn get(
     raw_query: &str,
 ) -> GraphResult<Reply> {
     let query = Query::parse(raw_query, call.version)?;
-    check_expand(kind, &query, false)?;
+    let mut expand = resolve_expand(kind.navs, type_name(kind), &query.expand, Place::Get)?;
     let object = find(world, call, kind, id)?;
-    let mut value = render(object, &query.select, &query.expand, &[]);
-    annotate_expands(call, &kind.full_path(), &query.expand, &mut value);
+    // A settings catalog policy made from an endpoint security template answers `assignments`
+    // empty on a GET by id, though its list expands them (msgraph-sdk-powershell#3337).
+    let endpoint_security = kind.key == "configurationPolicies"
+        && object
+            .body
+            .get("templateReference")
+            .and_then(|t| t.get("templateFamily"))
+            .and_then(Value::as_str)
+            .is_some_and(|f| f.starts_with("endpointSecurity"));
+    if endpoint_security {
+        for e in expand
+            .iter_mut()
+            .filter(|e| e.name.eq_ignore_ascii_case("assignments"))
+        {
+            e.empty = true;
+        }
+    }
+    let mut value = render(object, &query.select, &expand, &[]);
+    annotate_expands(call, &kind.full_path(), &expand, &mut value);
     value
         .as_object_mut()
         .expect("rendered objects are objects")
@@ -387,6 +529,12 @@ fn list_children(
         return Err(GraphError::segment_not_found(nav));
     };
     let query = Query::parse(raw_query, call.version)?;
+    let expand = resolve_expand(
+        spec.item_navs,
+        &item_type(spec, type_name(kind)),
+        &query.expand,
+        Place::List,
+    )?;
     let object = find(world, call, kind, id)?;
     let children = nav_children(object, spec.name);
     let objects = select_objects(children, &query);
@@ -400,7 +548,11 @@ fn list_children(
     let (range, next) = paginate(call, &link_path, &query, objects.len(), default_size, 1000)?;
     let value: Vec<Value> = objects[range]
         .iter()
-        .map(|o| render(o, &query.select, &query.expand, &[]))
+        .map(|o| {
+            let mut value = render(o, &query.select, &expand, &[]);
+            annotate_expands(call, &path, &expand, &mut value);
+            value
+        })
         .collect();
     let mut body = Map::new();
     body.insert(
@@ -430,13 +582,20 @@ fn get_child(
         return Err(GraphError::segment_not_found(nav));
     };
     let query = Query::parse(raw_query, call.version)?;
+    let expand = resolve_expand(
+        spec.item_navs,
+        &item_type(spec, type_name(kind)),
+        &query.expand,
+        Place::Get,
+    )?;
     let object = find(world, call, kind, id)?;
     let found = nav_children(object, spec.name)
         .iter()
         .find(|c| c.id().eq_ignore_ascii_case(child))
         .ok_or_else(|| GraphError::not_found(source_of(kind), child))?;
-    let mut value = render(found, &query.select, &query.expand, &[]);
+    let mut value = render(found, &query.select, &expand, &[]);
     let path = format!("{}('{}')/{}", kind.full_path(), object.id(), spec.name);
+    annotate_expands(call, &path, &expand, &mut value);
     value["@odata.context"] = json!(context(call, &path, &query, true));
     move_first(&mut value, "@odata.context");
     Ok(Reply::json(200, value))
@@ -456,28 +615,60 @@ fn list_grandchildren(
     let Some(spec) = kind.nav(nav) else {
         return Err(GraphError::segment_not_found(nav));
     };
+    // The navigation below a child must be one of the child's own (`…/definitionValues/{id}/presentationValues`).
+    let Some(sub_spec) = find_nav(spec.item_navs, sub) else {
+        return Err(GraphError::segment_not_found(sub));
+    };
     let query = Query::parse(raw_query, call.version)?;
+    let expand = resolve_expand(
+        sub_spec.item_navs,
+        &item_type(sub_spec, ""),
+        &query.expand,
+        Place::List,
+    )?;
     let object = find(world, call, kind, id)?;
     let found = nav_children(object, spec.name)
         .iter()
         .find(|c| c.id().eq_ignore_ascii_case(child))
         .ok_or_else(|| GraphError::not_found(source_of(kind), child))?;
+    let parent_path = format!(
+        "{}('{}')/{}('{}')",
+        kind.full_path(),
+        object.id(),
+        spec.name,
+        found.id()
+    );
+    // A single-valued navigation (`…/definitionValues/{id}/definition`) is one entity.
+    if let Some((ref_name, entity)) = found
+        .refs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(sub_spec.name))
+    {
+        if !expand.is_empty() {
+            return Err(GraphError::bad_request(
+                "The request includes a $expand path which is too deep. The maximum depth allowed is 1. To increase the limit, set the 'MaxExpansionDepth' property on EnableQueryAttribute or ODataValidationSettings.",
+            ));
+        }
+        let mut value = render(
+            &SimObject::from_value(entity.clone()),
+            &query.select,
+            &[],
+            &[],
+        );
+        let path = format!("{parent_path}/{ref_name}");
+        value["@odata.context"] = json!(context(call, &path, &query, true));
+        move_first(&mut value, "@odata.context");
+        return Ok(Reply::json(200, value));
+    }
     let Some((sub_name, items)) = found
         .children
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(sub))
+        .find(|(k, _)| k.eq_ignore_ascii_case(sub_spec.name))
     else {
         return Err(GraphError::segment_not_found(sub));
     };
     let objects = select_objects(items, &query);
-    let path = format!(
-        "{}('{}')/{}('{}')/{}",
-        kind.full_path(),
-        object.id(),
-        spec.name,
-        found.id(),
-        sub_name
-    );
+    let path = format!("{parent_path}/{sub_name}");
     let link_path = format!(
         "{}/{}/{}/{}/{}",
         kind.full_path(),
@@ -489,7 +680,11 @@ fn list_grandchildren(
     let (range, next) = paginate(call, &link_path, &query, objects.len(), 100, 1000)?;
     let value: Vec<Value> = objects[range]
         .iter()
-        .map(|o| render(o, &query.select, &query.expand, &[]))
+        .map(|o| {
+            let mut value = render(o, &query.select, &expand, &[]);
+            annotate_expands(call, &path, &expand, &mut value);
+            value
+        })
         .collect();
     let mut body = Map::new();
     body.insert(
