@@ -19,6 +19,13 @@ pub struct Behaviour {
     pub throttle_rate: f64,
     /// Probability of an injected fault (5xx or reset connection) per Graph HTTP request.
     pub fault_rate: f64,
+    /// Injected 429s and faults hit one request (the same method, URL and body) at most this many
+    /// times in a row, so a client that retries more often always gets through: tests that inject
+    /// failures can never exhaust a correct client's retries by chance. The service has no such
+    /// limit; injection is a test device.
+    pub max_injected_in_a_row: u32,
+    /// `Retry-After` (seconds) of an injected 429 outside Conditional Access, which sends none.
+    pub injected_retry_after: u64,
     /// Added to every Graph and identity response.
     pub latency: Duration,
     /// Overrides every collection's default page size when set (never above the kind's `$top` limit).
@@ -37,6 +44,8 @@ impl Default for Behaviour {
             auto_approve: false,
             throttle_rate: 0.0,
             fault_rate: 0.0,
+            max_injected_in_a_row: 3,
+            injected_retry_after: 1,
             latency: Duration::ZERO,
             page_size: None,
             access_token_lifetime: Duration::from_secs(3599),
@@ -148,6 +157,10 @@ pub struct World {
     pub rng: ChaCha8Rng,
     /// The sign-in host's base URL, for `WWW-Authenticate` challenges.
     pub authority: String,
+    /// How many times in a row each request (by `injection_key`) met an injected failure.
+    pub injection_streaks: HashMap<String, u32>,
+    /// The Graph call being answered (method, version, path, query), for injected 429s.
+    pub injection_key: String,
 }
 
 impl World {
@@ -173,6 +186,8 @@ impl World {
             // makes it differ between runs; generated data never depends on it.
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_5eed),
             authority: String::new(),
+            injection_streaks: HashMap::new(),
+            injection_key: String::new(),
         }
     }
 
@@ -221,6 +236,21 @@ impl World {
 
     pub fn chance(&mut self, probability: f64) -> bool {
         probability > 0.0 && self.rng.gen_bool(probability.min(1.0))
+    }
+
+    /// Whether to inject a failure into the request `key`: by `probability`, but never more than
+    /// `max_injected_in_a_row` times in a row for one request.
+    pub fn inject(&mut self, probability: f64, key: &str) -> bool {
+        let streak = self.injection_streaks.get(key).copied().unwrap_or(0);
+        if streak < self.behaviour.max_injected_in_a_row && self.chance(probability) {
+            self.injection_streaks.insert(key.to_string(), streak + 1);
+            true
+        } else {
+            if streak > 0 {
+                self.injection_streaks.remove(key);
+            }
+            false
+        }
     }
 }
 

@@ -575,3 +575,58 @@ async fn strict_reads_are_per_sub_request_inside_a_batch() {
     assert!(role["body"]["members"].is_array(), "{role}");
     assert!(roles.iter().all(|r| r.get("members").is_none()));
 }
+
+#[tokio::test]
+async fn injected_failures_never_hit_one_request_more_than_three_times_in_a_row() {
+    // Every request throttled and faulted by chance, but a client that retries a fourth time
+    // gets through: tests that inject failures cannot exhaust a correct client's retries.
+    for behaviour in [
+        Behaviour {
+            auto_approve: true,
+            throttle_rate: 1.0,
+            ..Default::default()
+        },
+        Behaviour {
+            auto_approve: true,
+            fault_rate: 1.0,
+            ..Default::default()
+        },
+    ] {
+        let sim = common::start_with(SimConfig {
+            tenants: 1,
+            objects_per_tenant: 30,
+            seed: 42,
+            behaviour,
+            ..SimConfig::default()
+        })
+        .await;
+        let token = sim.token(0).await;
+        let status = |path: String| {
+            let request = sim
+                .client
+                .get(format!("{}{path}", sim.graph()))
+                .bearer_auth(&token);
+            async move {
+                match request.send().await {
+                    Ok(response) => response.status().as_u16(),
+                    // An injected reset connection.
+                    Err(_) => 0,
+                }
+            }
+        };
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            statuses.push(status(format!("/beta{CONFIGS}")).await);
+        }
+        assert!(
+            statuses[..3].iter().all(|s| *s != 200),
+            "three injected failures first: {statuses:?}"
+        );
+        assert_eq!(
+            statuses[3], 200,
+            "the fourth try gets through: {statuses:?}"
+        );
+        // Another request has its own count.
+        assert_ne!(status("/v1.0/groups".to_string()).await, 200);
+    }
+}

@@ -70,7 +70,13 @@ async fn entry(
 
     // Injected faults happen before anything else, as a gateway failure would.
     let fault_rate = world.behaviour.fault_rate;
-    if world.chance(fault_rate) {
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        body.hash(&mut hasher);
+        format!("{method} {uri} {:x}", hasher.finish())
+    };
+    if world.inject(fault_rate, &key) {
         world.stats.faults += 1;
         let pick = world.random_guid();
         drop(world);
@@ -233,6 +239,7 @@ pub fn dispatch(
     body: Option<Value>,
 ) -> Reply {
     world.stats.graph_calls += 1;
+    world.injection_key = format!("{method} {}/{path}?{query}", call.version.as_str());
     let template = route_template(method.as_str(), call.version, path);
     *world.stats.by_route.entry(template).or_insert(0) += 1;
     let date = error_date(world.now_time());

@@ -352,9 +352,11 @@ fn directory_gate(
 fn gate(world: &mut World, call: &Call, gate: Gate) -> GraphResult<()> {
     let tenant_id = world.tenants[call.tenant].id.clone();
     let injected = world.behaviour.throttle_rate;
-    let admission = if world.chance(injected) {
+    let key = world.injection_key.clone();
+    let admission = if world.inject(injected, &key) {
         Admission::Throttled {
-            retry_after: (gate.family != Family::ConditionalAccess).then_some(1),
+            retry_after: (gate.family != Family::ConditionalAccess)
+                .then_some(world.behaviour.injected_retry_after),
         }
     } else {
         world.buckets.admit(
