@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tenantatlas_core::kinds::{ApiVersion, ThrottleFamily};
 use tenantatlas_graph::auth::AuthError;
 use tenantatlas_graph::client::{
