@@ -606,10 +606,16 @@ pub static KINDS: &[KindSpec] = &[
     },
     KindSpec {
         versions: Versions::Both,
-        navs: &[nav(
-            "localizedNotificationMessages",
-            "microsoft.graph.localizedNotificationMessage",
-        )],
+        // The list expands the messages: IntuneCD's backup asks for it on the list and reads
+        // every template's messages from the answer (`NotificationTemplates.py`), so the service
+        // serves it, though the list operation's documentation does not say so.
+        navs: &[NavSpec {
+            on_list: Expansion::Served,
+            ..nav(
+                "localizedNotificationMessages",
+                "microsoft.graph.localizedNotificationMessage",
+            )
+        }],
         assign: AssignStyle::None,
         read_scopes: SERVICE_READ,
         write_scopes: SERVICE_WRITE,

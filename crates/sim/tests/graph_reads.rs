@@ -1586,8 +1586,8 @@ async fn error_inner_date_has_second_precision_without_zone() {
 }
 
 /// Notification templates keep their messages in the `localizedNotificationMessages` navigation,
-/// read per template with `$expand` or `/{id}/localizedNotificationMessages` (the list does not
-/// expand them: see `list_expand_of_assignments_is_refused_where_unverified_and_read_per_object`).
+/// read per template with `$expand` or `/{id}/localizedNotificationMessages`, or expanded on the
+/// list as IntuneCD reads them.
 #[tokio::test]
 async fn notification_templates_expand_localized_messages() {
     let sim = common::start(1, 200).await;
@@ -1935,14 +1935,19 @@ async fn list_expand_of_assignments_is_refused_where_unverified_and_read_per_obj
         body["error"]["message"],
         "Parsing OData Select and Expand failed: Could not find a property named 'assignments' on type 'microsoft.graph.notificationMessageTemplate'."
     );
+    // The messages, by contrast, expand on the list (IntuneCD reads them from it).
     let (status, body) = sim
         .get_json(
             &token,
             &format!("{templates}?$expand=localizedNotificationMessages"),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert_eq!(graph_error_code(&body), "ExpandNotSupported");
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let listed = body["value"].as_array().unwrap();
+    assert!(!listed.is_empty());
+    assert!(listed.iter().all(|t| t["localizedNotificationMessages"]
+        .as_array()
+        .is_some_and(|m| !m.is_empty())));
 }
 
 /// A settings catalog policy made from an endpoint security template answers `assignments`
