@@ -337,11 +337,14 @@ async fn play_browser(url: String, pem: String) {
     }
 }
 
-/// What one simulated tenant serves, split into what its admins configured (what a sync
-/// captures, by registry kind) and Microsoft's read-only catalogues, which are the same in every
+/// What one simulated tenant serves, split into what its admins configured that a sync captures
+/// (by registry kind), what it configured that TenantAtlas does not capture yet (tenant-wide
+/// settings such as device categories), and Microsoft's read-only catalogues, the same in every
 /// tenant and no tenant's configuration.
 struct Served {
     configuration: BTreeMap<&'static str, usize>,
+    /// By the simulator's collection key.
+    not_captured: BTreeMap<&'static str, usize>,
     /// ("endpoint security template", 3), …
     catalogues: BTreeMap<&'static str, usize>,
 }
@@ -349,17 +352,24 @@ struct Served {
 fn served(tenant: &tenantatlas_sim::model::SimTenant) -> Served {
     let mut out = Served {
         configuration: BTreeMap::new(),
+        not_captured: BTreeMap::new(),
         catalogues: BTreeMap::new(),
     };
     for (key, objects) in &tenant.collections {
         let Some(spec) = tenantatlas_sim::kinds::by_key(key) else {
             continue;
         };
+        if objects.is_empty() {
+            continue;
+        }
         // The simulator and the product each have their own table of kinds; they meet where
         // Graph does, at the collection's path.
         match REGISTRY.iter().find(|k| k.collection == spec.full_path()) {
             Some(kind) if spec.writable => {
                 *out.configuration.entry(kind.key).or_default() += objects.len();
+            }
+            None if spec.writable => {
+                *out.not_captured.entry(spec.key).or_default() += objects.len();
             }
             _ => {
                 *out.catalogues.entry(catalogue_name(key)).or_default() += objects.len();
@@ -386,16 +396,21 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) -> Result<()> {
         ("customer", Align::Left),
         ("domain", Align::Left),
         ("configuration objects", Align::Right),
+        ("not captured yet", Align::Right),
         ("sign-in", Align::Left),
         ("missing permissions", Align::Left),
     ])
     .indent(2);
     let mut catalogues: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut not_captured: BTreeMap<&str, usize> = BTreeMap::new();
     for tenant in &world.tenants {
         let served = served(tenant);
         for (what, n) in served.catalogues {
             let entry = catalogues.entry(what).or_default();
             *entry = (*entry).max(n);
+        }
+        for (what, n) in &served.not_captured {
+            *not_captured.entry(what).or_default() += n;
         }
         let missing: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
             .iter()
@@ -406,6 +421,7 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) -> Result<()> {
             tenant.name.clone(),
             tenant.domain.clone(),
             served.configuration.values().sum::<usize>().to_string(),
+            served.not_captured.values().sum::<usize>().to_string(),
             if tenant.device_code_allowed {
                 "device code".to_string()
             } else {
@@ -419,6 +435,17 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) -> Result<()> {
         ]);
     }
     table.print()?;
+    if !not_captured.is_empty() {
+        let what: Vec<String> = not_captured
+            .keys()
+            .map(|key| tenantatlas_sim::kinds::by_key(key).map_or(*key, |k| k.path))
+            .map(|path| path.rsplit('/').next().unwrap_or(path).to_string())
+            .collect();
+        outln!(
+            "  Not captured yet: tenant-wide settings TenantAtlas does not read ({}).",
+            what.join(", ")
+        );
+    }
     if !catalogues.is_empty() {
         let what: Vec<String> = catalogues
             .iter()
