@@ -22,7 +22,8 @@ fn status_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Signs in to every tenant and lists its device configurations; returns how many were listed.
+/// Signs in to every tenant and lists its device configurations (where its consent allows);
+/// returns how many were listed.
 async fn list_everything(announcement: &Value) -> usize {
     let pem = std::fs::read(announcement["ca_cert"].as_str().expect("ca_cert")).expect("CA file");
     let client = reqwest::Client::builder()
@@ -34,6 +35,17 @@ async fn list_everything(announcement: &Value) -> usize {
     let mut listed = 0;
     for tenant in announcement["tenants"].as_array().expect("tenants") {
         let domain = tenant["domain"].as_str().expect("domain");
+        // Some tenants' Conditional Access blocks device codes: lift the block through the
+        // simulator's control endpoint (this measures the simulator, not the sign-in flows).
+        if tenant["device_code_allowed"] == false {
+            client
+                .post(format!("{graph}/_sim/tenants/{domain}/device-code"))
+                .json(&serde_json::json!({"allowed": true}))
+                .send()
+                .await
+                .and_then(|r| r.error_for_status())
+                .expect("device codes allowed");
+        }
         let scope = "https://graph.microsoft.com/.default offline_access";
         let code: Value = client
             .post(format!("{authority}/{domain}/oauth2/v2.0/devicecode"))
@@ -67,12 +79,18 @@ async fn list_everything(announcement: &Value) -> usize {
             "{graph}/beta/deviceManagement/deviceConfigurations"
         ));
         while let Some(url) = next.take() {
-            let page: Value = client
+            let response = client
                 .get(&url)
                 .bearer_auth(access)
                 .send()
                 .await
-                .and_then(|r| r.error_for_status())
+                .expect("a page of device configurations");
+            // A tenant whose consent lacks the permission (as some generated tenants' does).
+            if response.status() == reqwest::StatusCode::FORBIDDEN {
+                break;
+            }
+            let page: Value = response
+                .error_for_status()
                 .expect("a page of device configurations")
                 .json()
                 .await
