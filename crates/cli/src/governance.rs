@@ -1,6 +1,6 @@
 //! Governance commands: `baseline …`, `drift`, `findings …`, `severity …`.
 
-use crate::output::{clean, counted, shell_word, Align, Table};
+use crate::output::{by_reason, clean, counted, shell_word, Align, Table};
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -596,21 +596,19 @@ pub fn print_scores(report: &DriftReport, indent: usize) -> Result<()> {
 /// "not checked in T: Conditional Access policies (4), Named locations (2) — consent lacks …",
 /// one line per reason.
 fn print_not_checked(run: &DriftRun, indent: usize) -> Result<()> {
-    let mut by_reason: Vec<(&str, Vec<String>)> = Vec::new();
-    for n in &run.not_checked {
-        let what = format!("{} ({})", clean(&n.label), n.objects);
-        match by_reason.iter_mut().find(|(r, _)| *r == n.reason) {
-            Some((_, kinds)) => kinds.push(what),
-            None => by_reason.push((&n.reason, vec![what])),
-        }
-    }
-    for (reason, kinds) in by_reason {
+    let groups = by_reason(run.not_checked.iter().map(|n| {
+        (
+            n.reason.clone(),
+            format!("{} ({})", clean(&n.label), n.objects),
+        )
+    }));
+    for (reason, kinds) in groups {
         outln!(
             "{}not checked in {}: {} — {}",
             " ".repeat(indent),
             clean(&run.tenant_name),
             kinds.join(", "),
-            clean(reason)
+            clean(&reason)
         );
     }
     Ok(())

@@ -121,6 +121,19 @@ pub fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(fill))
 }
 
+/// Items grouped by their reason, in the order reasons first appear: the lines "Conditional
+/// Access policy (4), Named location (2): consent lacks Policy.Read.All" are made of.
+pub fn by_reason(items: impl IntoIterator<Item = (String, String)>) -> Vec<(String, Vec<String>)> {
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (reason, what) in items {
+        match groups.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, list)) => list.push(what),
+            None => groups.push((reason, vec![what])),
+        }
+    }
+    groups
+}
+
 /// How a column's cells line up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Align {
@@ -257,6 +270,19 @@ mod tests {
         assert_eq!(shell_word("$(curl x|sh)"), "'$(curl x|sh)'");
         assert_eq!(shell_word("it's"), "'it'\\''s'");
         assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn reasons_group_in_first_seen_order() {
+        let items =
+            [("b", "x"), ("a", "y"), ("b", "z")].map(|(r, w)| (r.to_string(), w.to_string()));
+        assert_eq!(
+            by_reason(items),
+            vec![
+                ("b".to_string(), vec!["x".to_string(), "z".to_string()]),
+                ("a".to_string(), vec!["y".to_string()]),
+            ]
+        );
     }
 
     #[test]

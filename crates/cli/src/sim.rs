@@ -1,6 +1,6 @@
 //! `tenantatlas sim` and `tenantatlas demo`: serve the simulated cloud.
 
-use crate::output::{clean, counted, pad, shell_word, Align, Table};
+use crate::output::{by_reason, clean, counted, pad, shell_word, Align, Table};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::collections::BTreeMap;
@@ -490,28 +490,20 @@ fn print_synced(
             .unwrap_or_default();
         // Kinds the sync could not read, grouped by why: "Conditional Access policy (4), Named
         // location (2): consent lacks Policy.Read.All".
-        let mut left_out: Vec<(String, Vec<String>)> = Vec::new();
-        for (key, n) in &configured {
+        let missing = configured.iter().filter_map(|(key, n)| {
             let got = r.counts.get(*key).copied().unwrap_or(0) as usize;
-            if got >= *n {
-                continue;
-            }
-            let kind = REGISTRY.iter().find(|k| k.key == *key);
-            let why = kind
-                .filter(|k| {
-                    r.skipped
-                        .iter()
-                        .any(|s| s.starts_with(&format!("{}:", k.key)))
-                })
-                .map_or_else(|| "not read".to_string(), permissions::consent_lacks);
-            let label = kinds::label(key);
-            let what = format!("{label} ({})", n - got);
-            match left_out.iter_mut().find(|(w, _)| *w == why) {
-                Some((_, kinds)) => kinds.push(what),
-                None => left_out.push((why, vec![what])),
-            }
-        }
-        let left_out: Vec<String> = left_out
+            (got < *n).then(|| {
+                let why = kinds::by_key(key)
+                    .filter(|k| {
+                        r.skipped
+                            .iter()
+                            .any(|s| s.starts_with(&format!("{}:", k.key)))
+                    })
+                    .map_or_else(|| "not read".to_string(), permissions::consent_lacks);
+                (why, format!("{} ({})", kinds::label(key), n - got))
+            })
+        });
+        let left_out: Vec<String> = by_reason(missing)
             .into_iter()
             .map(|(why, kinds)| format!("{}: {why}", kinds.join(", ")))
             .collect();

@@ -17,6 +17,16 @@ fn when(time: &str) -> String {
     format!("{} {} UTC", &time[..10], &time[11..16])
 }
 
+/// The tenant with this domain in `tenant list --json`.
+fn listed_tenant<'a>(tenants: &'a Value, domain: &str) -> &'a Value {
+    tenants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["domain"] == domain)
+        .unwrap_or_else(|| panic!("{domain} in {tenants}"))
+}
+
 /// The first command between backticks in `line` that starts with `tenantatlas tenant`.
 fn suggested_command(line: &str) -> Vec<String> {
     let command = line
@@ -300,18 +310,8 @@ async fn a_revoked_sign_in_reconnects_with_the_command_it_prints() {
 
         // --- tenant list: failing since the failed sync, with the last good sync. ---
         let tenants = cli.json(&["tenant", "list"]).await;
-        let t = tenants
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["domain"] == domain.as_str())
-            .unwrap();
-        let old = before
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["domain"] == domain.as_str())
-            .unwrap();
+        let t = listed_tenant(&tenants, &domain);
+        let old = listed_tenant(&before, &domain);
         assert_eq!(t["last_sync_status"], "failed", "{t}");
         assert_eq!(t["last_sync"], old["last_sync"], "{t}");
         assert_eq!(t["last_good_sync"], old["last_sync"], "{t}");
@@ -356,12 +356,7 @@ async fn a_revoked_sign_in_reconnects_with_the_command_it_prints() {
         let again = cli.json(&["sync", "--tenant", &domain]).await;
         assert_eq!(again["runs"][0]["status"], "succeeded", "{again}");
         let tenants = cli.json(&["tenant", "list"]).await;
-        let t = tenants
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|t| t["domain"] == domain.as_str())
-            .unwrap();
+        let t = listed_tenant(&tenants, &domain);
         assert_eq!(t["last_sync_status"], "succeeded", "{t}");
         assert_eq!(t["failing_since"], Value::Null, "{t}");
         assert_eq!((&t["id"], &t["state"]), (&old["id"], &old["state"]), "{t}");

@@ -55,6 +55,30 @@ async fn write(sim: &TestSim, token: &str, method: Method, path: &str, body: Opt
     assert_eq!(status, StatusCode::NO_CONTENT, "{method} {path}: {answer}");
 }
 
+/// Tenant 0 connected and synced, with baseline "Golden" taken from its own "MSP - *" objects
+/// and assigned to it.
+async fn checked_against_itself(sim: &TestSim) -> (CliEnv, String) {
+    let cli = CliEnv::new();
+    let domain = connect_and_sync(&cli, sim, 0).await;
+    golden_baseline(&cli, &domain, &[]).await;
+    cli.json(&["baseline", "assign", "Golden", "--tenant", &domain])
+        .await;
+    (cli, domain)
+}
+
+/// "MFA for all users" switched to report-only, as an admin would in Graph.
+async fn mfa_to_report_only(sim: &TestSim, token: &str) {
+    let mfa = object_id(sim, token, CONDITIONAL_ACCESS, MFA_ALL_USERS).await;
+    write(
+        sim,
+        token,
+        Method::PATCH,
+        &format!("{CONDITIONAL_ACCESS}/{mfa}"),
+        Some(&json!({"state": "enabledForReportingButNotEnforced"})),
+    )
+    .await;
+}
+
 fn standing(report: &Value) -> Vec<&Value> {
     report["findings"]
         .as_array()
@@ -67,11 +91,7 @@ fn standing(report: &Value) -> Vec<&Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mfa_report_only_bitlocker_off_and_no_firewall_fail_the_tenant() {
     let sim = common::start(common::config(1, OBJECTS)).await;
-    let cli = CliEnv::new();
-    let domain = connect_and_sync(&cli, &sim, 0).await;
-    golden_baseline(&cli, &domain, &[]).await;
-    cli.json(&["baseline", "assign", "Golden", "--tenant", &domain])
-        .await;
+    let (cli, domain) = checked_against_itself(&sim).await;
     let clean = cli.json(&["drift", "--tenant", &domain]).await;
     assert_eq!(clean["runs"][0]["score"], 100.0, "{clean}");
     assert_eq!(clean["runs"][0]["rating"], "good");
@@ -79,15 +99,7 @@ async fn mfa_report_only_bitlocker_off_and_no_firewall_fail_the_tenant() {
 
     // Three changes made behind the MSP's back, the way admins make them in Graph.
     let token = sim.graph_token(0).await;
-    let mfa = object_id(&sim, &token, CONDITIONAL_ACCESS, MFA_ALL_USERS).await;
-    write(
-        &sim,
-        &token,
-        Method::PATCH,
-        &format!("{CONDITIONAL_ACCESS}/{mfa}"),
-        Some(&json!({"state": "enabledForReportingButNotEnforced"})),
-    )
-    .await;
+    mfa_to_report_only(&sim, &token).await;
     let bitlocker = object_id(&sim, &token, POLICIES, BITLOCKER).await;
     let was = sim
         .put_choice(&token, &bitlocker, REQUIRE_ENCRYPTION, "0")
@@ -233,21 +245,9 @@ async fn conditional_access_without_consent_is_not_checked_and_never_100() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn losing_sight_of_a_kind_never_raises_the_score() {
     let sim = common::start(common::config(1, OBJECTS)).await;
-    let cli = CliEnv::new();
-    let domain = connect_and_sync(&cli, &sim, 0).await;
-    golden_baseline(&cli, &domain, &[]).await;
-    cli.json(&["baseline", "assign", "Golden", "--tenant", &domain])
-        .await;
+    let (cli, domain) = checked_against_itself(&sim).await;
     let token = sim.graph_token(0).await;
-    let mfa = object_id(&sim, &token, CONDITIONAL_ACCESS, MFA_ALL_USERS).await;
-    write(
-        &sim,
-        &token,
-        Method::PATCH,
-        &format!("{CONDITIONAL_ACCESS}/{mfa}"),
-        Some(&json!({"state": "enabledForReportingButNotEnforced"})),
-    )
-    .await;
+    mfa_to_report_only(&sim, &token).await;
     let seen = cli.json(&["sync", "--tenant", &domain, "--drift"]).await;
     let before = seen["drift"]["runs"][0]["score"].as_f64().unwrap();
     assert_eq!(before, 75.0, "{seen}");

@@ -230,15 +230,7 @@ async fn consent_is_per_app_and_missing_consent_names_the_app() {
     assert_eq!(msp["scope"], "User.Read openid profile");
     let (_, body) = sign_in(&sim, &t1, &id, &[]).await;
     assert_eq!(entra_error(&body).1, 65001);
-    let tenants: Value = sim
-        .client
-        .get(format!("{}/_sim/tenants", sim.graph()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tenants = sim.sim_tenants().await;
     assert_eq!(tenants[2]["consents"][CLIENT_ID], json!(["User.Read"]));
     assert_eq!(tenants[2]["granted_scopes"], json!(["User.Read"]));
     assert!(tenants[2]["consents"].get(&id).is_none());

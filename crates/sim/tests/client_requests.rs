@@ -228,15 +228,7 @@ fn numbered(urls: &[String]) -> Vec<Value> {
 }
 
 async fn counts(sim: &TestSim) -> Vec<Value> {
-    let tenants: Value = sim
-        .client
-        .get(format!("{}/_sim/tenants", sim.graph()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tenants = sim.sim_tenants().await;
     tenants
         .as_array()
         .unwrap()

@@ -15,15 +15,7 @@ const BETA: &str = "/beta/deviceManagement";
 
 /// Objects of one collection in a tenant, as the simulator announces them.
 async fn count_of(sim: &TestSim, tenant: usize, key: &str) -> usize {
-    let tenants: Value = sim
-        .client
-        .get(format!("{}/_sim/tenants", sim.graph()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tenants = sim.sim_tenants().await;
     tenants[tenant]["counts"][key]
         .as_u64()
         .unwrap_or_else(|| panic!("no count for {key}: {tenants}")) as usize

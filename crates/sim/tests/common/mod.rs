@@ -165,8 +165,18 @@ impl TestSim {
     }
 
     pub async fn stats(&self) -> Value {
+        self.control_get("stats").await
+    }
+
+    /// The tenants as the simulator announces them (`GET /_sim/tenants`): counts per collection,
+    /// granted scopes, consents.
+    pub async fn sim_tenants(&self) -> Value {
+        self.control_get("tenants").await
+    }
+
+    async fn control_get(&self, path: &str) -> Value {
         self.client
-            .get(format!("{}/_sim/stats", self.graph()))
+            .get(format!("{}/_sim/{path}", self.graph()))
             .send()
             .await
             .unwrap()
