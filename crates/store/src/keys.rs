@@ -112,6 +112,18 @@ impl WorkspaceKey {
     /// It gives an attacker nothing: with a random key it is a hash of 256 random bits, and with a
     /// passphrase testing a guess against it costs the same Argon2id run as testing it against the
     /// encrypted file beside it.
+    /// The 32-byte seed of the workspace's Ed25519 signing key (audit checkpoints, review packs):
+    /// derived from the database key, so it is kept exactly as the master key is (keychain or
+    /// passphrase) and never stored anywhere.
+    pub(crate) fn signing_seed(&self) -> Zeroizing<[u8; 32]> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"tenantatlas workspace signing key v1\0");
+        hasher.update(self.0.as_ref());
+        let mut seed = Zeroizing::new([0u8; 32]);
+        seed.copy_from_slice(&hasher.finalize());
+        seed
+    }
+
     pub(crate) fn check_value(&self) -> String {
         let mut hasher = Sha256::new();
         hasher.update(b"tenantatlas workspace key check v1\0");

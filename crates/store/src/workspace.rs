@@ -44,11 +44,13 @@ pub struct WorkspaceMeta {
 /// Functions in the table modules take `impl Acquire<'_, Database = Sqlite>`, so they accept
 /// `&Workspace` or a transaction from [`Workspace::begin`] (`&mut *tx`) alike.
 /// Cloning is cheap (the pool is shared), so each concurrent task can hold its own handle.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Workspace {
     dir: PathBuf,
     meta: WorkspaceMeta,
     pool: SqlitePool,
+    /// Seed of the workspace's Ed25519 signing key (see `WorkspaceKey::signing_seed`).
+    signing_seed: std::sync::Arc<zeroize::Zeroizing<[u8; 32]>>,
 }
 
 /// The OS's per-user data folder for TenantAtlas (`~/.local/share/tenantatlas` on Linux,
@@ -119,6 +121,12 @@ impl Workspace {
         &self.meta
     }
 
+    /// The seed of the workspace's Ed25519 signing key; never leaves the process.
+    #[allow(dead_code)] // audit checkpoints use it next
+    pub(crate) fn signing_seed(&self) -> &[u8; 32] {
+        &self.signing_seed
+    }
+
     /// The connection pool, for queries this crate does not offer yet. Prefer the table modules.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
@@ -138,6 +146,16 @@ impl Workspace {
             .await?;
         self.pool.close().await;
         Ok(())
+    }
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The signing seed is as secret as the key it comes from: never printed.
+        f.debug_struct("Workspace")
+            .field("dir", &self.dir)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
     }
 }
 
@@ -280,6 +298,7 @@ async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
             dir: dir.to_path_buf(),
             meta,
             pool,
+            signing_seed: std::sync::Arc::new(key.signing_seed()),
         }),
         Err(err) => {
             // Leave no half-made workspace (or orphaned keychain secret) behind.
@@ -342,6 +361,7 @@ async fn open_existing(dir: &Path, meta: WorkspaceMeta, options: &KeyOptions) ->
         dir: dir.to_path_buf(),
         meta,
         pool,
+        signing_seed: std::sync::Arc::new(key.signing_seed()),
     })
 }
 
