@@ -29,6 +29,15 @@ impl Engine {
     /// Opens (or creates) the workspace in `dir`; `passphrase` comes from `TENANTATLAS_PASSPHRASE`.
     pub async fn open(dir: &Path, passphrase: Option<String>) -> Result<Engine, EngineError> {
         let workspace = Workspace::open(dir, &KeyOptions { passphrase }).await?;
+        // A run still "running" whose process died (killed, crashed, machine off) is recorded as
+        // interrupted by whichever command comes next, not only by the next sync.
+        workspace.mark_abandoned_runs_interrupted().await?;
+        // Where the key came from, never the passphrase or the key.
+        tracing::info!(
+            path = %dir.display(),
+            key_source = ?workspace.meta().key_source,
+            "workspace open"
+        );
         Ok(Engine { workspace })
     }
 

@@ -31,6 +31,10 @@ pub enum StoreError {
     #[error("{}: {message}", path.display())]
     Io { path: PathBuf, message: String },
 
+    /// Another process holds a lock of this workspace; `holder` says who and since when.
+    #[error("{what}: {holder}")]
+    Locked { what: String, holder: String },
+
     #[error("no tenant matches \"{0}\"; run `tenantatlas tenant add` first")]
     TenantNotFound(String),
 
@@ -71,6 +75,7 @@ impl StoreError {
             StoreError::WrongKey => "wrong_key",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::Io { .. } => "io",
+            StoreError::Locked { .. } => "locked",
             StoreError::TenantNotFound(_) => "tenant_not_found",
             StoreError::DomainTaken(_) => "domain_taken",
             StoreError::RunNotFound(_) => "run_not_found",

@@ -20,12 +20,15 @@
 //! are methods on [`Workspace`] too (`workspace.list_tenants()`), for callers without a transaction.
 
 pub mod audit;
+pub mod audit_state;
 pub mod baselines;
+pub mod checkpoints;
 pub mod definitions;
 pub mod directory;
 pub mod error;
 pub mod findings;
 pub mod keys;
+pub mod lock;
 mod methods;
 pub mod objects;
 pub mod runs;
@@ -45,7 +48,8 @@ pub use objects::{
     get_object, history, list_objects, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo,
 };
 pub use runs::{
-    finish_run, get_run, heartbeat, list_runs, mark_stale_runs_interrupted, start_run, RunError,
+    finish_run, get_run, heartbeat, list_runs, mark_abandoned_runs_interrupted,
+    mark_stale_runs_interrupted, start_owned_run, start_run, RunError,
     RunRecord, RunStatus,
 };
 pub use severity_rules::SeverityRuleRecord;

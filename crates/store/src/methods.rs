@@ -143,8 +143,10 @@ impl Workspace {
         objects::history(self.pool(), tenant_id, object_id).await
     }
 
+    /// Starts a run owned by this process (see [`Workspace::mark_abandoned_runs_interrupted`]).
     pub async fn start_run(&self, run_kind: &str, tenant_id: Option<&str>) -> Result<String> {
-        runs::start_run(self.pool(), run_kind, tenant_id).await
+        let owner = crate::lock::process_owner(self.dir())?;
+        runs::start_owned_run(self.pool(), run_kind, tenant_id, Some(&owner)).await
     }
 
     pub async fn heartbeat(&self, run_id: &str, progress: &Value) -> Result<()> {
@@ -172,6 +174,24 @@ impl Workspace {
         let mut tx = self.begin().await?;
         let out = runs::mark_stale_runs_interrupted(&mut *tx, older_than).await?;
         tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Fails the runs whose process is gone and removes lock files dead processes left behind.
+    /// Every front door calls this when it opens the workspace.
+    pub async fn mark_abandoned_runs_interrupted(&self) -> Result<u64> {
+        // Most opens find nothing running: a read, not a write lock, for them.
+        let running: i64 = sqlx::query_scalar("SELECT count(*) FROM runs WHERE status = 'running'")
+            .fetch_one(self.pool())
+            .await?;
+        if running == 0 {
+            crate::lock::sweep_owner_locks(self.dir())?;
+            return Ok(0);
+        }
+        let mut tx = self.begin().await?;
+        let out = runs::mark_abandoned_runs_interrupted(&mut *tx, self.dir()).await?;
+        tx.commit().await?;
+        crate::lock::sweep_owner_locks(self.dir())?;
         Ok(out)
     }
 

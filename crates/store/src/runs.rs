@@ -125,17 +125,29 @@ pub async fn start_run<'c>(
     run_kind: &str,
     tenant_id: Option<&str>,
 ) -> Result<String> {
+    start_owned_run(db, run_kind, tenant_id, None).await
+}
+
+/// [`start_run`] for a run whose process holds the owner lock `owner` (see
+/// [`mark_abandoned_runs_interrupted`]).
+pub async fn start_owned_run<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    run_kind: &str,
+    tenant_id: Option<&str>,
+    owner: Option<&str>,
+) -> Result<String> {
     let mut conn = db.acquire().await?;
     let id = uuid::Uuid::new_v4().to_string();
     let at = now();
     sqlx::query(
-        "INSERT INTO runs (id, run_kind, tenant_id, status, started_at, heartbeat_at)
-         VALUES (?1, ?2, ?3, 'running', ?4, ?4)",
+        "INSERT INTO runs (id, run_kind, tenant_id, status, started_at, heartbeat_at, owner)
+         VALUES (?1, ?2, ?3, 'running', ?4, ?4, ?5)",
     )
     .bind(&id)
     .bind(run_kind)
     .bind(tenant_id.map(str::to_lowercase))
     .bind(&at)
+    .bind(owner)
     .execute(&mut *conn)
     .await?;
     Ok(id)
@@ -291,20 +303,65 @@ pub async fn mark_stale_runs_interrupted<'c>(
 ) -> Result<u64> {
     let cutoff = format_time(OffsetDateTime::now_utc() - older_than);
     let mut tx = db.begin().await?;
-    let stale =
-        sqlx::query("SELECT id, errors FROM runs WHERE status = 'running' AND heartbeat_at < ?1")
+    let stale: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM runs WHERE status = 'running' AND heartbeat_at < ?1")
             .bind(&cutoff)
             .fetch_all(&mut *tx)
             .await?;
+    interrupt(&mut *tx, &stale).await?;
+    tx.commit().await?;
+    Ok(stale.len() as u64)
+}
+
+/// Fails every run still `running` whose process is gone: its owner lock (`locks/` in the
+/// workspace, see [`crate::lock`]) is free, or it records no owner (a build from before owners).
+/// Runs of live processes, this one included, are left alone whatever their heartbeat says, so a
+/// command started beside a long sync never fails the sync's runs. Returns how many were marked.
+pub async fn mark_abandoned_runs_interrupted<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    workspace_dir: &std::path::Path,
+) -> Result<u64> {
+    let mut tx = db.begin().await?;
+    let running: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT id, owner FROM runs WHERE status = 'running'")
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut alive = BTreeMap::new();
+    let mut dead = Vec::new();
+    for (id, owner) in running {
+        let gone = match owner {
+            None => true,
+            Some(owner) => match alive.get(&owner) {
+                Some(known) => !known,
+                None => {
+                    let is_alive = !crate::lock::owner_is_gone(workspace_dir, &owner)?;
+                    alive.insert(owner, is_alive);
+                    !is_alive
+                }
+            },
+        };
+        if gone {
+            dead.push(id);
+        }
+    }
+    interrupt(&mut *tx, &dead).await?;
+    tx.commit().await?;
+    Ok(dead.len() as u64)
+}
+
+/// Ends the given runs as failed at their last heartbeat, with [`INTERRUPTED`] among their errors.
+async fn interrupt(tx: &mut sqlx::SqliteConnection, ids: &[String]) -> Result<()> {
     let sql = format!(
         "UPDATE runs SET status = 'failed', finished_at = heartbeat_at,
              duration_ms = {}, errors = ?1
          WHERE id = ?2 AND status = 'running'",
         ELAPSED_MS.replace("?END", "heartbeat_at")
     );
-    for row in &stale {
-        let id: String = row.try_get("id")?;
-        let errors: String = row.try_get("errors")?;
+    for id in ids {
+        let errors: String = sqlx::query_scalar("SELECT errors FROM runs WHERE id = ?1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
         let mut errors: Vec<RunError> = serde_json::from_str(&errors)?;
         errors.push(RunError {
             message: INTERRUPTED.to_string(),
@@ -312,10 +369,9 @@ pub async fn mark_stale_runs_interrupted<'c>(
         });
         sqlx::query(&sql)
             .bind(serde_json::to_string(&errors)?)
-            .bind(&id)
+            .bind(id)
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(stale.len() as u64)
+    Ok(())
 }

@@ -98,12 +98,17 @@ impl Workspace {
         // Creating: one process at a time. Two commands started together on a new folder would
         // otherwise each write workspace.json with their own key, and one would lose its database.
         // The loser waits, then finds the workspace the winner made and opens it.
-        let lock = creation_lock(dir).await?;
+        let made_dir = !dir.exists();
+        let lock = creation_lock(dir)?;
         let result = match inspect(dir)? {
             Found::New => create(dir, keys).await,
             Found::Existing(meta) => open_existing(dir, meta, keys).await,
         };
         drop(lock);
+        if result.is_err() && made_dir {
+            // Leave no empty folder behind (remove_dir refuses one that is not empty).
+            let _ = std::fs::remove_dir(dir);
+        }
         result
     }
 
@@ -122,7 +127,6 @@ impl Workspace {
     }
 
     /// The seed of the workspace's Ed25519 signing key; never leaves the process.
-    #[allow(dead_code)] // audit checkpoints use it next
     pub(crate) fn signing_seed(&self) -> &[u8; 32] {
         &self.signing_seed
     }
@@ -216,7 +220,12 @@ fn inspect(dir: &Path) -> Result<Found> {
         ));
     }
     let mut entries = std::fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
-    if entries.next().is_some() {
+    // The creation lock and the locks folder are ours, left by a creation that did not finish.
+    if entries.any(|entry| {
+        entry.is_ok_and(|e| {
+            e.file_name() != CREATION_LOCK && e.file_name() != crate::lock::LOCKS_DIR
+        })
+    }) {
         // Refusing protects the user who points --workspace at their home or documents folder.
         return Err(StoreError::corrupt(
             dir,
@@ -226,38 +235,33 @@ fn inspect(dir: &Path) -> Result<Found> {
     Ok(Found::New)
 }
 
-/// An exclusive lock for creating the workspace at `dir`, held until the file is dropped (or the
-/// process ends). It lives in the temporary folder, keyed by the workspace's absolute path, so the
-/// workspace folder itself stays empty until the workspace exists; the small lock file is left
-/// behind on purpose (removing it while another process waits would break the lock).
-async fn creation_lock(dir: &Path) -> Result<std::fs::File> {
-    use sha2::{Digest, Sha256};
-    let absolute = std::path::absolute(dir).map_err(|e| StoreError::io(dir, e))?;
-    let digest = Sha256::digest(absolute.to_string_lossy().as_bytes());
-    let name = format!("tenantatlas-create-{}.lock", hex::encode(&digest[..8]));
-    let path = std::env::temp_dir().join(name);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| StoreError::io(&path, e))?;
-    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
-        .await
-        .expect("locking does not panic")
-        .map_err(|e| StoreError::io(&path, e))
+/// The lock file that makes creating a workspace one process at a time. It lives inside the
+/// workspace folder (created here, private to the user), never in a shared temporary folder, and
+/// is removed when released.
+const CREATION_LOCK: &str = ".creating.lock";
+
+/// An exclusive lock for creating the workspace at `dir`, held until dropped (or the process ends).
+/// Creating takes a second or two; a lock held much longer is reported with its holder.
+fn creation_lock(dir: &Path) -> Result<crate::lock::LockGuard> {
+    crate::lock::ensure_private_dir(dir)?;
+    crate::lock::acquire(
+        &dir.join(CREATION_LOCK),
+        "creating the workspace",
+        &format!("{} is being created by another process", dir.display()),
+        Duration::from_secs(30),
+    )
 }
 
+/// Creates a workspace in `dir`, which exists (the creation lock made it); on failure the caller
+/// removes the folder if it made it.
 async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
-    let made_dir = !dir.exists();
-    std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
     let workspace_id = uuid::Uuid::new_v4().to_string();
 
     // Key derivation and keychain calls block (CPU, D-Bus), so they stay off the async threads.
     let passphrase = options.passphrase.clone().map(zeroize::Zeroizing::new);
     let id = workspace_id.clone();
     let meta_path = dir.join(META_FILE);
-    let keyed = tokio::task::spawn_blocking(move || match passphrase {
+    let keyed: Result<_> = tokio::task::spawn_blocking(move || match passphrase {
         Some(passphrase) => {
             let kdf = KdfParams::new_random();
             let key = keys::derive_from_passphrase(&passphrase, &kdf, &meta_path)?;
@@ -267,15 +271,7 @@ async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
     })
     .await
     .expect("key creation does not panic");
-    let (key, key_source, kdf) = match keyed {
-        Ok(keyed) => keyed,
-        Err(err) => {
-            if made_dir {
-                let _ = std::fs::remove_dir(dir);
-            }
-            return Err(err);
-        }
-    };
+    let (key, key_source, kdf) = keyed?;
 
     let meta = WorkspaceMeta {
         format: FORMAT_VERSION,
@@ -304,9 +300,6 @@ async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
             // Leave no half-made workspace (or orphaned keychain secret) behind.
             for name in [META_FILE, DB_FILE, "workspace.db-wal", "workspace.db-shm"] {
                 let _ = std::fs::remove_file(dir.join(name));
-            }
-            if made_dir {
-                let _ = std::fs::remove_dir(dir);
             }
             if meta.key_source == KeySource::Keychain {
                 let id = meta.workspace_id.clone();

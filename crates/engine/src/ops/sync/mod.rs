@@ -24,6 +24,7 @@ use tenantatlas_core::{ApiVersion, CapturedObject};
 use tenantatlas_graph::client::{self, BatchGet, GraphClient};
 use tenantatlas_store::{DirectoryObject, RunError, RunStatus, TenantRecord, TenantState};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 
 mod connect;
 mod definitions;
@@ -132,12 +133,10 @@ impl Engine {
                 "no tenants to sync; connect one with `tenantatlas tenant add DOMAIN`",
             ));
         }
-        // One sync at a time per workspace. Holding the lock also proves that any run still marked
-        // running was left behind by a process that stopped: it is recorded as interrupted.
+        // One sync at a time per workspace; runs left behind by processes that died since the
+        // workspace was opened are recorded as interrupted first.
         let _lock = lock_workspace(self.workspace.dir())?;
-        self.workspace
-            .mark_stale_runs_interrupted(std::time::Duration::ZERO)
-            .await?;
+        self.workspace.mark_abandoned_runs_interrupted().await?;
         let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
         let definitions = Arc::new(DefinitionsGate::default());
         let mut tasks = tokio::task::JoinSet::new();
@@ -147,13 +146,19 @@ impl Engine {
             let definitions = definitions.clone();
             let cancel = options.cancel.clone();
             let progress = progress.clone();
-            tasks.spawn(async move {
-                let _permit = semaphore.acquire_owned().await;
-                (
-                    index,
-                    sync_tenant(&workspace, &tenant, cancel, progress, &definitions).await,
-                )
-            });
+            // Every log line of the tenant's run, Graph requests included, names run and tenant.
+            let span =
+                tracing::info_span!("sync", tenant = %tenant.id, run = tracing::field::Empty);
+            tasks.spawn(
+                async move {
+                    let _permit = semaphore.acquire_owned().await;
+                    (
+                        index,
+                        sync_tenant(&workspace, &tenant, cancel, progress, &definitions).await,
+                    )
+                }
+                .instrument(span),
+            );
         }
         let mut results = Vec::new();
         while let Some(joined) = tasks.join_next().await {
@@ -171,30 +176,15 @@ impl Engine {
 }
 
 /// Takes the workspace's sync lock (released when the file is dropped, also when the process dies).
-fn lock_workspace(dir: &std::path::Path) -> Result<std::fs::File, EngineError> {
-    let path = dir.join("sync.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| {
-            EngineError::new(
-                ErrorCode::Workspace,
-                format!("cannot open {}: {e}", path.display()),
-            )
-        })?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(EngineError::new(
-            ErrorCode::Workspace,
-            "another sync is running in this workspace; wait for it to finish",
-        )),
-        Err(std::fs::TryLockError::Error(e)) => Err(EngineError::new(
-            ErrorCode::Workspace,
-            format!("cannot lock {}: {e}", path.display()),
-        )),
-    }
+fn lock_workspace(
+    dir: &std::path::Path,
+) -> Result<tenantatlas_store::lock::LockGuard, EngineError> {
+    Ok(tenantatlas_store::lock::acquire(
+        &dir.join("sync.lock"),
+        "sync",
+        "another sync is running in this workspace",
+        std::time::Duration::ZERO,
+    )?)
 }
 
 /// The granted scopes recorded for a tenant.
@@ -219,6 +209,7 @@ async fn sync_tenant(
             return summary;
         }
     };
+    tracing::Span::current().record("run", run_id.as_str());
     let granted = granted(tenant);
     let (readable, unreadable): (Vec<&'static ObjectKind>, Vec<&'static ObjectKind>) =
         REGISTRY.iter().partition(|k| k.readable_with(&granted));
@@ -227,6 +218,11 @@ async fn sync_tenant(
         name: tenant.name.clone(),
         steps: readable.len() as u64,
     });
+    tracing::info!(
+        kinds = readable.len(),
+        skipped_kinds = unreadable.len(),
+        "sync started"
+    );
     let mut summary = SyncSummary::new(&run_id, tenant, "running");
     summary.skipped = unreadable
         .iter()
@@ -313,6 +309,21 @@ async fn sync_tenant(
             .errors
             .push(json!({"message": format!("the run could not be recorded: {e}")}));
     }
+    // Counts and figures only: error and warning texts can quote Graph and name objects.
+    tracing::info!(
+        status = %summary.status,
+        objects = summary.objects,
+        versions_added = summary.versions_added,
+        deleted = summary.deleted,
+        requests = summary.requests,
+        graph_calls = summary.graph_calls,
+        retries = summary.retries,
+        throttled = summary.throttled,
+        errors = summary.errors.len(),
+        warnings = summary.warnings.len(),
+        ms = summary.duration_ms,
+        "sync finished"
+    );
     progress(ProgressEvent::SyncFinished {
         tenant: tenant.id.clone(),
         status: summary.status.clone(),
