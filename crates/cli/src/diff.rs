@@ -4,7 +4,7 @@
 //! exact path and raw values below it; when the words say no more than the path
 //! (`description: "a" → "b"`), only the path line is shown. Objects are rows of one table (a
 //! header row, aligned columns), each with its changes indented below it; text from the tenant
-//! is shown through `output::clean`.
+//! is shown through `output::clean` (the core's `text::visible`).
 
 use crate::output::{clean, counted, Align, Table};
 use anyhow::Result;
@@ -49,7 +49,7 @@ pub async fn diff(engine: &Engine, args: DiffArgs, json: bool) -> Result<()> {
         } else {
             outln!(
                 "{} {} in {}: version {} ({}) → version {} ({})",
-                d.kind_label,
+                clean(&d.kind_label),
                 clean(&d.name),
                 clean(&d.tenant),
                 d.from_version,
@@ -89,7 +89,7 @@ fn text(report: &DiffReport) -> String {
     let side = |s: &tenantatlas_engine::ops::diff::DiffSide| {
         format!(
             "{} snapshot {} ({})",
-            s.tenant_domain,
+            clean(&s.tenant_domain),
             s.snapshot_id,
             crate::workspace::when(&s.created_at)
         )
@@ -126,25 +126,24 @@ fn text(report: &DiffReport) -> String {
     if !report.not_compared.is_empty() {
         out.push_str(&format!(
             "not read completely on one side, so added and removed objects are not shown: {}\n",
-            report.not_compared.join(", ")
+            clean(&report.not_compared.join(", "))
         ));
     }
     out
 }
 
-/// A change's lines, each made safe to print (the words and values come from the tenant).
+/// A change's lines. The words, paths and values come from the tenant: each part is made safe
+/// to print before the lines are put together, so a line break inside a value is shown (`\n`)
+/// and never starts a line of its own.
 fn change_lines(labelled: &LabelledChange) -> String {
     let c = &labelled.change;
     summary_lines(
-        &labelled.label.summary,
-        &c.path,
+        &clean(&labelled.label.summary),
+        &clean(&c.path),
         c.before.as_ref(),
         c.after.as_ref(),
         c.text_diff.as_deref(),
     )
-    .lines()
-    .map(|line| format!("{}\n", clean(line)))
-    .collect()
 }
 
 /// One change: its summary in words with the path lines below it, or only the path lines when
@@ -192,7 +191,7 @@ fn path_lines(
     if let Some(text_diff) = text_diff {
         let mut out = format!("{indent}{path}:\n");
         for line in text_diff.lines() {
-            out.push_str(&format!("{indent}  {line}\n"));
+            out.push_str(&format!("{indent}  {}\n", clean(line)));
         }
         return out;
     }
@@ -206,10 +205,12 @@ fn same_words(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// A raw value as JSON, made safe to print: JSON escapes line breaks and C0 controls, not C1
+/// controls, bidirectional overrides or invisible characters.
 fn value(value: Option<&Value>) -> String {
     match value {
         None => "(none)".to_string(),
-        Some(v) => v.to_string(),
+        Some(v) => clean(&v.to_string()).into_owned(),
     }
 }
 

@@ -282,7 +282,7 @@ pub async fn baseline(engine: &Engine, command: BaselineCommand, json: bool) -> 
                     clean(&b.name),
                     b.version,
                     counted(b.objects, "object"),
-                    out.display()
+                    clean(&out.display().to_string())
                 );
             }
             return Ok(());

@@ -4,8 +4,8 @@
 //! exits quietly, like other Unix tools.
 //!
 //! Tables ([`Table`]) have a header row and columns as wide as their widest cell, measured in
-//! terminal columns; text from a tenant is shown with control characters made visible, so a
-//! policy name cannot move the cursor or recolour the terminal.
+//! terminal columns; text from a tenant is shown through [`clean`] (the core's `text::visible`),
+//! so a policy name cannot move the cursor, recolour the terminal or start a line of its own.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -74,29 +74,18 @@ pub fn counted(n: impl Into<u64>, singular: &str) -> String {
     }
 }
 
-/// Text from outside (a tenant, a file) made safe to print: control characters (escape
-/// sequences, carriage returns, bidirectional overrides) become visible `\u{…}` escapes, and
-/// line breaks become spaces, so one value stays on one line of one cell.
-pub fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() || is_bidi_control(c) => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Text from outside (a tenant, Graph, a file) made safe to print: the product's one function
+/// for it, shared with the desktop app and reports. Control characters, escape sequences,
+/// bidirectional overrides and invisible characters become visible escapes (`\n`, `\u{1b}`), so
+/// one value stays on one line of one cell; see `tenantatlas_core::text` for exactly which.
+pub use tenantatlas_core::text::visible as clean;
 
 /// Text as one word a POSIX shell reads back unchanged: for commands printed for people to
 /// paste, whose parts (names, values, paths) may come from a tenant.
 /// Control characters are made visible first ([`clean`]): a printed command never moves the
 /// cursor.
 pub fn shell_word(text: &str) -> String {
-    let text = clean(text);
+    let text = clean(text).into_owned();
     if !text.is_empty()
         && text
             .chars()
@@ -106,11 +95,6 @@ pub fn shell_word(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
     }
-}
-
-/// Characters that reorder how a terminal shows the text around them.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// Cleaned text padded with spaces to `width` terminal columns, for lines printed one at a time
@@ -172,7 +156,7 @@ impl Table {
         let mut row: Vec<String> = cells
             .iter()
             .take(self.headers.len())
-            .map(|c| clean(c.as_ref()))
+            .map(|c| clean(c.as_ref()).into_owned())
             .collect();
         row.resize(self.headers.len(), String::new());
         self.rows.push(row);
@@ -256,11 +240,12 @@ mod tests {
     fn hostile_text_stays_on_its_line() {
         assert_eq!(
             clean("a\x1b[31mred\nb\u{202e}c"),
-            "a\\u{1b}[31mred b\\u{202e}c"
+            "a\\u{1b}[31mred\\nb\\u{202e}c"
         );
         let mut t = Table::new(&[("name", Align::Left)]).indent(2);
         t.row(&["x\ry"]);
-        assert_eq!(t.render(), "  name\n  x y\n");
+        assert_eq!(t.render(), "  name\n  x\\ry\n");
+        assert_eq!(pad("a\tb", 6), "a\\tb  ");
     }
 
     #[test]

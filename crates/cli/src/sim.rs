@@ -303,7 +303,7 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
                 "    {passphrase}{} --workspace {} findings list --tenant {}",
                 shell_word(&program),
                 shell_word(&workspace.display().to_string()),
-                lowest
+                shell_word(&lowest)
             );
         }
         Ok(())

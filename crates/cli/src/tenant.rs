@@ -173,7 +173,7 @@ fn signed_in(what: &str, tenant: &TenantAdded) -> Result<()> {
     if !tenant.missing_permissions.is_empty() {
         outln!(
             "missing permissions (sync will skip what they cover): {}",
-            tenant.missing_permissions.join(", ")
+            output::clean(&tenant.missing_permissions.join(", "))
         );
     }
     outln!(

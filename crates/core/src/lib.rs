@@ -15,6 +15,7 @@ pub mod permissions;
 pub mod score;
 pub mod severity;
 pub mod templates;
+pub mod text;
 
 pub use content::{content_hash, normalise, CapturedObject};
 pub use kinds::{ApiVersion, ObjectKind, REGISTRY};
