@@ -60,6 +60,11 @@ pub async fn browser(
         .set_pkce_challenge(challenge)
         .add_extra_param("prompt", "select_account")
         .url();
+    // The authorize URL carries the PKCE challenge and `state`; only the port is logged.
+    tracing::info!(
+        port,
+        "browser sign-in: waiting for the redirect on the loopback listener"
+    );
     open_url(url.as_str());
 
     let (mut stream, query) = tokio::select! {
@@ -82,6 +87,7 @@ pub async fn browser(
         let entra = EntraError::from_parts(error, param("error_description"));
         Err(AuthError::from_entra(entra, &ctx))
     } else if let Some(code) = param("code") {
+        tracing::info!("browser sign-in: redirect received; redeeming the authorization code");
         let exchange = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .set_pkce_verifier(verifier)

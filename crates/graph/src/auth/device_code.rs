@@ -42,6 +42,7 @@ pub async fn device_code(
 ) -> Result<TokenSet, AuthError> {
     let ctx = config.context(Flow::DeviceCode);
     let client = device_client(config)?;
+    tracing::info!("device code sign-in: requesting a code");
     let request = client
         .exchange_device_code()
         .add_scopes(config.oauth_scopes())
@@ -56,6 +57,13 @@ pub async fn device_code(
     let message = details.extra_fields().message.clone().unwrap_or_else(|| {
         format!("To sign in, open {verification_uri} in a browser and enter the code {user_code}.")
     });
+    // Neither the device code nor the user code is logged: the first redeems the sign-in, the
+    // second is shown to the engineer only.
+    tracing::info!(
+        expires_in_s = details.expires_in().as_secs(),
+        interval_s = details.interval().as_secs(),
+        "device code sign-in: waiting for approval"
+    );
     on_prompt(DeviceCodePrompt {
         user_code,
         verification_uri,
@@ -78,5 +86,6 @@ pub async fn device_code(
             })
         })?,
     };
+    tracing::info!("device code sign-in: approved");
     Ok(TokenSet::from_response(&response, config, None))
 }

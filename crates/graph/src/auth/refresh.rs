@@ -21,6 +21,7 @@ pub(crate) async fn refresh_from(
 ) -> Result<TokenSet, AuthError> {
     let ctx = config.context(Flow::Refresh);
     let client = refresh_client(config)?;
+    let started = std::time::Instant::now();
     let token = RefreshToken::new(refresh_token.to_string());
     let response = client
         .exchange_refresh_token(&token)
@@ -28,6 +29,10 @@ pub(crate) async fn refresh_from(
         .request_async(&config.http)
         .await
         .map_err(|e| AuthError::from_oauth(e, &ctx, |e| e))?;
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "refresh token redeemed at the token endpoint"
+    );
     let fallback;
     let previous = match previous {
         Some(p) => Some(p),

@@ -73,18 +73,39 @@ impl TokenRefresher {
             return Err(error.clone());
         }
         let Some(refresh_token) = state.tokens.refresh_token.clone() else {
+            tracing::info!("the access token needs renewing and there is no refresh token");
             return Err(AuthError::SignInExpired {
                 tenant: self.config.tenant.clone(),
                 entra: None,
             });
         };
+        // Log lines say that a refresh happened, why and how it ended: never a token.
+        tracing::info!(
+            reason = if refused {
+                "refused by graph"
+            } else {
+                "expiring"
+            },
+            "refreshing the access token"
+        );
         match refresh_from(&self.config, &refresh_token, Some(&state.tokens)).await {
             Ok(tokens) => {
+                tracing::info!(
+                    valid_for_s = tokens.expires_at.saturating_sub(unix_now()),
+                    refresh_token_rotated = tokens.refresh_token != state.tokens.refresh_token,
+                    "access token refreshed"
+                );
                 (self.on_rotate)(&tokens);
                 state.tokens = tokens;
                 Ok(state.tokens.access_token.clone())
             }
             Err(error) => {
+                tracing::info!(
+                    code = error.code(),
+                    aadsts = error.aadsts().unwrap_or(0),
+                    transient = error.is_transient(),
+                    "refreshing the access token failed"
+                );
                 if !error.is_transient() {
                     state.failed = Some(error.clone());
                 }

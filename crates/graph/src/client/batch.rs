@@ -10,6 +10,7 @@ use std::time::Duration;
 use tenantatlas_core::kinds::{ApiVersion, ThrottleFamily};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 /// Graph's limit of sub-requests per `$batch`.
 pub const MAX_BATCH: usize = 20;
@@ -94,7 +95,10 @@ pub(super) async fn run(
                 .map(|&i| (i, slots[i].request.clone()))
                 .collect();
             let task_client = client.clone();
-            let handle = tasks.spawn(async move { envelope(&task_client, version, items).await });
+            // The envelope's log lines keep the caller's span (the run and tenant of a sync).
+            let handle = tasks.spawn(
+                async move { envelope(&task_client, version, items).await }.in_current_span(),
+            );
             chunk_of_task.insert(handle.id(), chunk);
         }
         while let Some(joined) = tasks.join_next_with_id().await {
@@ -124,6 +128,7 @@ pub(super) async fn run(
                         }
                         let delay =
                             retry_after.unwrap_or_else(|| policy.throttle_delay(slot.throttles));
+                        log_sub_retry(&slot.request, 429, slot.throttles, delay, retry_after);
                         slot.not_before = now + delay;
                         client.inner.pacer.hold(slot.request.family, now + delay);
                         AtomicCounters::add(&counters.retries, 1);
@@ -134,8 +139,16 @@ pub(super) async fn run(
                             slot.result = Some(Err(error));
                             continue;
                         }
-                        slot.not_before = now
-                            + retry_after.unwrap_or_else(|| policy.failure_delay(slot.failures));
+                        let delay =
+                            retry_after.unwrap_or_else(|| policy.failure_delay(slot.failures));
+                        log_sub_retry(
+                            &slot.request,
+                            error.status().unwrap_or(0),
+                            slot.failures,
+                            delay,
+                            retry_after,
+                        );
+                        slot.not_before = now + delay;
                         AtomicCounters::add(&counters.retries, 1);
                     }
                 }
@@ -284,6 +297,7 @@ async fn sub_outcome(
             })
         })
     };
+    log_sub_response(path, status, header("request-id"), client_request_id);
     let body = response.get("body").cloned().unwrap_or(Value::Null);
     let policy = client.inner.retry;
     let retry_after = policy.retry_after(header("retry-after").as_deref());
@@ -347,6 +361,52 @@ async fn complete(client: &GraphClient, body: Value, get: &BatchGet, path: &str)
     }
     whole.insert("value".into(), Value::Array(items));
     Ok(Value::Object(whole))
+}
+
+/// One sub-response's line: its path (no query), status and `request-id`, with the envelope's
+/// `client-request-id`. Answers are trace (there are many), anything else debug.
+fn log_sub_response(
+    path: &str,
+    status: u16,
+    request_id: Option<String>,
+    envelope_client_request_id: &str,
+) {
+    let request_id = request_id.unwrap_or_else(|| "-".into());
+    if (200..300).contains(&status) {
+        tracing::trace!(
+            path,
+            status,
+            request_id,
+            envelope_client_request_id,
+            "$batch sub-request"
+        );
+    } else {
+        tracing::debug!(
+            path,
+            status,
+            request_id,
+            envelope_client_request_id,
+            "$batch sub-request"
+        );
+    }
+}
+
+/// A sub-request going out again in a later envelope (status 0: no answer for it).
+fn log_sub_retry(
+    get: &BatchGet,
+    status: u16,
+    attempt: u32,
+    delay: Duration,
+    retry_after: Option<Duration>,
+) {
+    tracing::info!(
+        path = super::http::logged_path(&get.url),
+        status,
+        attempt,
+        delay_ms = delay.as_millis() as u64,
+        retry_after_honoured = retry_after.is_some(),
+        "$batch sub-request will be retried"
+    );
 }
 
 fn fail_all(items: &[(usize, BatchGet)], error: GraphError) -> Vec<(usize, Outcome)> {

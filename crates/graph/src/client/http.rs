@@ -2,6 +2,7 @@
 
 use super::GraphError;
 use std::time::Duration;
+use url::Url;
 
 /// Connecting (TCP + TLS) longer than this means the host is unreachable.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -60,9 +61,56 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// `host[:port]` of a URL, for log lines.
+pub(crate) fn logged_host(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        (None, _) => String::new(),
+    }
+}
+
+/// The names of a URL's query parameters (`$filter,$top`), for log lines: never their values,
+/// since a `$filter` can name a customer's users or policies and a `$skiptoken` is opaque state.
+/// `-` when there is no query.
+pub(crate) fn logged_query(url: &Url) -> String {
+    let names: Vec<String> = url
+        .query_pairs()
+        .map(|(name, _)| name.into_owned())
+        .collect();
+    if names.is_empty() {
+        "-".into()
+    } else {
+        names.join(",")
+    }
+}
+
+/// A path with any query cut off, for log lines about `$batch` sub-requests (whose URLs are
+/// relative and carry their own query).
+pub(crate) fn logged_path(path_and_query: &str) -> &str {
+    path_and_query.split('?').next().unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_lines_get_no_query_values() {
+        let url = Url::parse(
+            "https://127.0.0.1:4443/beta/users?$filter=displayName%20eq%20%27Alice%27&$top=5",
+        )
+        .unwrap();
+        assert_eq!(logged_host(&url), "127.0.0.1:4443");
+        assert_eq!(logged_query(&url), "$filter,$top");
+        let plain = Url::parse("https://graph.microsoft.com/v1.0/organization").unwrap();
+        assert_eq!(logged_host(&plain), "graph.microsoft.com");
+        assert_eq!(logged_query(&plain), "-");
+        assert_eq!(
+            logged_path("/deviceManagement/x?$expand=assignments"),
+            "/deviceManagement/x"
+        );
+    }
 
     #[test]
     fn builds_without_an_extra_ca() {

@@ -340,6 +340,10 @@ impl GraphClient {
                     let graph_answered = matches!(error, GraphError::Http { .. });
                     match status.as_u16() {
                         401 if graph_answered && !refreshed => {
+                            tracing::info!(
+                                path = request.url.path(),
+                                "graph refused the access token (401); refreshing it once"
+                            );
                             refreshed = true;
                             token = self.token(Some(&token)).await?;
                             AtomicCounters::add(&inner.counters.retries, 1);
@@ -349,11 +353,13 @@ impl GraphClient {
                             AtomicCounters::add(&inner.counters.throttled, 1);
                             throttles += 1;
                             if throttles > policy.max_throttled {
+                                log_gave_up(request, &error, throttles);
                                 return Err(error);
                             }
-                            let delay = policy
-                                .retry_after_header(&headers)
-                                .unwrap_or_else(|| policy.throttle_delay(throttles));
+                            let retry_after = policy.retry_after_header(&headers);
+                            let delay =
+                                retry_after.unwrap_or_else(|| policy.throttle_delay(throttles));
+                            log_retry(request, status.as_u16(), throttles, delay, retry_after);
                             // The service's bucket is shared by the whole family: hold it.
                             let until = Instant::now() + delay;
                             for (family, _) in request.cost {
@@ -364,11 +370,14 @@ impl GraphClient {
                         s if retry::transient_status(s) => {
                             failures += 1;
                             if failures >= policy.max_attempts {
+                                log_gave_up(request, &error, failures);
                                 return Err(error);
                             }
-                            policy
-                                .retry_after_header(&headers)
-                                .unwrap_or_else(|| policy.failure_delay(failures))
+                            let retry_after = policy.retry_after_header(&headers);
+                            let delay =
+                                retry_after.unwrap_or_else(|| policy.failure_delay(failures));
+                            log_retry(request, status.as_u16(), failures, delay, retry_after);
+                            delay
                         }
                         _ => return Err(error),
                     }
@@ -376,9 +385,12 @@ impl GraphClient {
                 Err(error) if error.is_transient_transport() => {
                     failures += 1;
                     if failures >= policy.max_attempts {
+                        log_gave_up(request, &error, failures);
                         return Err(error);
                     }
-                    policy.failure_delay(failures)
+                    let delay = policy.failure_delay(failures);
+                    log_retry(request, 0, failures, delay, None);
+                    delay
                 }
                 Err(error) => return Err(error),
             };
@@ -396,6 +408,7 @@ impl GraphClient {
     ) -> Result<(StatusCode, HeaderMap, Body)> {
         let inner = &self.inner;
         let _permit = self.admit(request.cost).await?;
+        let sent = Instant::now();
         AtomicCounters::add(&inner.counters.requests, 1);
         AtomicCounters::add(&inner.counters.graph_calls, request.graph_calls);
         let mut builder = inner
@@ -414,11 +427,13 @@ impl GraphClient {
             let body = response.bytes().await?;
             Ok::<_, reqwest::Error>((status, headers, body.to_vec()))
         };
-        tokio::select! {
+        let result = tokio::select! {
             biased;
             _ = inner.cancel.cancelled() => Err(GraphError::Cancelled),
             result = exchange => result.map_err(|e| transport_error(&e, &request.url, client_request_id)),
-        }
+        };
+        log_round_trip(request, client_request_id, sent.elapsed(), &result);
+        result
     }
 
     /// Waits until the buckets can pay `cost` and a concurrency permit is free, then pays.
@@ -427,6 +442,10 @@ impl GraphClient {
         loop {
             let wait = inner.pacer.wait(cost, Instant::now());
             if !wait.is_zero() {
+                tracing::trace!(
+                    wait_ms = wait.as_millis() as u64,
+                    "paced: waiting for tokens"
+                );
                 self.sleep(wait).await?;
                 continue;
             }
@@ -463,6 +482,91 @@ impl GraphClient {
             token = self.inner.tokens.access_token(rejected) => Ok(token?),
         }
     }
+}
+
+/// The debug line of one HTTP round-trip: what support needs to find it in Graph's own logs
+/// (`request-id`, `client-request-id`) and to see where time went. Never the query's values, a
+/// header other than the two ids, or anything of the body.
+fn log_round_trip(
+    request: &Request<'_>,
+    client_request_id: &str,
+    elapsed: Duration,
+    result: &Result<(StatusCode, HeaderMap, Body)>,
+) {
+    let url = &request.url;
+    let ms = elapsed.as_millis() as u64;
+    match result {
+        Ok((status, headers, _)) => {
+            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+            tracing::debug!(
+                method = %request.method,
+                host = %http::logged_host(url),
+                path = url.path(),
+                query = %http::logged_query(url),
+                status = status.as_u16(),
+                ms,
+                request_id = header("request-id").unwrap_or("-"),
+                client_request_id = header("client-request-id").unwrap_or(client_request_id),
+                "graph request"
+            );
+        }
+        Err(error) => {
+            tracing::debug!(
+                method = %request.method,
+                host = %http::logged_host(url),
+                path = url.path(),
+                query = %http::logged_query(url),
+                failure = failure_kind(error),
+                ms,
+                client_request_id,
+                "graph request without an answer"
+            );
+        }
+    }
+}
+
+/// A closed name for a failure below HTTP, for log lines (the error's text can carry the URL
+/// with its query).
+fn failure_kind(error: &GraphError) -> &'static str {
+    match error {
+        GraphError::Cancelled => "cancelled",
+        GraphError::Timeout { .. } => "timeout",
+        GraphError::Network { .. } => "network",
+        GraphError::UntrustedCertificate { .. } => "untrusted_certificate",
+        _ => "other",
+    }
+}
+
+/// The info line of a retry: why (`status`; 0 for a failure below HTTP), which attempt, how long
+/// we wait and whether that wait is the service's `Retry-After`.
+fn log_retry(
+    request: &Request<'_>,
+    status: u16,
+    attempt: u32,
+    delay: Duration,
+    retry_after: Option<Duration>,
+) {
+    tracing::info!(
+        method = %request.method,
+        path = request.url.path(),
+        status,
+        attempt,
+        delay_ms = delay.as_millis() as u64,
+        retry_after_honoured = retry_after.is_some(),
+        "graph request will be retried"
+    );
+}
+
+/// The info line of a request that ran out of retries.
+fn log_gave_up(request: &Request<'_>, error: &GraphError, attempts: u32) {
+    tracing::info!(
+        method = %request.method,
+        path = request.url.path(),
+        status = error.status().unwrap_or(0),
+        attempts,
+        request_id = error.request_id().unwrap_or("-"),
+        "graph request failed after its retries"
+    );
 }
 
 /// Parses a 2xx body; an empty body (204) is `null`.

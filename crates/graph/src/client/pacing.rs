@@ -204,7 +204,13 @@ impl Pacer {
 
     /// Keeps a family quiet until `until` (after a 429), unless it is already held longer.
     pub(crate) fn hold(&self, family: ThrottleFamily, until: Instant) {
-        self.with_buckets(Instant::now(), |buckets| {
+        let now = Instant::now();
+        tracing::debug!(
+            family = ?family,
+            hold_ms = until.saturating_duration_since(now).as_millis() as u64,
+            "throttled: the family waits"
+        );
+        self.with_buckets(now, |buckets| {
             if let Some(bucket) = buckets.get_mut(&family) {
                 bucket.hold_until = Some(bucket.hold_until.map_or(until, |held| held.max(until)));
             }
