@@ -251,6 +251,7 @@ impl Engine {
     ) -> Result<TenantDrift, EngineError> {
         let started = Instant::now();
         let run_id = self.workspace.start_run("drift", Some(&tenant.id)).await?;
+        tracing::info!(run = %run_id, tenant = %tenant.id, "drift started");
         let assigned: Vec<&BaselineInfo> = context
             .baselines
             .iter()
@@ -357,6 +358,18 @@ impl Engine {
                 Some(&record),
             )
             .await?;
+        tracing::info!(
+            run = %run_id,
+            tenant = %tenant.id,
+            objects = compared,
+            findings = run.findings.len(),
+            opened = run.opened,
+            reopened = run.reopened,
+            resolved = run.resolved.len(),
+            not_checked = unchecked,
+            ms = duration_ms,
+            "drift finished"
+        );
         Ok(TenantDrift {
             run: DriftRun {
                 id: run_id,
