@@ -5,6 +5,7 @@
 mod output;
 mod diff;
 mod governance;
+mod logging;
 mod progress;
 mod sim;
 mod tenant;
@@ -27,6 +28,11 @@ struct Cli {
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Diagnostic logs on stderr for a support case: -v runs and sign-in events, -vv every Graph
+    /// request with its request id and duration, -vvv every `$batch` sub-request. `RUST_LOG`
+    /// (e.g. `RUST_LOG=tenantatlas=debug`) wins when set. Never tokens, passphrases or policy contents.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -106,6 +112,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    logging::init(cli.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
