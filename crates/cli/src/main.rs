@@ -7,6 +7,7 @@ mod diff;
 mod governance;
 mod logging;
 mod progress;
+mod secrets;
 mod sim;
 mod tenant;
 mod workspace;
@@ -87,6 +88,8 @@ enum WorkspaceCommand {
 }
 
 fn main() -> ExitCode {
+    // Before any thread starts: no child process inherits the passphrase.
+    secrets::take_from_environment();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -181,9 +181,7 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
         print_portfolio(&handle)?;
     }
     // The demo's data is invented, so a fixed passphrase is fine unless one is given.
-    let given = std::env::var("TENANTATLAS_PASSPHRASE")
-        .ok()
-        .filter(|p| !p.is_empty());
+    let given = crate::secrets::passphrase();
     let own_passphrase = given.is_none();
     let passphrase = given.unwrap_or_else(|| DEMO_PASSPHRASE.to_string());
     let workspace = out.join("workspace");
