@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::{Path, PathBuf};
+use tenantatlas_engine::ops::input::{read_bounded, PEM_BYTES};
 use tenantatlas_engine::ops::queries::{SignInStatus, TenantSummary};
 use tenantatlas_engine::ops::tenant_add::{
     AddTenantFlags, ReconnectTenant, SignInMethod, SignInPrompt, TenantAdded,
@@ -140,9 +141,12 @@ async fn reconnect(engine: &Engine, args: TenantReconnectArgs, json: bool) -> Re
     signed_in("reconnected", &again)
 }
 
+/// A CA certificate file, read like every file the user points at: a regular file, bounded.
 fn read_pem(path: &Path) -> Result<String> {
-    let pem = std::fs::read_to_string(path)
+    let bytes = read_bounded(path, PEM_BYTES)
         .with_context(|| format!("reading the CA certificate {}", path.display()))?;
+    let pem = String::from_utf8(bytes)
+        .with_context(|| format!("{} is not a PEM certificate", path.display()))?;
     if !pem.contains("-----BEGIN CERTIFICATE-----") {
         bail!("{} is not a PEM certificate", path.display());
     }

@@ -12,9 +12,10 @@
 //!   assignments compare by name as they do between tenants.
 
 use crate::ops::baselines::{refs_from_json, refs_to_json};
+use crate::ops::input::{self, Budget, InputError, LIMITS};
 use crate::EngineError;
 use serde_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tenantatlas_core::diff::MapRefs;
 use tenantatlas_core::kinds::{self, ObjectKind};
 use tenantatlas_core::normalise;
@@ -68,7 +69,8 @@ pub fn export_document(
     })
 }
 
-/// Reads a baseline from a file or a folder of files.
+/// Reads a baseline from a file or a folder of files: regular files only, each file and folder
+/// once however links point, within [`LIMITS`] (see `ops::input`).
 pub fn read(path: &Path) -> Result<BaselineFile, EngineError> {
     let meta = std::fs::metadata(path).map_err(|e| {
         EngineError::invalid(format!(
@@ -77,28 +79,37 @@ pub fn read(path: &Path) -> Result<BaselineFile, EngineError> {
         ))
     })?;
     let mut out = BaselineFile::default();
+    let mut budget = Budget::new(path, &LIMITS);
     if meta.is_dir() {
-        let mut files = Vec::new();
-        collect_json_files(path, &mut files)?;
-        files.sort();
-        for file in files {
-            let shown = file
-                .strip_prefix(path)
-                .unwrap_or(&file)
+        let shown = |file: &Path| {
+            file.strip_prefix(path)
+                .unwrap_or(file)
                 .display()
-                .to_string();
-            match parse_file(&file) {
+                .to_string()
+        };
+        let found = input::walk(path, &LIMITS, is_json)?;
+        for (file, why) in &found.skipped {
+            out.skipped.push(format!("{}: {why}", shown(file)));
+        }
+        for file in found.files {
+            let shown = shown(&file);
+            match parse_file(&file, &mut budget) {
                 Ok(value) if value.get("format").and_then(Value::as_str) == Some(FORMAT) => {
                     return Err(EngineError::invalid(format!(
                         "{shown} is a TenantAtlas baseline export; pass the file itself, not its folder"
                     )))
                 }
                 Ok(value) => add_graph_json(&mut out, &value, &file, &shown),
-                Err(e) => out.skipped.push(format!("{shown}: {}", e.message)),
+                // A file too large, or too much together, stops the read: a baseline silently
+                // missing a policy is worse than none.
+                Err(ParseError::Input(
+                    e @ (InputError::FileTooLarge { .. } | InputError::TotalTooLarge { .. }),
+                )) => return Err(e.into()),
+                Err(e) => out.skipped.push(format!("{shown}: {}", EngineError::from(e).message)),
             }
         }
     } else {
-        let value = parse_file(path)?;
+        let value = parse_file(path, &mut budget)?;
         if value.get("format").and_then(Value::as_str) == Some(FORMAT) {
             return read_export(&value, path);
         }
@@ -123,33 +134,42 @@ pub fn read(path: &Path) -> Result<BaselineFile, EngineError> {
     Ok(out)
 }
 
-fn collect_json_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EngineError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| EngineError::invalid(format!("cannot list {}: {e}", dir.display())))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_json_files(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
+fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
-fn parse_file(path: &Path) -> Result<Value, EngineError> {
-    let text = std::fs::read(path)
-        .map_err(|e| EngineError::invalid(format!("cannot read {}: {e}", path.display())))?;
-    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text);
-    serde_json::from_slice(text).map_err(|e| {
-        EngineError::invalid(format!(
+/// Why one file gave no JSON.
+enum ParseError {
+    Input(InputError),
+    NotJson(String),
+}
+
+impl From<ParseError> for EngineError {
+    fn from(e: ParseError) -> Self {
+        match e {
+            ParseError::Input(e) => e.into(),
+            ParseError::NotJson(message) => EngineError::invalid(message),
+        }
+    }
+}
+
+/// One file as JSON. serde_json's recursion limit (128 levels) turns deeply nested input into
+/// an error, never a stack overflow.
+fn parse_file(path: &Path, budget: &mut Budget) -> Result<Value, ParseError> {
+    let text = budget.read(path, &LIMITS).map_err(ParseError::Input)?;
+    parse_json(&text).map_err(|e| {
+        ParseError::NotJson(format!(
             "{} is not JSON ({e}); pass a baseline export or Graph JSON",
             path.display()
         ))
     })
+}
+
+/// JSON text as exporters write it (a UTF-8 byte order mark allowed).
+pub fn parse_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    serde_json::from_slice(bytes)
 }
 
 fn read_export(value: &Value, path: &Path) -> Result<BaselineFile, EngineError> {
@@ -403,7 +423,7 @@ fn kind_by_shape(map: &Map<String, Value>, file: &Path) -> Option<&'static str> 
 mod tests {
     use super::*;
 
-    fn fixtures() -> PathBuf {
+    fn fixtures() -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
     }
 

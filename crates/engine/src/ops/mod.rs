@@ -5,6 +5,7 @@ pub mod baselines;
 pub mod diff;
 pub mod drift;
 pub mod findings;
+pub mod input;
 pub mod labels;
 pub mod policy_view;
 pub mod queries;
