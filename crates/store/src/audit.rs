@@ -4,7 +4,12 @@
 //! `hash = hex(sha256(prev_hash || entry))`, where `entry` is the canonical JSON (sorted keys,
 //! compact) of `{action, actor, at, details, seq, subject}` and the first entry's `prev_hash` is
 //! 64 zeros. The chain reveals a changed or missing entry; it cannot reveal entries cut off the
-//! end, which is what anchoring the latest hash elsewhere (a signed evidence bundle) is for.
+//! end, nor a log rewritten whole by someone holding the key: signed checkpoints kept elsewhere
+//! are for that ([`crate::checkpoints`]), and [`crate::audit_state`] checks that the log explains
+//! the findings and baselines it claims to.
+//!
+//! `actor` is who acted, as the engine names them: the OS account (`alice`), and the tenant
+//! account where the action used a sign-in (`alice (as admin@contoso.com)`).
 
 use crate::error::{Result, StoreError};
 use crate::workspace::now;
