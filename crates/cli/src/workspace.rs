@@ -77,8 +77,28 @@ pub enum RunsCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check that no entry of the audit log was changed or removed (its entries are hash-chained).
-    Verify,
+    /// Prove the audit log intact: its hash chain, that it still extends every checkpoint given
+    /// (and every one stored in the workspace), and that it explains every finding's and
+    /// baseline's state. Exit code 1 when anything fails.
+    Verify {
+        /// A checkpoint written by `audit checkpoint --out`, kept outside the workspace
+        /// (repeat for several).
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        against: Vec<PathBuf>,
+    },
+    /// Sign the log's last entry with the workspace's key and store the checkpoint; keep a copy
+    /// outside the workspace with `--out`, to prove later that nothing was removed or rewritten.
+    Checkpoint {
+        /// Also write the signed checkpoint to FILE (JSON, readable by you only).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The newest entries: when, who, what, on what.
+    List {
+        /// How many entries to show.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
 }
 
 /// Opens the workspace: `--workspace`, `TENANTATLAS_WORKSPACE`, or the per-user data folder.
@@ -86,10 +106,7 @@ pub async fn open(workspace: Option<&Path>) -> Result<Engine> {
     let dir = workspace
         .map(Path::to_path_buf)
         .unwrap_or_else(Engine::default_dir);
-    let passphrase = std::env::var("TENANTATLAS_PASSPHRASE")
-        .ok()
-        .filter(|p| !p.is_empty());
-    Ok(Engine::open(&dir, passphrase).await?)
+    Ok(Engine::open(&dir, crate::secrets::passphrase()).await?)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
@@ -572,17 +589,161 @@ fn progress_words(value: &Value) -> Option<String> {
 
 pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result<()> {
     match command {
-        AuditCommand::Verify => {
-            let entries = engine.verify_audit().await?;
-            if json {
-                print_json(&json!({"ok": true, "entries": entries}))
-            } else {
-                outln!(
-                    "the audit log is intact: {}, each chained to the one before",
-                    count(entries, "entry", "entries")
-                );
-                Ok(())
+        AuditCommand::Verify { against } => audit_verify(engine, &against, json).await,
+        AuditCommand::Checkpoint { out } => {
+            let checkpoint = engine.audit_checkpoint().await?;
+            if let Some(path) = &out {
+                let mut text = serde_json::to_string_pretty(&checkpoint)?;
+                text.push('\n');
+                write_private(path, text.as_bytes())
+                    .with_context(|| format!("cannot write the checkpoint to {}", path.display()))?;
             }
+            if json {
+                return print_json(&json!({"checkpoint": checkpoint, "out": out}));
+            }
+            outln!(
+                "signed the audit log at entry {} ({})",
+                checkpoint.seq,
+                when(&checkpoint.at)
+            );
+            match &out {
+                Some(path) => outln!(
+                    "wrote {}: keep it outside the workspace; `tenantatlas audit verify --against {}` proves the log still extends it",
+                    clean(&path.display().to_string()),
+                    output::shell_word(&path.display().to_string())
+                ),
+                None => outln!(
+                    "stored in the workspace; pass --out FILE to keep a copy elsewhere, which is what proves nothing was removed later"
+                ),
+            }
+            Ok(())
+        }
+        AuditCommand::List { limit } => {
+            let entries = engine.audit_entries(limit).await?;
+            if json {
+                return print_json(&json!({"entries": entries}));
+            }
+            if entries.is_empty() {
+                outln!("the audit log is empty");
+                return Ok(());
+            }
+            let mut table = Table::new(&[
+                ("#", Align::Right),
+                ("when", Align::Left),
+                ("who", Align::Left),
+                ("what", Align::Left),
+                ("on", Align::Left),
+            ]);
+            for e in &entries {
+                table.row(&[
+                    e.seq.to_string(),
+                    when(&e.at),
+                    clean(&e.actor).into_owned(),
+                    clean(&e.action).into_owned(),
+                    clean(&e.subject).into_owned(),
+                ]);
+            }
+            table.print()
         }
     }
+}
+
+/// The most a checkpoint file is read: a real one is well under 1 KiB.
+const CHECKPOINT_MAX_BYTES: u64 = 64 * 1024;
+
+async fn audit_verify(engine: &Engine, against: &[PathBuf], json: bool) -> Result<()> {
+    let mut files = Vec::new();
+    for path in against {
+        let name = path.display().to_string();
+        let text = read_checkpoint_file(path)
+            .with_context(|| format!("cannot read the checkpoint {name}"))?;
+        files.push((name, text));
+    }
+    let report = engine.verify_audit_against(&files).await?;
+    let problems: Vec<&str> = report
+        .chain
+        .iter()
+        .chain(report.checkpoints.iter().filter_map(|c| c.problem.as_ref()))
+        .chain(report.unexplained.iter().map(|u| &u.problem))
+        .map(String::as_str)
+        .collect();
+    if json {
+        print_json(&report)?;
+    } else {
+        match &report.chain {
+            None => outln!(
+                "the audit log is intact: {}, each chained to the one before",
+                count(report.entries, "entry", "entries")
+            ),
+            Some(problem) => outln!("FAILED: {problem}"),
+        }
+        for c in &report.checkpoints {
+            let source = clean(&c.source);
+            match (&c.problem, c.seq, &c.at) {
+                (Some(problem), _, _) => outln!("FAILED: {}", clean(problem)),
+                (None, Some(seq), Some(at)) => outln!(
+                    "{source} (entry {seq}, signed {}): the log still extends it",
+                    when(at)
+                ),
+                _ => outln!("{source}: the log still extends it"),
+            }
+        }
+        if report.unexplained.is_empty() {
+            outln!("every finding's and baseline's state is explained by the log");
+        }
+        for u in &report.unexplained {
+            outln!("FAILED: {}", clean(&u.problem));
+        }
+    }
+    match problems.as_slice() {
+        [] => Ok(()),
+        // One problem is the error itself: "cp.json is a checkpoint of another workspace …".
+        [one] => bail!("{one}"),
+        [first, ..] => bail!(
+            "the audit log failed verification: {}; the first: {first}",
+            count(problems.len() as u64, "problem", "problems")
+        ),
+    }
+}
+
+/// A checkpoint file's text; a file too large or not text to be one is an error of its own.
+fn read_checkpoint_file(path: &Path) -> Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        bail!("it is not a regular file");
+    }
+    let mut bytes = Vec::new();
+    file.take(CHECKPOINT_MAX_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > CHECKPOINT_MAX_BYTES {
+        bail!("it is larger than a checkpoint can be ({CHECKPOINT_MAX_BYTES} bytes); give a file written by `tenantatlas audit checkpoint --out`");
+    }
+    // Not UTF-8: let the parser say it is no checkpoint, in the same words as other garbage.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Writes `bytes` to `path`, readable and writable by the user only (0600 on Unix), through a
+/// temporary file and a rename so that a crash never leaves half a file.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "checkpoint".into());
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    // A new file (O_EXCL): never one planted there before, nor where a planted link points.
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)?;
+    Ok(())
 }

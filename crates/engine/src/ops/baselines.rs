@@ -15,8 +15,12 @@ use std::path::PathBuf;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::diff::MapRefs;
 use tenantatlas_core::kinds;
+use tenantatlas_store::audit_state::items_digest;
+use tenantatlas_store::baselines as store_baselines;
 use tenantatlas_store::snapshots::{SnapshotInfo, SnapshotObject};
-use tenantatlas_store::{BaselineInfo, BaselineItem, BaselinePin, NewBaseline, TenantRecord};
+use tenantatlas_store::{
+    append_audit, BaselineInfo, BaselineItem, BaselinePin, NewBaseline, StoreError, TenantRecord,
+};
 
 /// A baseline as the front doors show it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -401,9 +405,11 @@ impl Engine {
             map.insert("placeholders".into(), json!(placeholders));
         }
         let origin = if approved { "approved" } else { origin };
-        let version = self
-            .workspace
-            .create_baseline(&NewBaseline {
+        // The version and its audit entry: one transaction, so the log explains every version.
+        let mut tx = self.workspace.begin().await?;
+        let version = store_baselines::create_baseline(
+            &mut *tx,
+            &NewBaseline {
                 name,
                 source_tenant_id: &source_tenant_id,
                 snapshot_id,
@@ -414,26 +420,29 @@ impl Engine {
                 source: &source,
                 unexpected: input.unexpected,
                 contents: &contents,
-            })
-            .await?;
-        self.workspace
-            .append_audit(
-                &actor(),
-                "baseline.create",
-                name,
-                &json!({
-                    "version": version,
-                    "origin": origin,
-                    "source": source,
-                    "source_tenant_id": source_tenant_id,
-                    "snapshot_id": snapshot_id,
-                    "kinds": kinds,
-                    "objects": items.len(),
-                    "placeholders": placeholders,
-                    "skipped": skipped,
-                }),
-            )
-            .await?;
+            },
+        )
+        .await?;
+        append_audit(
+            &mut *tx,
+            &actor(),
+            "baseline.create",
+            name,
+            &json!({
+                "version": version,
+                "origin": origin,
+                "source": source,
+                "source_tenant_id": source_tenant_id,
+                "snapshot_id": snapshot_id,
+                "kinds": kinds,
+                "objects": items.len(),
+                "placeholders": placeholders,
+                "skipped": skipped,
+                "items_digest": items_digest(&items),
+            }),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
         self.baseline(name).await
     }
 
@@ -495,20 +504,18 @@ impl Engine {
                 }
             )));
         }
-        if self
-            .workspace
-            .assign_baseline(&baseline.name, &tenant.id, vars)
-            .await?
-        {
-            self.workspace
-                .append_audit(
-                    &actor(),
-                    "baseline.assign",
-                    &baseline.name,
-                    &json!({"tenant_id": tenant.id, "version": baseline.version, "vars": vars}),
-                )
-                .await?;
+        let mut tx = self.workspace.begin().await?;
+        if store_baselines::assign_baseline(&mut *tx, &baseline.name, &tenant.id, vars).await? {
+            append_audit(
+                &mut *tx,
+                &actor(),
+                "baseline.assign",
+                &baseline.name,
+                &json!({"tenant_id": tenant.id, "version": baseline.version, "vars": vars}),
+            )
+            .await?;
         }
+        tx.commit().await.map_err(StoreError::from)?;
         self.baseline(name).await
     }
 
@@ -608,24 +615,22 @@ impl Engine {
     ) -> Result<Baseline, EngineError> {
         let baseline = self.baseline_info(name).await?;
         let tenant = self.tenant(tenant).await?;
-        if !self
-            .workspace
-            .unassign_baseline(&baseline.name, &tenant.id)
-            .await?
-        {
+        let mut tx = self.workspace.begin().await?;
+        if !store_baselines::unassign_baseline(&mut *tx, &baseline.name, &tenant.id).await? {
             return Err(EngineError::not_found(format!(
                 "baseline {} is not assigned to {}",
                 baseline.name, tenant.domain
             )));
         }
-        self.workspace
-            .append_audit(
-                &actor(),
-                "baseline.unassign",
-                &baseline.name,
-                &json!({"tenant_id": tenant.id}),
-            )
-            .await?;
+        append_audit(
+            &mut *tx,
+            &actor(),
+            "baseline.unassign",
+            &baseline.name,
+            &json!({"tenant_id": tenant.id}),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
         self.baseline(name).await
     }
 
@@ -659,7 +664,7 @@ impl Engine {
                 baseline.name, baseline.name, tenant.domain
             )));
         };
-        match to {
+        let pin = match to {
             Some(object_id) => {
                 let (_, side) = self.snapshot_side(&tenant, None).await?;
                 let Some(object) = side
@@ -672,23 +677,29 @@ impl Engine {
                         tenant.domain, item.kind, tenant.domain
                     )));
                 };
-                self.workspace
-                    .pin_object(
-                        &baseline.name,
-                        &tenant.id,
-                        &BaselinePin {
-                            kind: item.kind.clone(),
-                            item_name: item.display_name.clone(),
-                            object_id: object.object_id.clone(),
-                        },
-                    )
-                    .await?;
+                Some(BaselinePin {
+                    kind: item.kind.clone(),
+                    item_name: item.display_name.clone(),
+                    object_id: object.object_id.clone(),
+                })
+            }
+            None => None,
+        };
+        // The pin and its audit entry: one transaction, so the log explains every pin.
+        let mut tx = self.workspace.begin().await?;
+        match &pin {
+            Some(pin) => {
+                store_baselines::pin_object(&mut *tx, &baseline.name, &tenant.id, pin).await?
             }
             None => {
-                if !self
-                    .workspace
-                    .unpin_object(&baseline.name, &tenant.id, &item.kind, &item.display_name)
-                    .await?
+                if !store_baselines::unpin_object(
+                    &mut *tx,
+                    &baseline.name,
+                    &tenant.id,
+                    &item.kind,
+                    &item.display_name,
+                )
+                .await?
                 {
                     return Err(EngineError::not_found(format!(
                         "'{}' is not pinned in {}",
@@ -697,14 +708,24 @@ impl Engine {
                 }
             }
         }
-        self.workspace
-            .append_audit(
-                &actor(),
-                if to.is_some() { "baseline.pin" } else { "baseline.unpin" },
-                &baseline.name,
-                &json!({"tenant_id": tenant.id, "kind": item.kind, "item": item.display_name, "object_id": to}),
-            )
-            .await?;
+        append_audit(
+            &mut *tx,
+            &actor(),
+            if pin.is_some() {
+                "baseline.pin"
+            } else {
+                "baseline.unpin"
+            },
+            &baseline.name,
+            &json!({
+                "tenant_id": tenant.id,
+                "kind": item.kind,
+                "item": item.display_name,
+                "object_id": pin.as_ref().map(|p| p.object_id.clone()),
+            }),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
         self.match_baseline(name, &tenant.id).await
     }
 

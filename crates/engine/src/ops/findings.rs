@@ -123,13 +123,20 @@ pub fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
 
-/// Who is acting, for the audit log: the OS user, or "local user".
+/// Who is acting, for the audit log: the account this process runs as, from the OS (`alice`).
+/// Not from `$USER`, which any parent process sets as it likes; the environment is the fallback
+/// only where the OS names nobody (see `tenantatlas_store::lock::os_user`).
 pub fn actor() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "local user".to_string())
+    tenantatlas_store::lock::os_user()
+}
+
+/// Who is acting through a tenant sign-in: the OS account and the signed-in account
+/// (`alice (as admin@contoso.com)`); the OS account alone when the sign-in named nobody.
+pub fn actor_signed_in(account: Option<&str>) -> String {
+    match account.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(account) => format!("{} (as {account})", actor()),
+        None => actor(),
+    }
 }
 
 /// The stable id of one drift: the same tenant, baseline, kind, object name and drift type make

@@ -7,11 +7,48 @@ use serde::Serialize;
 use std::collections::HashMap;
 use tenantatlas_core::permissions;
 use tenantatlas_graph::auth::REFRESH_TOKEN_MAX_INACTIVE;
+use tenantatlas_store::audit_state::{self, Unexplained};
+use tenantatlas_store::checkpoints::{self, Checkpoint, CheckpointError};
 use tenantatlas_store::tokens::SignInRecord;
 use tenantatlas_store::{
-    ObjectFilter, ObjectVersion, RunRecord, RunStatus, TenantRecord, TenantState, VersionInfo,
+    AuditEntry, ObjectFilter, ObjectVersion, RunRecord, RunStatus, StoreError, TenantRecord,
+    TenantState, VersionInfo,
 };
 use time::OffsetDateTime;
+
+/// The last entry of the audit log.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// One checkpoint `audit verify` checked: where it came from, and the entry it vouches for, or
+/// why it does not.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckpointCheck {
+    /// The file name, or `stored checkpoint N`.
+    pub source: String,
+    pub seq: Option<i64>,
+    pub at: Option<String>,
+    /// `garbage`, `other_workspace`, `wrong_key`, `bad_signature`, `truncated`, `rewritten`, `missing`.
+    pub code: Option<&'static str>,
+    pub problem: Option<String>,
+}
+
+/// What `audit verify` found.
+#[derive(Clone, Debug, Serialize)]
+pub struct AuditVerification {
+    /// Nothing below is wrong.
+    pub ok: bool,
+    pub entries: u64,
+    pub head: Option<AuditHead>,
+    /// Where the hash chain breaks, if it does.
+    pub chain: Option<String>,
+    pub checkpoints: Vec<CheckpointCheck>,
+    /// Finding and baseline state the log does not explain.
+    pub unexplained: Vec<Unexplained>,
+}
 
 /// A tenant as `tenant list` shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -221,7 +258,7 @@ impl Engine {
         self.workspace.set_tenant_state(&record.id, state).await?;
         self.workspace
             .append_audit(
-                "local user",
+                &crate::ops::findings::actor(),
                 if archived {
                     "tenant.archive"
                 } else {
@@ -312,6 +349,81 @@ impl Engine {
     /// error naming the first entry that was changed otherwise.
     pub async fn verify_audit(&self) -> Result<u64, EngineError> {
         Ok(self.workspace.verify_audit().await?)
+    }
+
+    /// Everything `audit verify` proves: the hash chain is intact; it still extends every
+    /// checkpoint given (`(where it came from, its text)`, e.g. files kept outside the workspace)
+    /// and every checkpoint stored in the workspace; and the log explains every finding's and
+    /// baseline's state. Problems are reported, not returned as errors.
+    pub async fn verify_audit_against(
+        &self,
+        checkpoints: &[(String, String)],
+    ) -> Result<AuditVerification, EngineError> {
+        let chain = match self.workspace.verify_audit().await {
+            Ok(_) => None,
+            Err(e @ StoreError::AuditBreak { .. }) => Some(e.to_string()),
+            Err(e) => return Err(e.into()),
+        };
+        let heads = checkpoints::chain_heads(self.workspace.pool()).await?;
+        let public_key = checkpoints::public_key(&self.workspace);
+        let id = self.workspace.id();
+        let check = |source: &str, parsed: Result<Checkpoint, CheckpointError>| {
+            let result = parsed.and_then(|c| {
+                c.check(source, id, &public_key, &heads)?;
+                Ok(c)
+            });
+            match result {
+                Ok(c) => CheckpointCheck {
+                    source: source.to_string(),
+                    seq: Some(c.seq),
+                    at: Some(c.at),
+                    problem: None,
+                    code: None,
+                },
+                Err(e) => CheckpointCheck {
+                    source: source.to_string(),
+                    seq: None,
+                    at: None,
+                    code: Some(e.code()),
+                    problem: Some(e.to_string()),
+                },
+            }
+        };
+        let mut checked: Vec<CheckpointCheck> = checkpoints
+            .iter()
+            .map(|(source, text)| check(source, Checkpoint::parse(text, source)))
+            .collect();
+        for (n, stored) in checkpoints::stored_checkpoints(self.workspace.pool()).await? {
+            checked.push(check(&format!("stored checkpoint {n}"), Ok(stored)));
+        }
+        let unexplained = audit_state::unexplained_state(self.workspace.pool()).await?;
+        let head = heads.iter().next_back().map(|(seq, hash)| AuditHead {
+            seq: *seq,
+            hash: hash.clone(),
+        });
+        Ok(AuditVerification {
+            ok: chain.is_none()
+                && checked.iter().all(|c| c.problem.is_none())
+                && unexplained.is_empty(),
+            entries: heads.len() as u64,
+            head,
+            chain,
+            checkpoints: checked,
+            unexplained,
+        })
+    }
+
+    /// Signs the audit log's head with the workspace's key and stores the checkpoint; the caller
+    /// may also keep a copy outside the workspace.
+    pub async fn audit_checkpoint(&self) -> Result<Checkpoint, EngineError> {
+        Ok(checkpoints::create_checkpoint(&self.workspace).await?)
+    }
+
+    /// The newest `limit` audit entries, oldest first.
+    pub async fn audit_entries(&self, limit: usize) -> Result<Vec<AuditEntry>, EngineError> {
+        let mut entries = self.workspace.list_audit().await?;
+        let skip = entries.len().saturating_sub(limit);
+        Ok(entries.split_off(skip))
     }
 
     /// Every run, newest first, with its tenant's name and domain.

@@ -308,7 +308,7 @@ impl Engine {
             .await?;
         self.workspace
             .append_audit(
-                tokens.username.as_deref().unwrap_or("unknown"),
+                &crate::ops::findings::actor_signed_in(tokens.username.as_deref()),
                 "tenant.add",
                 &tenant_id,
                 &serde_json::json!({"domain": domain, "flow": method.as_str()}),
@@ -397,7 +397,7 @@ impl Engine {
             .await?;
         self.workspace
             .append_audit(
-                tokens.username.as_deref().unwrap_or("unknown"),
+                &crate::ops::findings::actor_signed_in(tokens.username.as_deref()),
                 "tenant.reconnect",
                 &tenant.id,
                 &serde_json::json!({"domain": tenant.domain, "flow": method.as_str()}),
