@@ -53,7 +53,9 @@ impl Engine {
     /// Checkpoints the write-ahead log into the database file and closes it, so the workspace is
     /// one self-contained file again (complete for a backup copy).
     pub async fn close(self) -> Result<(), EngineError> {
+        let dir = self.workspace.dir().to_path_buf();
         self.workspace.close().await?;
+        tenantatlas_store::lock::release_process_owner(&dir);
         Ok(())
     }
 }

@@ -26,6 +26,13 @@ use std::time::{Duration, Instant};
 /// The folder, inside the workspace, that holds the lock files of live processes.
 pub const LOCKS_DIR: &str = "locks";
 
+/// One sync at a time per workspace.
+pub const SYNC_LOCK: &str = "sync.lock";
+
+/// One process at a time creates a workspace. It lives inside the workspace folder (made private
+/// first), so the folder shows nothing else until the workspace exists.
+pub const CREATION_LOCK: &str = ".creating.lock";
+
 /// How long a taker waits between two tries of a lock it is willing to wait for.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -149,12 +156,15 @@ pub fn is_abandoned(path: &Path) -> Result<bool> {
     }
 }
 
+/// This process's owner locks: workspace folder, token, the held lock.
+#[allow(clippy::type_complexity)]
+static OWNERS: std::sync::Mutex<Vec<(PathBuf, String, LockGuard)>> =
+    std::sync::Mutex::new(Vec::new());
+
 /// The owner token of this process's runs in the workspace at `workspace_dir`: the name of a lock
 /// file under [`LOCKS_DIR`] that this process takes on its first run there and holds until it
 /// ends (the OS lets go of it when the process dies, however it dies).
 pub fn process_owner(workspace_dir: &Path) -> Result<String> {
-    static OWNERS: std::sync::Mutex<Vec<(PathBuf, String, LockGuard)>> =
-        std::sync::Mutex::new(Vec::new());
     let mut owners = OWNERS.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, token, _)) = owners.iter().find(|(dir, _, _)| dir == workspace_dir) {
         return Ok(token.clone());
@@ -170,6 +180,13 @@ pub fn process_owner(workspace_dir: &Path) -> Result<String> {
     Ok(token)
 }
 
+/// Lets go of this process's owner lock in `workspace_dir` (and removes its file), once no run of
+/// this process there is still going: when the workspace is closed.
+pub fn release_process_owner(workspace_dir: &Path) {
+    let mut owners = OWNERS.lock().unwrap_or_else(|e| e.into_inner());
+    owners.retain(|(dir, _, _)| dir != workspace_dir);
+}
+
 /// Whether the process that owned runs as `owner` is gone. Lock files of gone owners are
 /// removed on the way, as are any others of dead processes found beside them.
 pub fn owner_is_gone(workspace_dir: &Path, owner: &str) -> Result<bool> {
@@ -180,8 +197,12 @@ pub fn owner_is_gone(workspace_dir: &Path, owner: &str) -> Result<bool> {
     is_abandoned(&owner_lock_path(workspace_dir, owner))
 }
 
-/// Removes the lock files of owners that are gone (a process killed before it could clean up).
-pub fn sweep_owner_locks(workspace_dir: &Path) -> Result<()> {
+/// Removes the lock files of processes that are gone (killed before they could clean up): the
+/// owner locks under [`LOCKS_DIR`] and the workspace's other locks (`sync.lock`, …).
+pub fn sweep_abandoned_locks(workspace_dir: &Path) -> Result<()> {
+    for name in SWEPT {
+        is_abandoned(&workspace_dir.join(name))?;
+    }
     let dir = workspace_dir.join(LOCKS_DIR);
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(());
@@ -199,6 +220,9 @@ pub fn sweep_owner_locks(workspace_dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// The lock files in the workspace folder itself that a killed process may leave behind.
+const SWEPT: [&str; 2] = [SYNC_LOCK, CREATION_LOCK];
 
 fn owner_lock_path(workspace_dir: &Path, token: &str) -> PathBuf {
     workspace_dir

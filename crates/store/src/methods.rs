@@ -185,13 +185,13 @@ impl Workspace {
             .fetch_one(self.pool())
             .await?;
         if running == 0 {
-            crate::lock::sweep_owner_locks(self.dir())?;
+            crate::lock::sweep_abandoned_locks(self.dir())?;
             return Ok(0);
         }
         let mut tx = self.begin().await?;
         let out = runs::mark_abandoned_runs_interrupted(&mut *tx, self.dir()).await?;
         tx.commit().await?;
-        crate::lock::sweep_owner_locks(self.dir())?;
+        crate::lock::sweep_abandoned_locks(self.dir())?;
         Ok(out)
     }
 

@@ -180,7 +180,7 @@ fn lock_workspace(
     dir: &std::path::Path,
 ) -> Result<tenantatlas_store::lock::LockGuard, EngineError> {
     Ok(tenantatlas_store::lock::acquire(
-        &dir.join("sync.lock"),
+        &dir.join(tenantatlas_store::lock::SYNC_LOCK),
         "sync",
         "another sync is running in this workspace",
         std::time::Duration::ZERO,
@@ -209,7 +209,7 @@ async fn sync_tenant(
             return summary;
         }
     };
-    tracing::Span::current().record("run", run_id.as_str());
+    tracing::Span::current().record("run", tracing::field::display(&run_id));
     let granted = granted(tenant);
     let (readable, unreadable): (Vec<&'static ObjectKind>, Vec<&'static ObjectKind>) =
         REGISTRY.iter().partition(|k| k.readable_with(&granted));
