@@ -252,9 +252,10 @@ async fn a_finding_edited_behind_the_logs_back_is_reported() {
     let line = against.error_line();
     assert!(line.contains("2 problems"), "{line}");
     assert!(
-        against.stdout.contains(&format!(
-            "has the approver 'mallory' but the audit log (entry"
-        )) && against.stdout.contains("recorded 'Dana (CISO)'"),
+        against
+            .stdout
+            .contains("has the approver 'mallory' but the audit log (entry")
+            && against.stdout.contains("recorded 'Dana (CISO)'"),
         "{}",
         against.stdout
     );

@@ -164,25 +164,30 @@ async fn findings(
     Ok(())
 }
 
+/// What a `baseline.create` entry says of a version.
+struct Created {
+    seq: i64,
+    origin: Option<String>,
+    digest: Option<String>,
+}
+
 async fn baselines(
     conn: &mut sqlx::SqliteConnection,
     entries: &[AuditEntry],
     out: &mut Vec<Unexplained>,
 ) -> Result<()> {
-    // (name, version) → (seq, origin, digest)
-    let mut created: BTreeMap<(String, i64), (i64, Option<String>, Option<String>)> =
-        BTreeMap::new();
+    let mut created: BTreeMap<(String, i64), Created> = BTreeMap::new();
     for e in entries.iter().filter(|e| e.action == "baseline.create") {
         let Some(version) = e.details.get("version").and_then(Value::as_i64) else {
             continue;
         };
         created.insert(
             (e.subject.to_lowercase(), version),
-            (
-                e.seq,
-                text(&e.details, "origin"),
-                text(&e.details, "items_digest"),
-            ),
+            Created {
+                seq: e.seq,
+                origin: text(&e.details, "origin"),
+                digest: text(&e.details, "items_digest"),
+            },
         );
     }
     let rows = sqlx::query("SELECT name, version, origin FROM baselines ORDER BY name, version")
@@ -199,7 +204,11 @@ async fn baselines(
                 problem,
             })
         };
-        let Some((seq, claimed_origin, digest)) = created.remove(&(name.to_lowercase(), version))
+        let Some(Created {
+            seq,
+            origin: claimed_origin,
+            digest,
+        }) = created.remove(&(name.to_lowercase(), version))
         else {
             report(format!(
                 "baseline {name} version {version} is not in the audit log"
@@ -225,7 +234,7 @@ async fn baselines(
             }
         }
     }
-    for ((name, version), (seq, _, _)) in created {
+    for ((name, version), Created { seq, .. }) in created {
         out.push(Unexplained {
             kind: "baseline",
             subject: name.clone(),
