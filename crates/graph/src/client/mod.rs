@@ -278,9 +278,21 @@ impl GraphClient {
         family: ThrottleFamily,
         mut items: Vec<Value>,
     ) -> Result<Vec<Value>> {
+        // A service that links a page to an earlier one, or never stops linking, would keep us
+        // reading (and holding) pages forever: each link is followed once, up to MAX_PAGES.
+        let mut seen = std::collections::HashSet::new();
         let mut next = Some(url);
         while let Some(url) = next.take() {
             let path = url.path().to_string();
+            if !seen.insert(url.to_string()) || seen.len() > MAX_PAGES {
+                return Err(GraphError::NotGraph {
+                    status: 200,
+                    detail: format!(
+                        "{path}: the paging links repeat a page or go past {MAX_PAGES} pages"
+                    ),
+                    request_id: None,
+                });
+            }
             let page = self.get_url(url, family).await?;
             let (values, link) = split_page(page, &path)?;
             items.extend(values);
@@ -424,13 +436,21 @@ impl GraphClient {
             let response = builder.send().await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, body.to_vec()))
+            let body = bounded_body(response).await?;
+            Ok::<_, reqwest::Error>((status, headers, body))
         };
         let result = tokio::select! {
             biased;
             _ = inner.cancel.cancelled() => Err(GraphError::Cancelled),
-            result = exchange => result.map_err(|e| transport_error(&e, &request.url, client_request_id)),
+            result = exchange => match result {
+                Ok((status, _, None)) => Err(GraphError::NotGraph {
+                    status: status.as_u16(),
+                    detail: format!("the answer is larger than {} MiB", MAX_BODY >> 20),
+                    request_id: None,
+                }),
+                Ok((status, headers, Some(body))) => Ok((status, headers, body)),
+                Err(e) => Err(transport_error(&e, &request.url, client_request_id)),
+            },
         };
         log_round_trip(request, client_request_id, sent.elapsed(), &result);
         result
@@ -567,6 +587,30 @@ fn log_gave_up(request: &Request<'_>, error: &GraphError, attempts: u32) {
         request_id = error.request_id().unwrap_or("-"),
         "graph request failed after its retries"
     );
+}
+
+/// The most pages of one collection: far beyond any tenant's (Intune's largest lists are a few
+/// thousand objects, 100 to 1000 a page).
+const MAX_PAGES: usize = 10_000;
+
+/// The largest answer read: a `$batch` of 20 settings catalog policies with their settings is a
+/// few MB. Beyond it the answer is refused while it is read, so memory stays bounded whatever a
+/// server (or something posing as one) sends.
+const MAX_BODY: usize = 256 << 20;
+
+/// A response's body, or `None` when it is larger than [`MAX_BODY`].
+async fn bounded_body(mut response: reqwest::Response) -> reqwest::Result<Option<Body>> {
+    if response.content_length().unwrap_or(0) > MAX_BODY as u64 {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_BODY {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 /// Parses a 2xx body; an empty body (204) is `null`.
