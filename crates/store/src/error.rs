@@ -24,6 +24,22 @@ pub enum StoreError {
     #[error("the passphrase (or keychain key) does not open this workspace")]
     WrongKey,
 
+    /// A passphrase for a new workspace that does not meet the rule in `keys::check_new_passphrase`.
+    #[error("TENANTATLAS_PASSPHRASE is too weak for a new workspace: use at least 12 characters, at least 6 of them different (a few random words work well)")]
+    WeakPassphrase,
+
+    /// The passphrase (or keychain key) does not open a backup being restored.
+    #[error("{}: the passphrase (or keychain key) does not open this backup; set TENANTATLAS_PASSPHRASE to the passphrase of the workspace it was made from", path.display())]
+    BackupWrongKey { path: PathBuf },
+
+    /// A backup of a keychain-keyed workspace, restored where the keychain lacks its key.
+    #[error("{}: this backup's key is kept in the OS keychain (service \"TenantAtlas\", account \"{account}\"), which does not hold it here; restore it on the machine and user account that made it, or restore that keychain entry first", path.display())]
+    BackupKeyMissing { path: PathBuf, account: String },
+
+    /// An action that would replace or overwrite something the user may still need.
+    #[error("{}: {problem}", path.display())]
+    Refused { path: PathBuf, problem: String },
+
     /// Not a workspace, or a damaged one. The message names the path and what to do.
     #[error("{}: {problem}", path.display())]
     Corrupt { path: PathBuf, problem: String },
@@ -73,6 +89,10 @@ impl StoreError {
             StoreError::KeychainKeyMissing { .. } => "keychain_key_missing",
             StoreError::PassphraseRequired => "passphrase_required",
             StoreError::WrongKey => "wrong_key",
+            StoreError::WeakPassphrase => "weak_passphrase",
+            StoreError::BackupWrongKey { .. } => "backup_wrong_key",
+            StoreError::BackupKeyMissing { .. } => "backup_key_missing",
+            StoreError::Refused { .. } => "refused",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::Io { .. } => "io",
             StoreError::Locked { .. } => "locked",

@@ -64,7 +64,71 @@ pub struct KdfParams {
     pub parallelism: u32,
 }
 
+/// The key-derivation settings TenantAtlas accepts from a `workspace.json`. They are read from a
+/// file anyone who can write the folder may edit, so they are checked before Argon2id runs: an
+/// absurd memory size would abort the process and an absurd pass count would never finish.
+/// The bounds leave room above today's defaults (19 MiB, 2 passes, 1 lane, 16-byte salt).
+pub mod kdf_bounds {
+    use std::ops::RangeInclusive;
+    /// 8 MiB to 1 GiB.
+    pub const MEMORY_KIB: RangeInclusive<u32> = 8 * 1024..=1024 * 1024;
+    pub const ITERATIONS: RangeInclusive<u32> = 1..=16;
+    pub const PARALLELISM: RangeInclusive<u32> = 1..=8;
+    /// Bytes of salt.
+    pub const SALT_BYTES: RangeInclusive<usize> = 16..=64;
+}
+
+/// The rule a passphrase for a new workspace must meet: at least this many characters…
+pub const PASSPHRASE_MIN_CHARS: usize = 12;
+/// …of which at least this many are different, and not only whitespace. Existing workspaces open
+/// with whatever passphrase they were made with.
+pub const PASSPHRASE_MIN_DISTINCT: usize = 6;
+
+/// Refuses a passphrase too weak to protect a new workspace (see [`PASSPHRASE_MIN_CHARS`]). The
+/// rule is short on purpose: length is what makes a passphrase expensive to guess through
+/// Argon2id, and the distinct-character count only stops the obvious (`aaaaaaaaaaaa`).
+pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
+    let chars = passphrase.chars().count();
+    let distinct = passphrase
+        .chars()
+        .collect::<std::collections::BTreeSet<char>>()
+        .len();
+    let blank = passphrase.chars().all(char::is_whitespace);
+    if chars < PASSPHRASE_MIN_CHARS || distinct < PASSPHRASE_MIN_DISTINCT || blank {
+        return Err(StoreError::WeakPassphrase);
+    }
+    Ok(())
+}
+
 impl KdfParams {
+    /// Whether the settings are within [`kdf_bounds`]; `Err` names the first one that is not.
+    pub fn check_bounds(&self) -> std::result::Result<(), String> {
+        fn within<T: PartialOrd + std::fmt::Display>(
+            name: &str,
+            value: T,
+            range: std::ops::RangeInclusive<T>,
+        ) -> std::result::Result<(), String> {
+            if range.contains(&value) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{name} is {value}, outside {} to {}",
+                    range.start(),
+                    range.end()
+                ))
+            }
+        }
+        within("memory_kib", self.memory_kib, kdf_bounds::MEMORY_KIB)?;
+        within("iterations", self.iterations, kdf_bounds::ITERATIONS)?;
+        within("parallelism", self.parallelism, kdf_bounds::PARALLELISM)?;
+        let salt = hex::decode(&self.salt).map_err(|_| "the salt is not hex".to_string())?;
+        within(
+            "the salt's length in bytes",
+            salt.len(),
+            kdf_bounds::SALT_BYTES,
+        )
+    }
+
     /// Fresh parameters for a new workspace: OWASP's recommended Argon2id minimum
     /// (19 MiB, 2 passes, 1 lane) — a fraction of a second once per open.
     pub fn new_random() -> KdfParams {
@@ -149,6 +213,12 @@ pub(crate) fn derive_from_passphrase(
     if kdf.algorithm != "argon2id" {
         return Err(bad("unknown algorithm"));
     }
+    kdf.check_bounds().map_err(|what| {
+        StoreError::corrupt(
+            meta_path,
+            format!("the key derivation settings are out of bounds ({what}); restore workspace.json from a backup"),
+        )
+    })?;
     let salt = hex::decode(&kdf.salt).map_err(|_| bad("salt"))?;
     let params = Params::new(kdf.memory_kib, kdf.iterations, kdf.parallelism, Some(32))
         .map_err(|_| bad("parameters"))?;
@@ -244,7 +314,7 @@ mod tests {
     #[test]
     fn passphrase_derivation_is_deterministic_per_salt() {
         let kdf = KdfParams {
-            memory_kib: 64,
+            memory_kib: 8 * 1024,
             iterations: 1,
             ..KdfParams::new_random()
         };
@@ -254,12 +324,104 @@ mod tests {
         assert_eq!(a.check_value(), b.check_value());
         assert_ne!(a.check_value(), c.check_value());
         let other_salt = KdfParams {
-            memory_kib: 64,
+            memory_kib: 8 * 1024,
             iterations: 1,
             ..KdfParams::new_random()
         };
         let d = derive_from_passphrase("correct horse", &other_salt, Path::new("w")).unwrap();
         assert_ne!(a.check_value(), d.check_value());
+    }
+
+    #[test]
+    fn settings_outside_the_bounds_are_refused_before_argon2_runs() {
+        let sane = KdfParams::new_random();
+        assert_eq!(sane.check_bounds(), Ok(()));
+        for (params, named) in [
+            (
+                KdfParams {
+                    memory_kib: u32::MAX,
+                    ..sane.clone()
+                },
+                "memory_kib is 4294967295",
+            ),
+            (
+                KdfParams {
+                    memory_kib: 64,
+                    ..sane.clone()
+                },
+                "memory_kib is 64",
+            ),
+            (
+                KdfParams {
+                    iterations: 4_000_000_000,
+                    ..sane.clone()
+                },
+                "iterations",
+            ),
+            (
+                KdfParams {
+                    iterations: 0,
+                    ..sane.clone()
+                },
+                "iterations",
+            ),
+            (
+                KdfParams {
+                    parallelism: 255,
+                    ..sane.clone()
+                },
+                "parallelism",
+            ),
+            (
+                KdfParams {
+                    salt: "00".repeat(8),
+                    ..sane.clone()
+                },
+                "salt",
+            ),
+            (
+                KdfParams {
+                    salt: "00".repeat(65),
+                    ..sane.clone()
+                },
+                "salt",
+            ),
+        ] {
+            let err = derive_from_passphrase("correct horse battery", &params, Path::new("w"))
+                .err()
+                .expect("refused");
+            let text = err.to_string();
+            assert!(
+                text.contains("out of bounds") && text.contains(named),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_passphrase_must_be_long_and_varied() {
+        for weak in [
+            "",
+            "x",
+            "hunter2",
+            "elevenchars",
+            "aaaaaaaaaaaaaaaa",
+            "abababababababab",
+            "                ",
+        ] {
+            assert!(
+                matches!(check_new_passphrase(weak), Err(StoreError::WeakPassphrase)),
+                "{weak:?} accepted"
+            );
+        }
+        for strong in [
+            "correct horse battery",
+            "e2e passphrase 7f1c2a9d",
+            "tenantatlas-demo",
+            "ünïcödé-pässwörd",
+        ] {
+            assert!(check_new_passphrase(strong).is_ok(), "{strong:?} refused");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@
 
 pub mod audit;
 pub mod audit_state;
+pub mod backup;
 pub mod baselines;
 pub mod checkpoints;
 pub mod definitions;
@@ -39,6 +40,9 @@ pub mod tokens;
 pub mod workspace;
 
 pub use audit::{append_audit, list_audit, verify_audit, AuditEntry};
+pub use backup::{
+    restore_backup, BackupCounts, BackupSummary, RestoreOptions, RestoreSummary, Restored,
+};
 pub use baselines::{BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
 pub use directory::{list_directory_objects, upsert_directory_objects, DirectoryObject};
 pub use error::{Result, StoreError};

@@ -23,6 +23,11 @@ pub const FORMAT_VERSION: u32 = 1;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
+/// The newest schema version this build knows: a database beyond it was written by a newer build.
+pub(crate) fn latest_migration() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 /// What `workspace.json` holds. Readable by anyone who can read the folder, so it holds nothing
 /// that identifies a customer or opens the database on its own.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -51,6 +56,9 @@ pub struct Workspace {
     pool: SqlitePool,
     /// Seed of the workspace's Ed25519 signing key (see `WorkspaceKey::signing_seed`).
     signing_seed: std::sync::Arc<zeroize::Zeroizing<[u8; 32]>>,
+    /// The database key, for the copies a backup opens and checks; the pool's connect options
+    /// hold it already, so keeping it here adds no exposure.
+    key: std::sync::Arc<WorkspaceKey>,
 }
 
 /// The OS's per-user data folder for TenantAtlas (`~/.local/share/tenantatlas` on Linux,
@@ -93,7 +101,13 @@ impl Workspace {
     /// else fails closed. An existing one follows the key source in its `workspace.json`.
     pub async fn open(dir: &Path, keys: &KeyOptions) -> Result<Workspace> {
         if let Found::Existing(meta) = inspect(dir)? {
-            return open_existing(dir, meta, keys).await;
+            match open_existing(dir, meta, keys).await {
+                // A database that looks missing, empty or without tables may be one another
+                // process is creating at this moment: look again once it is done, under the
+                // creation lock (below), which gives the final answer.
+                Err(StoreError::Corrupt { .. }) => {}
+                other => return other,
+            }
         }
         // Creating: one process at a time. Two commands started together on a new folder would
         // otherwise each write workspace.json with their own key, and one would lose its database.
@@ -129,6 +143,11 @@ impl Workspace {
     /// The seed of the workspace's Ed25519 signing key; never leaves the process.
     pub(crate) fn signing_seed(&self) -> &[u8; 32] {
         &self.signing_seed
+    }
+
+    /// The database key (see the `key` field).
+    pub(crate) fn key(&self) -> &WorkspaceKey {
+        &self.key
     }
 
     /// The connection pool, for queries this crate does not offer yet. Prefer the table modules.
@@ -235,10 +254,7 @@ fn inspect(dir: &Path) -> Result<Found> {
     Ok(Found::New)
 }
 
-/// The lock file that makes creating a workspace one process at a time. It lives inside the
-/// workspace folder (created here, private to the user), never in a shared temporary folder, and
-/// is removed when released.
-const CREATION_LOCK: &str = ".creating.lock";
+use crate::lock::CREATION_LOCK;
 
 /// An exclusive lock for creating the workspace at `dir`, held until dropped (or the process ends).
 /// Creating takes a second or two; a lock held much longer is reported with its holder.
@@ -263,6 +279,7 @@ async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
     let meta_path = dir.join(META_FILE);
     let keyed: Result<_> = tokio::task::spawn_blocking(move || match passphrase {
         Some(passphrase) => {
+            keys::check_new_passphrase(&passphrase)?;
             let kdf = KdfParams::new_random();
             let key = keys::derive_from_passphrase(&passphrase, &kdf, &meta_path)?;
             Ok((key, KeySource::Passphrase, Some(kdf)))
@@ -283,7 +300,11 @@ async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
     };
     // workspace.json first: a workspace.db without it could never be opened again.
     let result = async {
+        make_private(dir);
         write_meta(dir, &meta)?;
+        // Made here, private, before SQLite opens it: SQLite gives the -wal and -shm files it
+        // creates the database file's mode.
+        create_private_file(&dir.join(DB_FILE))?;
         let pool = connect(dir, &key, true).await?;
         MIGRATOR.run(&pool).await?;
         Ok(pool)
@@ -295,6 +316,7 @@ async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
             meta,
             pool,
             signing_seed: std::sync::Arc::new(key.signing_seed()),
+            key: std::sync::Arc::new(key),
         }),
         Err(err) => {
             // Leave no half-made workspace (or orphaned keychain secret) behind.
@@ -311,37 +333,13 @@ async fn create(dir: &Path, options: &KeyOptions) -> Result<Workspace> {
 }
 
 async fn open_existing(dir: &Path, meta: WorkspaceMeta, options: &KeyOptions) -> Result<Workspace> {
-    let meta_path = dir.join(META_FILE);
-    let passphrase = options.passphrase.clone().map(zeroize::Zeroizing::new);
-    let source = meta.key_source;
-    let kdf = meta.kdf.clone();
-    let id = meta.workspace_id.clone();
-    let key = tokio::task::spawn_blocking(move || match source {
-        KeySource::Keychain => keys::load_from_keychain(&id),
-        KeySource::Passphrase => {
-            let passphrase = passphrase.ok_or(StoreError::PassphraseRequired)?;
-            let kdf = kdf.ok_or_else(|| {
-                StoreError::corrupt(
-                    &meta_path,
-                    "says the workspace uses a passphrase but has no key derivation settings; restore it from a backup",
-                )
-            })?;
-            keys::derive_from_passphrase(&passphrase, &kdf, &meta_path)
-        }
-    })
-    .await
-    .expect("key loading does not panic")?;
-
+    make_private(dir);
+    let key = load_key(&meta, &dir.join(META_FILE), options).await?;
     if key.check_value() != meta.key_check {
         return Err(StoreError::WrongKey);
     }
     let db_path = dir.join(DB_FILE);
-    if !db_path.exists() {
-        return Err(StoreError::corrupt(
-            &db_path,
-            "is missing; restore it from a backup, or remove this folder to start a new workspace",
-        ));
-    }
+    check_database_file(&db_path)?;
     let pool = connect(dir, &key, false).await?;
     MIGRATOR.run(&pool).await.map_err(|e| match e {
         sqlx::migrate::MigrateError::VersionMissing(_) => StoreError::corrupt(
@@ -355,26 +353,108 @@ async fn open_existing(dir: &Path, meta: WorkspaceMeta, options: &KeyOptions) ->
         meta,
         pool,
         signing_seed: std::sync::Arc::new(key.signing_seed()),
+        key: std::sync::Arc::new(key),
     })
 }
 
+/// The key of the workspace `meta` describes, from the keychain or the passphrase. `meta_path`
+/// is named in the error when the key derivation settings are unusable.
+pub(crate) async fn load_key(
+    meta: &WorkspaceMeta,
+    meta_path: &Path,
+    options: &KeyOptions,
+) -> Result<WorkspaceKey> {
+    let meta_path = meta_path.to_path_buf();
+    let passphrase = options.passphrase.clone().map(zeroize::Zeroizing::new);
+    let source = meta.key_source;
+    let kdf = meta.kdf.clone();
+    let id = meta.workspace_id.clone();
+    // Key derivation and keychain calls block (CPU, D-Bus), so they stay off the async threads.
+    tokio::task::spawn_blocking(move || match source {
+        KeySource::Keychain => keys::load_from_keychain(&id),
+        KeySource::Passphrase => {
+            let passphrase = passphrase.ok_or(StoreError::PassphraseRequired)?;
+            let kdf = kdf.ok_or_else(|| {
+                StoreError::corrupt(
+                    &meta_path,
+                    "says the workspace uses a passphrase but has no key derivation settings; restore it from a backup",
+                )
+            })?;
+            keys::derive_from_passphrase(&passphrase, &kdf, &meta_path)
+        }
+    })
+    .await
+    .expect("key loading does not panic")
+}
+
+/// What to do about a damaged or missing database, for every message that reports one.
+pub(crate) const RESTORE_ADVICE: &str =
+    "restore the workspace from a backup with `tenantatlas restore-backup FILE`";
+
+/// The cheap checks of a database file that `workspace.json` says exists, before SQLite sees it:
+/// SQLite would take a missing or empty file for a new database and the workspace would start
+/// over empty, silently. Reading every page (`PRAGMA integrity_check`) is left out on purpose:
+/// workspaces grow to hundreds of megabytes and are opened by every command.
+fn check_database_file(db_path: &Path) -> Result<()> {
+    let len = match std::fs::metadata(db_path) {
+        Ok(meta) if meta.is_file() => meta.len(),
+        Ok(_) => {
+            return Err(StoreError::corrupt(
+                db_path,
+                format!("is not a file; {RESTORE_ADVICE}"),
+            ))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::corrupt(
+                db_path,
+                format!(
+                    "is missing, though workspace.json says a workspace is here; {RESTORE_ADVICE} (or remove this folder to start a new, empty workspace)"
+                ),
+            ))
+        }
+        Err(e) => return Err(StoreError::io(db_path, e)),
+    };
+    if len == 0 {
+        return Err(StoreError::corrupt(
+            db_path,
+            format!("is empty (0 bytes): everything this workspace held is gone from it; {RESTORE_ADVICE}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Writes `workspace.json` through a temporary file and a rename, so a crash never leaves half a file.
-fn write_meta(dir: &Path, meta: &WorkspaceMeta) -> Result<()> {
+pub(crate) fn write_meta(dir: &Path, meta: &WorkspaceMeta) -> Result<()> {
     let path = dir.join(META_FILE);
     let tmp = dir.join(format!("{META_FILE}.tmp"));
     let text = serde_json::to_vec_pretty(meta)?;
-    std::fs::write(&tmp, text).map_err(|e| StoreError::io(&tmp, e))?;
+    // A temporary file left by a crash may carry a looser mode: start from a new one.
+    let _ = std::fs::remove_file(&tmp);
+    let mut file = create_private_file(&tmp)?;
+    std::io::Write::write_all(&mut file, &text).map_err(|e| StoreError::io(&tmp, e))?;
+    file.sync_all().map_err(|e| StoreError::io(&tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| StoreError::io(&path, e))?;
     Ok(())
 }
 
-/// Opens the pool with the key, then proves the key and the file with a real read.
+/// Opens the pool on the workspace's database with the key, then proves the key and the file
+/// with a real read.
 async fn connect(dir: &Path, key: &WorkspaceKey, create: bool) -> Result<SqlitePool> {
-    let db_path = dir.join(DB_FILE);
+    connect_file(&dir.join(DB_FILE), key, create).await
+}
+
+/// [`connect`] for any database file with the workspace's layout (a backup being made or
+/// restored, too). An existing file (`create` false) must hold tables and whole pages.
+pub(crate) async fn connect_file(
+    db_path: &Path,
+    key: &WorkspaceKey,
+    create: bool,
+) -> Result<SqlitePool> {
+    let db_path = db_path.to_path_buf();
     let damaged = |path: &Path| {
         StoreError::corrupt(
             path,
-            "is damaged or is not a TenantAtlas database; restore the workspace folder from a backup",
+            format!("is damaged or is not a TenantAtlas database (the key is right, the file is not); {RESTORE_ADVICE}"),
         )
     };
     no_openssl_cleanup_at_exit();
@@ -412,19 +492,113 @@ async fn connect(dir: &Path, key: &WorkspaceKey, create: bool) -> Result<SqliteP
             "this build of TenantAtlas has no SQLCipher and refuses to write an unencrypted workspace",
         ));
     }
-    let verified = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
-        .fetch_one(&pool)
-        .await;
+    let verified = verify_shape(&pool, &db_path, create).await;
     match verified {
-        Ok(_) => Ok(pool),
+        Ok(()) => Ok(pool),
         Err(e) => {
             pool.close().await;
-            Err(match sqlite_code(&e) {
-                Some(26) | Some(11) => damaged(&db_path),
-                _ => StoreError::Database(e),
+            Err(match e {
+                StoreError::Database(e) if matches!(sqlite_code(&e), Some(26) | Some(11)) => {
+                    damaged(&db_path)
+                }
+                other => other,
             })
         }
     }
+}
+
+/// The first real read, through the key: the schema. An existing database must have tables (a
+/// migrated workspace always has) and be a whole number of pages long; a shorter file than its
+/// header claims is SQLite's own "corrupt" on this read.
+async fn verify_shape(pool: &SqlitePool, db_path: &Path, create: bool) -> Result<()> {
+    let tables = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master")
+        .fetch_one(pool)
+        .await?;
+    if create {
+        return Ok(());
+    }
+    if tables == 0 {
+        return Err(StoreError::corrupt(
+            db_path,
+            format!("holds no tables, so it is not this workspace's database; {RESTORE_ADVICE}"),
+        ));
+    }
+    // SQLCipher answers this pragma itself, as text.
+    let page_size: String =
+        sqlx::query_scalar("SELECT CAST(page_size AS TEXT) FROM pragma_page_size()")
+            .fetch_one(pool)
+            .await?;
+    let page_size = page_size.parse::<u64>().unwrap_or(4096).max(1);
+    let len = std::fs::metadata(db_path)
+        .map_err(|e| StoreError::io(db_path, e))?
+        .len();
+    if !len.is_multiple_of(page_size) {
+        return Err(StoreError::corrupt(
+            db_path,
+            format!("is truncated ({len} bytes is not a whole number of {page_size}-byte pages); {RESTORE_ADVICE}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates (or opens) a file only its owner can read and write (0600 on Unix). On Windows a new
+/// file in the user's profile inherits the user's own ACL, which is what we want there.
+pub(crate) fn create_private_file(path: &Path) -> Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path).map_err(|e| StoreError::io(path, e))?;
+    // `mode` applies only to a file it creates; one that was already there is tightened too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| StoreError::io(path, e))?;
+    }
+    Ok(file)
+}
+
+/// Makes the workspace folder private to the user (0700) and takes group and other permissions
+/// off every regular file directly in it (workspace.json, the database and its -wal/-shm, locks,
+/// temporary files), for workspaces made by older versions or under a loose umask. Quietly and
+/// best-effort: a file system without Unix modes (a mounted share) must still open. Symbolic
+/// links are left alone, never followed. On Windows the folder and files inherit the ACL of the
+/// user's profile folder, which is private to the user already.
+pub(crate) fn make_private(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let tighten = |path: &Path, meta: &std::fs::Metadata| {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                let _ =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700));
+            }
+        };
+        let Ok(meta) = std::fs::symlink_metadata(dir) else {
+            return;
+        };
+        if !meta.is_dir() {
+            return;
+        }
+        tighten(dir, &meta);
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if let Ok(meta) = entry.metadata() {
+                if meta.is_file() {
+                    tighten(&entry.path(), &meta);
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Tells OpenSSL — SQLCipher's cipher library — not to tear itself down in an `atexit` handler.

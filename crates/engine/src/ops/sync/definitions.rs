@@ -197,7 +197,7 @@ mod tests {
         let workspace = Workspace::open(
             &dir,
             &KeyOptions {
-                passphrase: Some("definitions".into()),
+                passphrase: Some("definitions test".into()),
             },
         )
         .await
