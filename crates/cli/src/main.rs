@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod output;
+mod backup;
 mod diff;
 mod governance;
 mod logging;
@@ -44,6 +45,8 @@ enum Command {
     Sim(sim::SimArgs),
     /// The demo: connect and sync a simulated MSP portfolio into an encrypted workspace.
     Demo(sim::DemoArgs),
+    /// Restore a whole workspace from a file written by `backup` (works on a damaged workspace).
+    RestoreBackup(backup::RestoreArgs),
     #[command(flatten)]
     Workspace(WorkspaceCommand),
 }
@@ -85,6 +88,8 @@ enum WorkspaceCommand {
     /// The workspace's local audit log.
     #[command(subcommand)]
     Audit(workspace::AuditCommand),
+    /// Write an encrypted, verified backup of the whole workspace to one file.
+    Backup(backup::BackupArgs),
 }
 
 fn main() -> ExitCode {
@@ -130,6 +135,10 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Sim(args) => sim::run(args).await,
             Command::Demo(args) => sim::demo(args, cli.json).await,
+            // Not through `workspace::open`: a restore is for a workspace that no longer opens.
+            Command::RestoreBackup(args) => {
+                backup::restore(cli.workspace.as_deref(), args, cli.json).await
+            }
             Command::Workspace(command) => {
                 let engine = workspace::open(cli.workspace.as_deref()).await?;
                 let result = match command {
@@ -156,6 +165,7 @@ fn main() -> ExitCode {
                         governance::findings(&engine, c, cli.json).await
                     }
                     WorkspaceCommand::Audit(c) => workspace::audit(&engine, c, cli.json).await,
+                    WorkspaceCommand::Backup(args) => backup::backup(&engine, args, cli.json).await,
                 };
                 // Close also after a failed command: the log is folded into the database file.
                 engine.close().await?;

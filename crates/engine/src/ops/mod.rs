@@ -1,5 +1,6 @@
 //! One module per use case (the verbs of the product).
 
+pub mod backup;
 pub mod baseline_file;
 pub mod baselines;
 pub mod diff;
