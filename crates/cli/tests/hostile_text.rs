@@ -34,7 +34,8 @@ impl Problems {
     /// Checks that one text output obeys nothing and forges no line; returns stdout.
     fn shown_not_obeyed(&mut self, outcome: &Outcome) -> String {
         outcome.assert_success();
-        let command = format!("tenantatlas {}", outcome.args.join(" "));
+        // Debug-quoted: the arguments hold the hostile text too.
+        let command = format!("tenantatlas {:?}", outcome.args.join(" "));
         for (stream, text) in [("stdout", &outcome.stdout), ("stderr", &outcome.stderr)] {
             for (byte, what) in [(0x1b, "ESC"), (0x07, "BEL"), (b'\r', "CR")] {
                 if text.as_bytes().contains(&byte) {
@@ -64,7 +65,7 @@ impl Problems {
         let stdout = self.shown_not_obeyed(outcome);
         if !stdout.contains("Legit\\u{200b}\\u{202e}txt.exe\\nFAKE: all tenants compliant\\r") {
             self.0.push(format!(
-                "`tenantatlas {}` does not show the name with its hidden characters visible:\n{stdout}",
+                "`tenantatlas {:?}` does not show the name with its hidden characters visible:\n{stdout}",
                 outcome.args.join(" ")
             ));
         }
