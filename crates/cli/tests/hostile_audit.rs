@@ -272,6 +272,47 @@ async fn a_finding_edited_behind_the_logs_back_is_reported() {
     assert!(unexplained
         .iter()
         .all(|u| u["subject"] == g.accepted.as_str()));
+    // The hash chain alone, all the old `audit verify` checked, holds.
+    assert!(report["chain"].is_null(), "{report}");
+}
+
+/// A baseline's objects swapped and an assignment removed in the database: the log recorded the
+/// objects' digest and the assignment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_baseline_edited_behind_the_logs_back_is_reported() {
+    let g = governed().await;
+    let ws = as_attacker(&g.cli).await;
+    // Expect the content of another object of the same baseline: its drift would go unseen.
+    sql(
+        &ws,
+        "UPDATE baseline_items SET hash = (SELECT max(hash) FROM baseline_items)
+         WHERE object_id = (SELECT min(object_id) FROM baseline_items
+                            WHERE hash <> (SELECT max(hash) FROM baseline_items))",
+    )
+    .await;
+    sql(&ws, "DELETE FROM baseline_assignments").await;
+    ws.close().await.unwrap();
+
+    let verified = verify(&g.cli, &[&g.checkpoint]).await;
+    assert!(
+        verified.error_line().contains("2 problems"),
+        "{}",
+        verified.stdout
+    );
+    assert!(
+        verified
+            .stdout
+            .contains("baseline Golden version 1 does not hold the objects it was created with"),
+        "{}",
+        verified.stdout
+    );
+    assert!(
+        verified
+            .stdout
+            .contains("the audit log assigned baseline golden to"),
+        "{}",
+        verified.stdout
+    );
 }
 
 /// Checkpoint files that are garbage, of another workspace, or forged: one clear line each.

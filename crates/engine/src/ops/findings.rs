@@ -526,6 +526,18 @@ mod tests {
     }
 
     #[test]
+    fn a_sign_in_adds_its_account_to_the_os_account() {
+        let os = actor();
+        assert!(!os.is_empty() && os != "local user");
+        assert_eq!(
+            actor_signed_in(Some("admin@contoso.com")),
+            format!("{os} (as admin@contoso.com)")
+        );
+        assert_eq!(actor_signed_in(Some("  ")), os);
+        assert_eq!(actor_signed_in(None), os);
+    }
+
+    #[test]
     fn fingerprints_are_stable_and_distinguish_drifts() {
         let a = fingerprint(
             "T1",
