@@ -308,7 +308,7 @@ pub async fn mark_stale_runs_interrupted<'c>(
             .bind(&cutoff)
             .fetch_all(&mut *tx)
             .await?;
-    interrupt(&mut *tx, &stale).await?;
+    interrupt(&mut tx, &stale).await?;
     tx.commit().await?;
     Ok(stale.len() as u64)
 }
@@ -344,7 +344,7 @@ pub async fn mark_abandoned_runs_interrupted<'c>(
             dead.push(id);
         }
     }
-    interrupt(&mut *tx, &dead).await?;
+    interrupt(&mut tx, &dead).await?;
     tx.commit().await?;
     Ok(dead.len() as u64)
 }
