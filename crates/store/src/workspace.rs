@@ -100,12 +100,13 @@ impl Workspace {
     /// A new workspace takes its key from `keys.passphrase` when set, else from the OS keychain,
     /// else fails closed. An existing one follows the key source in its `workspace.json`.
     pub async fn open(dir: &Path, keys: &KeyOptions) -> Result<Workspace> {
+        let mut damaged = None;
         if let Found::Existing(meta) = inspect(dir)? {
             match open_existing(dir, meta, keys).await {
                 // A database that looks missing, empty or without tables may be one another
                 // process is creating at this moment: look again once it is done, under the
                 // creation lock (below), which gives the final answer.
-                Err(StoreError::Corrupt { .. }) => {}
+                Err(err @ StoreError::Corrupt { .. }) => damaged = Some(err),
                 other => return other,
             }
         }
@@ -113,7 +114,11 @@ impl Workspace {
         // otherwise each write workspace.json with their own key, and one would lose its database.
         // The loser waits, then finds the workspace the winner made and opens it.
         let made_dir = !dir.exists();
-        let lock = creation_lock(dir)?;
+        let lock = match creation_lock(dir) {
+            Ok(lock) => lock,
+            // A folder where no lock can be made (read-only media): the damage is the news.
+            Err(err) => return Err(damaged.unwrap_or(err)),
+        };
         let result = match inspect(dir)? {
             Found::New => create(dir, keys).await,
             Found::Existing(meta) => open_existing(dir, meta, keys).await,

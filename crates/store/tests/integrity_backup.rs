@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use serde_json::json;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tenantatlas_store::*;
 
 /// A workspace with a tenant, a snapshot and an audit entry, closed.
@@ -200,7 +200,7 @@ async fn workspace_files_are_private_and_loose_modes_are_tightened() {
     )
     .await
     .unwrap();
-    let files: Vec<PathBuf> = [
+    let files: Vec<std::path::PathBuf> = [
         "workspace.json",
         "workspace.db",
         "workspace.db-wal",
