@@ -377,8 +377,9 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 proptest! {
-    // Each case may derive a key (Argon2id), so a tenth of the cases.
-    #![proptest_config(ProptestConfig::with_cases((cases() / 10).max(4)))]
+    // Each case creates a workspace and may derive its key (Argon2id) twice: a sixteenth of the
+    // cases, at least four.
+    #![proptest_config(ProptestConfig::with_cases((cases() / 16).max(4)))]
 
     #[test]
     fn a_damaged_workspace_json_is_an_error(
