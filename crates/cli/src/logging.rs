@@ -9,7 +9,8 @@
 //! - **Only TenantAtlas's own crates are ever shown**, whatever the filter says: an allow-list on
 //!   the target (`tenantatlas…`) sits in front of the filter. At debug and trace, HTTP and TLS
 //!   libraries (hyper, h2, reqwest, rustls) log headers — the `Authorization` bearer token among
-//!   them — and sqlx logs statements; `RUST_LOG=trace` must not turn a support log into a leak.
+//!   them — and sqlx logs its statements at debug, `PRAGMA key = "x'…'"` with the workspace key
+//!   among them; `RUST_LOG=debug` must not turn a support log into a leak.
 //!   The `log` crate is not bridged into `tracing` either (no `tracing-log`), so records of crates
 //!   that log through it go nowhere.
 //! - **What our crates log is chosen to be safe to send to Microsoft or to us**: methods, hosts,
