@@ -206,6 +206,45 @@ impl<'a> Acquire<'a> for &'a Workspace {
     }
 }
 
+/// The most `workspace.json` can hold: it is a few hundred bytes; anything much larger is not ours.
+const META_LIMIT: u64 = 64 * 1024;
+
+/// Reads `workspace.json`: a regular file only (a FIFO or device put in its place is never opened
+/// for a blocking read) and at most [`META_LIMIT`] bytes, however large it claims or grows to be.
+fn read_meta_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let damaged = |what: &str| {
+        StoreError::corrupt(
+            path,
+            format!("{what}, not a TenantAtlas workspace description; restore it from a backup"),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(|e| StoreError::io(path, e))?;
+    if !meta.is_file() {
+        return Err(damaged("is not a regular file"));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| StoreError::io(path, e))?;
+    // Checked again on what was opened: the path may have been swapped in between.
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(damaged("is not a regular file"));
+    }
+    let mut text = Vec::new();
+    file.take(META_LIMIT + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| StoreError::io(path, e))?;
+    if text.len() as u64 > META_LIMIT {
+        return Err(damaged("is far too large"));
+    }
+    Ok(text)
+}
+
 /// Decides whether `dir` is a workspace, a place for a new one, or neither.
 fn inspect(dir: &Path) -> Result<Found> {
     if !dir.exists() {
@@ -219,7 +258,7 @@ fn inspect(dir: &Path) -> Result<Found> {
     }
     let meta_path = dir.join(META_FILE);
     if meta_path.exists() {
-        let text = std::fs::read(&meta_path).map_err(|e| StoreError::io(&meta_path, e))?;
+        let text = read_meta_file(&meta_path)?;
         let meta: WorkspaceMeta = serde_json::from_slice(&text).map_err(|_| {
             StoreError::corrupt(
                 &meta_path,

@@ -464,3 +464,39 @@ async fn a_damaged_or_foreign_backup_is_refused_before_the_workspace_is_touched(
         0
     );
 }
+
+/// `workspace.json` replaced by a FIFO (a read would block forever) or a link to an endless
+/// device (a read would never end): an error at once, never a hang or memory running out.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_workspace_json_that_is_no_file_is_refused_unread() {
+    for make in ["fifo", "device", "huge"] {
+        let (_tmp, dir) = fresh_dir();
+        open(&dir).await.close().await.unwrap();
+        let meta = dir.join(tenantatlas_store::workspace::META_FILE);
+        std::fs::remove_file(&meta).unwrap();
+        match make {
+            "fifo" => {
+                let status = std::process::Command::new("mkfifo")
+                    .arg(&meta)
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+            "device" => std::os::unix::fs::symlink("/dev/zero", &meta).unwrap(),
+            _ => std::fs::write(&meta, vec![b' '; 1 << 20]).unwrap(),
+        }
+        let opened = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            Workspace::open(&dir, &passphrase(PASSPHRASE)),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("opening with a {make} as workspace.json hung"));
+        let err = opened.unwrap_err().to_string();
+        assert!(err.contains("workspace.json"), "{make}: {err}");
+        assert!(
+            err.contains("not a regular file") || err.contains("far too large"),
+            "{make}: {err}"
+        );
+    }
+}
