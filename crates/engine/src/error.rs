@@ -57,7 +57,14 @@ impl EngineError {
 
 impl From<tenantatlas_store::StoreError> for EngineError {
     fn from(e: tenantatlas_store::StoreError) -> Self {
-        EngineError::new(ErrorCode::Workspace, e.to_string())
+        use tenantatlas_store::StoreError;
+        let code = match e {
+            // What the user typed, not the workspace, is what to change.
+            StoreError::WeakPassphrase => ErrorCode::InvalidInput,
+            StoreError::TenantNotFound(_) | StoreError::RunNotFound(_) => ErrorCode::NotFound,
+            _ => ErrorCode::Workspace,
+        };
+        EngineError::new(code, e.to_string())
     }
 }
 
