@@ -32,6 +32,13 @@
 //! Other 4xx are final. Failures end in a typed [`GraphError`] that keeps the service's
 //! `request-id`; every request carries a fresh `client-request-id`. Every wait and every request in
 //! flight gives way to the [`CancellationToken`] at once.
+//!
+//! # Logs: what support needs, nothing a customer would mind
+//!
+//! Each round-trip is one `debug` line (method, host, path, the *names* of the query's parameters,
+//! status, milliseconds, `request-id`, `client-request-id`); retries and give-ups are `info`,
+//! `$batch` sub-requests `trace` (`debug` when not 2xx). Never a query value, a header other than the
+//! two ids, a body or an error text from Graph: those can name a customer's objects.
 
 mod batch;
 mod error;
