@@ -363,6 +363,10 @@ async fn trace_and_verbose_logs_show_requests_and_never_secrets() {
         .contains("browser sign-in: redirect received"));
 
     // --- Sync, everything logged: requests, sub-requests, runs. ---
+    // An hour later for the simulator: Graph refuses the stored access tokens (401), so the sync
+    // refreshes each tenant's sign-in and rotates its refresh token, and that gets logged too.
+    sim.control("clock", serde_json::json!({"advance_seconds": 3600}))
+        .await;
     let synced = cli
         .command(&["sync", "--all", "--json"])
         .env(trace.0, trace.1)
@@ -385,6 +389,14 @@ async fn trace_and_verbose_logs_show_requests_and_never_secrets() {
     );
     let logged = log_lines(&synced.stderr);
     assert!(logged.iter().any(|l| l.contains("$batch sub-request")));
+    assert!(
+        logged
+            .iter()
+            .any(|l| l.contains("access token refreshed")
+                && l.contains("rotated=true")),
+        "refreshes are logged:\n{}",
+        synced.stderr
+    );
     for run in runs {
         let id = run["id"].as_str().unwrap();
         let finished = logged

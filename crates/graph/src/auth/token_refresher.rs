@@ -92,7 +92,7 @@ impl TokenRefresher {
             Ok(tokens) => {
                 tracing::info!(
                     valid_for_s = tokens.expires_at.saturating_sub(unix_now()),
-                    refresh_token_rotated = tokens.refresh_token != state.tokens.refresh_token,
+                    rotated = tokens.refresh_token != state.tokens.refresh_token,
                     "access token refreshed"
                 );
                 (self.on_rotate)(&tokens);
