@@ -8,6 +8,9 @@ mod common;
 
 use common::{CliEnv, TestSim};
 use serde_json::{json, Value};
+use std::time::Duration;
+use tenantatlas_sim::state::Behaviour;
+use tenantatlas_sim::SimConfig;
 
 const DAY: u64 = 24 * 3600;
 
@@ -229,5 +232,32 @@ async fn an_app_the_customer_never_consented_to_is_named_in_the_error() {
             && outcome.stdout.contains("Policy.Read.All"),
         "{}",
         outcome.stdout
+    );
+}
+
+/// An access token that expires within the refresh margin right after sign-in: `tenant add`
+/// refreshes before reading the organization, which rotates the refresh token. The rotated one is
+/// what must be stored — the first is spent — so the next sync signs in without asking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_token_rotated_during_tenant_add_is_the_one_stored() {
+    let sim = common::start(SimConfig {
+        behaviour: Behaviour {
+            auto_approve: true,
+            device_code_interval: 1,
+            access_token_lifetime: Duration::from_secs(240),
+            ..Behaviour::default()
+        },
+        ..common::config(1, 5)
+    })
+    .await;
+    let cli = CliEnv::new();
+    cli.add_tenant(&sim, 0).await.assert_success();
+    let sync = cli.run(&["sync", "--all", "--json"]).await;
+    sync.assert_success();
+    assert_eq!(
+        sync.json()["runs"][0]["status"],
+        "succeeded",
+        "{}",
+        sync.stdout
     );
 }

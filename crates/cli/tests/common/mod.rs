@@ -371,6 +371,8 @@ impl CliEnv {
             // A panic would print its backtrace, which the error checks look for.
             .env("RUST_BACKTRACE", "1")
             .env("NO_COLOR", "1")
+            // Log lines would mix into the stderr the tests read; e2e_logging turns them on.
+            .env_remove("RUST_LOG")
             // Never the developer's keychain or desktop session.
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             .env_remove("DISPLAY")

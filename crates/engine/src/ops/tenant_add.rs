@@ -260,6 +260,10 @@ impl Engine {
 
         // Read the organization for the tenant's name and primary domain.
         let tenant_id = tokens.tenant_id.clone();
+        // Graph may refuse the fresh token (or it may be close to expiry), and the refresh then
+        // rotates the refresh token: the newest set is the one to store, the first is spent.
+        let rotated: Arc<std::sync::Mutex<Option<TokenSet>>> = Arc::default();
+        let rotated_slot = rotated.clone();
         let refresher = TokenRefresher::new(
             AuthConfig::new(
                 authority.clone(),
@@ -268,7 +272,11 @@ impl Engine {
                 http.clone(),
             ),
             tokens.clone(),
-            Arc::new(|_: &TokenSet| {}),
+            Arc::new(move |set: &TokenSet| {
+                if let Ok(mut slot) = rotated_slot.lock() {
+                    *slot = Some(set.clone());
+                }
+            }),
         );
         let mut client_config = ClientConfig::new(graph.clone(), http, Arc::new(refresher));
         client_config.cancel = cancel;
@@ -303,8 +311,13 @@ impl Engine {
             ..Default::default()
         };
         self.workspace.upsert_tenant(&record).await?;
+        let newest = rotated
+            .lock()
+            .ok()
+            .and_then(|slot| slot.clone())
+            .unwrap_or_else(|| tokens.clone());
         self.workspace
-            .save_tokens(&tenant_id, &crate::ops::stored_tokens(&tokens))
+            .save_tokens(&tenant_id, &crate::ops::stored_tokens(&newest))
             .await?;
         self.workspace
             .append_audit(
