@@ -595,8 +595,9 @@ pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result
             if let Some(path) = &out {
                 let mut text = serde_json::to_string_pretty(&checkpoint)?;
                 text.push('\n');
-                write_private(path, text.as_bytes())
-                    .with_context(|| format!("cannot write the checkpoint to {}", path.display()))?;
+                write_private(path, text.as_bytes()).with_context(|| {
+                    format!("cannot write the checkpoint to {}", path.display())
+                })?;
             }
             if json {
                 return print_json(&json!({"checkpoint": checkpoint, "out": out}));
@@ -714,7 +715,8 @@ fn read_checkpoint_file(path: &Path) -> Result<String> {
         bail!("it is not a regular file");
     }
     let mut bytes = Vec::new();
-    file.take(CHECKPOINT_MAX_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(CHECKPOINT_MAX_BYTES + 1)
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > CHECKPOINT_MAX_BYTES {
         bail!("it is larger than a checkpoint can be ({CHECKPOINT_MAX_BYTES} bytes); give a file written by `tenantatlas audit checkpoint --out`");
     }

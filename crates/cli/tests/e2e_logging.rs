@@ -392,8 +392,7 @@ async fn trace_and_verbose_logs_show_requests_and_never_secrets() {
     assert!(
         logged
             .iter()
-            .any(|l| l.contains("access token refreshed")
-                && l.contains("rotated=true")),
+            .any(|l| l.contains("access token refreshed") && l.contains("rotated=true")),
         "refreshes are logged:\n{}",
         synced.stderr
     );

@@ -53,8 +53,7 @@ pub use objects::{
 };
 pub use runs::{
     finish_run, get_run, heartbeat, list_runs, mark_abandoned_runs_interrupted,
-    mark_stale_runs_interrupted, start_owned_run, start_run, RunError,
-    RunRecord, RunStatus,
+    mark_stale_runs_interrupted, start_owned_run, start_run, RunError, RunRecord, RunStatus,
 };
 pub use severity_rules::SeverityRuleRecord;
 pub use snapshots::{
