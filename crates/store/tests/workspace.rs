@@ -152,7 +152,13 @@ fn read_all_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
         if path.is_dir() {
             out.extend(read_all_files(&path));
         } else {
-            out.push((path.clone(), std::fs::read(&path).unwrap()));
+            match std::fs::read(&path) {
+                Ok(bytes) => out.push((path.clone(), bytes)),
+                // SQLite removes `-shm` and `-wal` as its last connection closes, which may end on
+                // its own thread just after `close` returns: a file gone holds nothing.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => panic!("{}: {e}", path.display()),
+            }
         }
     }
     out
