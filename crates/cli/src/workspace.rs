@@ -628,6 +628,12 @@ pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result
                 outln!("the audit log is empty");
                 return Ok(());
             }
+            let names: std::collections::HashMap<String, String> = engine
+                .tenants()
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.name))
+                .collect();
             let mut table = Table::new(&[
                 ("#", Align::Right),
                 ("when", Align::Left),
@@ -641,12 +647,45 @@ pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result
                     when(&e.at),
                     clean(&e.actor).into_owned(),
                     clean(&e.action).into_owned(),
-                    clean(&e.subject).into_owned(),
+                    clean(&audit_subject(&e.subject, &e.details, &names)).into_owned(),
                 ]);
             }
             table.print()
         }
     }
+}
+
+/// What an audit entry is about, as people name it: the tenant by name, the object and its drift
+/// for a finding, the version of a baseline; the stored subject (an id) when the details say
+/// nothing more.
+fn audit_subject(
+    subject: &str,
+    details: &Value,
+    names: &std::collections::HashMap<String, String>,
+) -> String {
+    let text = |key: &str| details.get(key).and_then(Value::as_str);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(tenant) = text("tenant_id") {
+        parts.push(
+            names
+                .get(tenant)
+                .cloned()
+                .unwrap_or_else(|| tenant.to_string()),
+        );
+    } else if let Some(domain) = text("domain") {
+        parts.push(domain.to_string());
+    }
+    if let Some(object) = text("object").or_else(|| text("item")) {
+        let drift = text("drift").map(|d| format!(" ({d})")).unwrap_or_default();
+        parts.push(format!("{object}{drift}"));
+    }
+    if parts.is_empty() {
+        return subject.to_string();
+    }
+    if let Some(version) = details.get("version").and_then(Value::as_i64) {
+        parts.push(format!("{subject} v{version}"));
+    }
+    parts.join(": ")
 }
 
 /// The most a checkpoint file is read: a real one is well under 1 KiB.
