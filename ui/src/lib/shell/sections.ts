@@ -1,0 +1,47 @@
+// The sections of the navigation rail. Only those marked `ready` have a screen yet; the others
+// show what they will hold, so the rail already has its final shape and no link is broken.
+
+export type SectionId = 'portfolio' | 'findings' | 'baselines' | 'operations' | 'settings';
+
+export interface Section {
+  id: SectionId;
+  label: string;
+  ready: boolean;
+  /** What the section will hold, for the "coming in a later version" page. */
+  promise: string;
+}
+
+export const SECTIONS: readonly Section[] = [
+  {
+    id: 'portfolio',
+    label: 'Portfolio',
+    ready: true,
+    promise: 'Every tenant at a glance.',
+  },
+  {
+    id: 'findings',
+    label: 'Findings',
+    ready: false,
+    promise:
+      'A workbench for drift findings across all tenants: filter by tenant, severity and state; acknowledge, accept a risk or resolve, one at a time or in bulk.',
+  },
+  {
+    id: 'baselines',
+    label: 'Baselines',
+    ready: false,
+    promise:
+      'Golden baselines from a reference tenant, assigned to tenants, with what matched and what did not for each of them.',
+  },
+  {
+    id: 'operations',
+    label: 'Operations',
+    ready: false,
+    promise: 'Every sync, drift check, report and restore as a run: its progress, counts, errors and duration.',
+  },
+  {
+    id: 'settings',
+    label: 'Settings',
+    ready: false,
+    promise: 'Workspace, app registration, keychain, sync schedule, the sync SLA and severity rules.',
+  },
+];
