@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import Portfolio from './Portfolio.svelte';
+import type { SyncProgress } from '../ipc-pending';
+import { NOW, ROWS, row } from './fixtures';
+
+vi.mock('../ipc-pending', () => ({
+  portfolio: vi.fn(),
+  syncAll: vi.fn(),
+  cancelSync: vi.fn(),
+}));
+const ipc = vi.mocked(await import('../ipc-pending'));
+
+beforeEach(() => {
+  vi.resetAllMocks();
+});
+
+afterEach(() => {
+  cleanup();
+});
+
+const show = () => render(Portfolio, { props: { now: () => NOW } });
+const tenantNames = () =>
+  screen.getAllByTestId('tenant-row').map((tr) => tr.querySelector('.name')?.textContent?.replace(/Needs attention:.*\./, '').trim());
+
+describe('Portfolio', () => {
+  it('shows a skeleton while the portfolio loads', () => {
+    ipc.portfolio.mockReturnValue(new Promise(() => {}));
+    show();
+    expect(screen.getByTestId('portfolio-loading').getAttribute('aria-busy')).toBe('true');
+    expect(screen.getByText('Loading tenants…')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Sync all' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows the error message and loads again on Retry', async () => {
+    ipc.portfolio.mockRejectedValueOnce({ code: 'locked', message: 'the workspace is in use by another TenantAtlas; close it first' });
+    ipc.portfolio.mockResolvedValueOnce(ROWS);
+    show();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The workspace is in use by another TenantAtlas; close it first');
+    expect(alert.textContent).not.toContain('undefined');
+    await fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findAllByTestId('tenant-row')).toHaveLength(3);
+    expect(ipc.portfolio).toHaveBeenCalledTimes(2);
+  });
+
+  it('says how to connect a tenant when there is none', async () => {
+    ipc.portfolio.mockResolvedValue([]);
+    show();
+    expect(await screen.findByText('No tenants yet — connect one')).toBeTruthy();
+    expect(screen.getByText('tenantatlas tenant add contoso.onmicrosoft.com')).toBeTruthy();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('shows every tenant with sync age, score, trend, findings and warnings', async () => {
+    ipc.portfolio.mockResolvedValue(ROWS);
+    show();
+    const rows = await screen.findAllByTestId('tenant-row');
+    expect(tenantNames()).toEqual(['Contoso', 'Fabrikam', 'Northwind']);
+
+    expect(screen.getByTestId('card-tenants').textContent?.trim()).toBe('3');
+    expect(screen.getByTestId('card-score').textContent?.trim()).toBe('77');
+    expect(screen.getByTestId('card-high').textContent?.trim()).toBe('3');
+    expect(screen.getByTestId('card-attention').textContent?.trim()).toBe('2');
+
+    const [contoso, fabrikam, northwind] = rows;
+    const age = (tr: HTMLElement) => within(tr).getByTestId('sync-age');
+    expect(age(contoso).textContent).toBe('3 h ago');
+    expect(age(contoso).classList.contains('age-fresh')).toBe(true);
+    expect(age(fabrikam).textContent).toBe('2 d ago');
+    expect(age(fabrikam).classList.contains('age-late')).toBe(true);
+    expect(age(northwind).textContent).toBe('never');
+    expect(age(northwind).classList.contains('age-never')).toBe(true);
+    expect(within(fabrikam).getByText('last sync failed')).toBeTruthy();
+
+    const score = within(fabrikam).getByTestId('score');
+    expect(score.textContent?.trim()).toBe('58');
+    expect(score.classList.contains('rating-at_risk')).toBe(true);
+    expect(within(fabrikam).getByRole('img', { name: 'Score trend: 80, 72, 65, 58' })).toBeTruthy();
+    expect(within(fabrikam).getByRole('img', { name: '3 high, 4 medium, 1 low, 2 info' })).toBeTruthy();
+    expect(within(fabrikam).getByText('1 risk-accepted')).toBeTruthy();
+    expect(within(fabrikam).getByText('Reconnect')).toBeTruthy();
+    expect(within(fabrikam).getByText('1 permission missing')).toBeTruthy();
+    expect(within(fabrikam).getByText(/Needs attention: sign-in needs reconnecting/)).toBeTruthy();
+
+    expect(within(contoso).getByText('None open')).toBeTruthy();
+    expect(within(contoso).queryByText(/Needs attention/)).toBeNull();
+    expect(within(northwind).getByTestId('score').textContent?.trim()).toBe('—');
+    expect(within(northwind).getByText(/Not checked · no baseline/)).toBeTruthy();
+  });
+
+  it('shows tenant text as text: markup stays inert and control characters visible', async () => {
+    ipc.portfolio.mockResolvedValue([
+      row({ id: 'x', name: '<img src=x onerror=alert(1)>Evil\u202etxt.exe\nFAKE', domain: 'evil\u200b.example' }),
+    ]);
+    const { container } = show();
+    await screen.findAllByTestId('tenant-row');
+    expect(container.querySelector('img')).toBeNull();
+    expect(screen.getByText('<img src=x onerror=alert(1)>Evil\\u{202e}txt.exe\\nFAKE')).toBeTruthy();
+    expect(screen.getByText('evil\\u{200b}.example')).toBeTruthy();
+  });
+
+  it('sorts by any column and says so to assistive technology', async () => {
+    ipc.portfolio.mockResolvedValue(ROWS);
+    show();
+    await screen.findAllByTestId('tenant-row');
+    const header = (name: string) => screen.getByRole('button', { name: new RegExp(`^${name}`) });
+    expect(header('Tenant').closest('th')?.getAttribute('aria-sort')).toBe('ascending');
+
+    await fireEvent.click(header('Open findings'));
+    expect(tenantNames()).toEqual(['Fabrikam', 'Contoso', 'Northwind']);
+    expect(header('Open findings').closest('th')?.getAttribute('aria-sort')).toBe('descending');
+    expect(header('Tenant').closest('th')?.hasAttribute('aria-sort')).toBe(false);
+
+    await fireEvent.click(header('Baseline score'));
+    expect(tenantNames()).toEqual(['Northwind', 'Fabrikam', 'Contoso']);
+    await fireEvent.click(header('Baseline score'));
+    expect(tenantNames()).toEqual(['Contoso', 'Fabrikam', 'Northwind']);
+  });
+
+  it('filters by text and by needing attention, and clears both', async () => {
+    ipc.portfolio.mockResolvedValue(ROWS);
+    show();
+    await screen.findAllByTestId('tenant-row');
+    const filter = screen.getByRole('searchbox', { name: 'Filter tenants' });
+
+    await fireEvent.input(filter, { target: { value: 'north' } });
+    expect(tenantNames()).toEqual(['Northwind']);
+    expect(screen.getByText('1 of 3 tenants')).toBeTruthy();
+    await fireEvent.keyDown(filter, { key: 'Escape' });
+    expect(tenantNames()).toHaveLength(3);
+
+    const toggle = screen.getByRole('button', { name: /Needs attention/ });
+    await fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(tenantNames()).toEqual(['Fabrikam', 'Northwind']);
+
+    await fireEvent.input(filter, { target: { value: 'contoso' } });
+    expect(screen.queryAllByTestId('tenant-row')).toHaveLength(0);
+    await fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(tenantNames()).toHaveLength(3);
+  });
+
+  it('syncs all tenants with a progress row each, and cancels', async () => {
+    ipc.portfolio.mockResolvedValue(ROWS);
+    let report: (p: SyncProgress) => void = () => {};
+    let finish: (s: { succeeded: number; partial: number; failed: number; cancelled: number }) => void = () => {};
+    ipc.syncAll.mockImplementation((onProgress) => {
+      report = onProgress;
+      return new Promise((resolve) => (finish = resolve));
+    });
+    ipc.cancelSync.mockResolvedValue(undefined);
+    show();
+    await screen.findAllByTestId('tenant-row');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Sync all' }));
+    expect(screen.getByRole('button', { name: 'Syncing…' })).toBeTruthy();
+    expect(screen.getAllByTestId('sync-row').map((r) => r.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'Contoso Waiting',
+      'Fabrikam Waiting',
+      'Northwind Waiting',
+    ]);
+
+    report({ tenantId: 't1', tenant: 'Contoso', state: 'succeeded', objects: 120, message: null });
+    report({ tenantId: 't2', tenant: 'Fabrikam', state: 'running', objects: 40, message: null });
+    report({ tenantId: 't3', tenant: 'Northwind', state: 'failed', objects: null, message: 'sign-in lapsed; reconnect the tenant' });
+    await screen.findByText('Syncing 2/3 tenants…');
+    const syncRows = screen.getAllByTestId('sync-row');
+    expect(syncRows[0].textContent).toContain('Synced');
+    expect(syncRows[1].textContent).toContain('Syncing: 40 objects');
+    expect(syncRows[2].textContent).toContain('sign-in lapsed; reconnect the tenant');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(ipc.cancelSync).toHaveBeenCalledOnce();
+    expect(screen.getByRole('button', { name: 'Cancelling…' })).toBeTruthy();
+
+    report({ tenantId: 't2', tenant: 'Fabrikam', state: 'cancelled', objects: null, message: null });
+    finish({ succeeded: 1, partial: 0, failed: 1, cancelled: 1 });
+    expect(await screen.findByText('Sync all finished')).toBeTruthy();
+    expect(screen.getByText(/1 tenant synced, 1 failed, 1 cancelled\./)).toBeTruthy();
+    expect(ipc.portfolio).toHaveBeenCalledTimes(2);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText('Sync all finished')).toBeNull();
+  });
+
+  it('shows why Sync all stopped', async () => {
+    ipc.portfolio.mockResolvedValue(ROWS);
+    ipc.syncAll.mockRejectedValue({ code: 'locked', message: 'another sync is running; wait for it to finish' });
+    show();
+    await screen.findAllByTestId('tenant-row');
+    await fireEvent.click(screen.getByRole('button', { name: 'Sync all' }));
+    expect(await screen.findByText('Sync all stopped')).toBeTruthy();
+    expect(screen.getByText('Another sync is running; wait for it to finish')).toBeTruthy();
+  });
+});

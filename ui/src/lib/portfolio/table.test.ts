@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ago,
+  attentionReasons,
+  filterRows,
+  ratingOf,
+  sortRows,
+  sparklinePath,
+  summarise,
+  syncAge,
+} from './table';
+import { NOW, ROWS, row } from './fixtures';
+
+const hoursBefore = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+
+describe('sync age against the SLA', () => {
+  it('is fresh up to 24 h, late up to 72 h, overdue after, never without a sync', () => {
+    expect(syncAge(hoursBefore(1), NOW)).toBe('fresh');
+    expect(syncAge(hoursBefore(24), NOW)).toBe('fresh');
+    expect(syncAge(hoursBefore(25), NOW)).toBe('late');
+    expect(syncAge(hoursBefore(72), NOW)).toBe('late');
+    expect(syncAge(hoursBefore(73), NOW)).toBe('overdue');
+    expect(syncAge(null, NOW)).toBe('never');
+    expect(syncAge('not a time', NOW)).toBe('never');
+  });
+
+  it('reads as a short age', () => {
+    expect(ago(hoursBefore(0), NOW)).toBe('just now');
+    expect(ago(hoursBefore(0.5), NOW)).toBe('30 min ago');
+    expect(ago(hoursBefore(3), NOW)).toBe('3 h ago');
+    expect(ago(hoursBefore(47), NOW)).toBe('47 h ago');
+    expect(ago(hoursBefore(24 * 5 + 2), NOW)).toBe('5 d ago');
+    expect(ago(null, NOW)).toBe('never');
+  });
+});
+
+describe('needs attention', () => {
+  it('names every reason a tenant needs a look', () => {
+    expect(attentionReasons(ROWS[0], NOW)).toEqual([]);
+    expect(attentionReasons(ROWS[1], NOW)).toEqual([
+      'sign-in needs reconnecting',
+      '1 missing permission',
+      'last good sync 2 d ago',
+      'last sync failed',
+      '3 open high findings',
+      'baseline score at risk',
+    ]);
+    expect(attentionReasons(ROWS[2], NOW)).toEqual(['never synced']);
+  });
+});
+
+describe('sorting and filtering', () => {
+  it('sorts by every column, worst first where that means something, ties by name', () => {
+    expect(names(sortRows(ROWS, { key: 'name', dir: 'asc' }))).toEqual(['Contoso', 'Fabrikam', 'Northwind']);
+    expect(names(sortRows(ROWS, { key: 'name', dir: 'desc' }))).toEqual(['Northwind', 'Fabrikam', 'Contoso']);
+    expect(names(sortRows(ROWS, { key: 'sync', dir: 'asc' }))).toEqual(['Northwind', 'Fabrikam', 'Contoso']);
+    expect(names(sortRows(ROWS, { key: 'score', dir: 'asc' }))).toEqual(['Northwind', 'Fabrikam', 'Contoso']);
+    expect(names(sortRows(ROWS, { key: 'findings', dir: 'desc' }))).toEqual(['Fabrikam', 'Contoso', 'Northwind']);
+    expect(names(sortRows(ROWS, { key: 'warnings', dir: 'desc' }))).toEqual(['Fabrikam', 'Contoso', 'Northwind']);
+  });
+
+  it('weighs one high finding above any number of mediums', () => {
+    const a = row({ id: 'a', name: 'A', findings: { high: 1, medium: 0, low: 0, info: 0 } });
+    const b = row({ id: 'b', name: 'B', findings: { high: 0, medium: 40, low: 0, info: 0 } });
+    expect(names(sortRows([b, a], { key: 'findings', dir: 'desc' }))).toEqual(['A', 'B']);
+  });
+
+  it('filters by name, domain or baseline in any case, and by needing attention', () => {
+    expect(names(filterRows(ROWS, { text: 'FABRI', needsAttention: false }, NOW))).toEqual(['Fabrikam']);
+    expect(names(filterRows(ROWS, { text: 'northwind.onmicrosoft', needsAttention: false }, NOW))).toEqual([
+      'Northwind',
+    ]);
+    expect(names(filterRows(ROWS, { text: 'gold', needsAttention: false }, NOW))).toEqual(['Contoso', 'Fabrikam']);
+    expect(names(filterRows(ROWS, { text: '', needsAttention: true }, NOW))).toEqual(['Fabrikam', 'Northwind']);
+    expect(names(filterRows(ROWS, { text: 'contoso', needsAttention: true }, NOW))).toEqual([]);
+  });
+});
+
+describe('summary', () => {
+  it('counts tenants, averages the scores there are, adds up high findings and attention', () => {
+    expect(summarise(ROWS, NOW)).toEqual({ tenants: 3, averageScore: 77, openHigh: 3, needingAttention: 2 });
+    expect(summarise([], NOW)).toEqual({ tenants: 0, averageScore: null, openHigh: 0, needingAttention: 0 });
+  });
+
+  it('rates a score in the bands of the engine', () => {
+    expect([95, 90, 89, 70, 69, 50, 49, 0, null].map(ratingOf)).toEqual([
+      'good',
+      'good',
+      'needs_attention',
+      'needs_attention',
+      'at_risk',
+      'at_risk',
+      'failing',
+      'failing',
+      'not_checked',
+    ]);
+  });
+});
+
+describe('sparkline', () => {
+  it('draws the trend oldest at the left, 100 at the top', () => {
+    expect(sparklinePath([0, 100], 64, 20)).toBe('M2.0 18.0L62.0 2.0');
+    expect(sparklinePath([50], 64, 20)).toBe('M2 10.0H62');
+    expect(sparklinePath([], 64, 20)).toBe('');
+    expect(sparklinePath([150, -5], 64, 20)).toBe('M2.0 2.0L62.0 18.0');
+  });
+});

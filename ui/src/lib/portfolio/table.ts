@@ -1,0 +1,213 @@
+// The portfolio table's logic, apart from its markup so it can be tested as plain functions:
+// sync age against the SLA, what makes a tenant need attention, sorting, filtering and the
+// summary cards. `now` is always an argument, never read here.
+
+import type { PortfolioRow, Rating } from '../ipc-pending';
+
+/** A tenant whose last good sync is older than this is late (amber)… */
+export const SLA_WARN_HOURS = 24;
+/** …and older than this, overdue (red). Constants until Settings lets the MSP set the SLA. */
+export const SLA_OVERDUE_HOURS = 72;
+
+const HOUR = 3_600_000;
+
+export type SyncAge = 'fresh' | 'late' | 'overdue' | 'never';
+
+export function syncAge(lastGoodSync: string | null, now: Date): SyncAge {
+  if (lastGoodSync === null) {
+    return 'never';
+  }
+  const hours = (now.getTime() - Date.parse(lastGoodSync)) / HOUR;
+  if (Number.isNaN(hours)) {
+    return 'never';
+  }
+  if (hours > SLA_OVERDUE_HOURS) {
+    return 'overdue';
+  }
+  return hours > SLA_WARN_HOURS ? 'late' : 'fresh';
+}
+
+/** "just now", "5 min ago", "3 h ago", "4 d ago"; "never" when there is no time. */
+export function ago(time: string | null, now: Date): string {
+  if (time === null) {
+    return 'never';
+  }
+  const ms = now.getTime() - Date.parse(time);
+  if (Number.isNaN(ms)) {
+    return 'never';
+  }
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) {
+    return 'just now';
+  }
+  if (minutes < 60) {
+    return `${minutes} min ago`;
+  }
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) {
+    return `${hours} h ago`;
+  }
+  return `${Math.floor(hours / 24)} d ago`;
+}
+
+export const RATING_LABEL: Record<Rating, string> = {
+  good: 'Good',
+  needs_attention: 'Needs attention',
+  at_risk: 'At risk',
+  failing: 'Failing',
+  not_checked: 'Not checked',
+};
+
+/** Why a tenant needs an engineer's look, in words; empty when it does not. */
+export function attentionReasons(row: PortfolioRow, now: Date): string[] {
+  const reasons: string[] = [];
+  if (row.needsReconnect) {
+    reasons.push('sign-in needs reconnecting');
+  }
+  if (row.missingPermissions.length > 0) {
+    reasons.push(`${row.missingPermissions.length} missing permission${row.missingPermissions.length === 1 ? '' : 's'}`);
+  }
+  const age = syncAge(row.lastGoodSync, now);
+  if (age === 'never') {
+    reasons.push('never synced');
+  } else if (age !== 'fresh') {
+    reasons.push(`last good sync ${ago(row.lastGoodSync, now)}`);
+  }
+  if (row.lastSyncStatus === 'failed') {
+    reasons.push('last sync failed');
+  }
+  if (row.findings.high > 0) {
+    reasons.push(`${row.findings.high} open high finding${row.findings.high === 1 ? '' : 's'}`);
+  }
+  if (row.rating === 'at_risk' || row.rating === 'failing') {
+    reasons.push(`baseline score ${RATING_LABEL[row.rating].toLowerCase()}`);
+  }
+  return reasons;
+}
+
+export type SortKey = 'name' | 'sync' | 'score' | 'findings' | 'warnings';
+export type SortDir = 'asc' | 'desc';
+export interface Sort {
+  key: SortKey;
+  dir: SortDir;
+}
+
+/** The direction a column sorts in when first clicked: worst first where "worse" means something. */
+export const FIRST_DIR: Record<SortKey, SortDir> = {
+  name: 'asc',
+  sync: 'asc', // oldest sync first
+  score: 'asc', // lowest score first
+  findings: 'desc', // most severe first
+  warnings: 'desc',
+};
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Findings weighed so that one high outranks any number of mediums, and so on. */
+function findingsWeight(row: PortfolioRow): number[] {
+  const f = row.findings;
+  return [f.high, f.medium, f.low, f.info];
+}
+
+function warningsCount(row: PortfolioRow): number {
+  return row.missingPermissions.length + (row.needsReconnect ? 1 : 0);
+}
+
+function compareNumbers(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return a[i] - b[i];
+    }
+  }
+  return 0;
+}
+
+/** Ascending comparison for a column; rows without a value (no sync, no score) sort as worst. */
+function compare(key: SortKey, a: PortfolioRow, b: PortfolioRow): number {
+  switch (key) {
+    case 'name':
+      return collator.compare(a.name, b.name);
+    case 'sync': {
+      const t = (r: PortfolioRow) => (r.lastGoodSync === null ? -Infinity : Date.parse(r.lastGoodSync));
+      return compareNumbers([t(a)], [t(b)]);
+    }
+    case 'score': {
+      const s = (r: PortfolioRow) => (r.score === null ? -1 : r.score);
+      return compareNumbers([s(a)], [s(b)]);
+    }
+    case 'findings':
+      return compareNumbers(findingsWeight(a), findingsWeight(b));
+    case 'warnings':
+      return compareNumbers([warningsCount(a)], [warningsCount(b)]);
+  }
+}
+
+/** The rows sorted by `sort`, ties broken by name so the order is stable. */
+export function sortRows(rows: readonly PortfolioRow[], sort: Sort): PortfolioRow[] {
+  const sign = sort.dir === 'asc' ? 1 : -1;
+  return [...rows].sort(
+    (a, b) => sign * compare(sort.key, a, b) || collator.compare(a.name, b.name) || a.id.localeCompare(b.id),
+  );
+}
+
+export interface Filter {
+  text: string;
+  needsAttention: boolean;
+}
+
+/** The rows whose name, domain or baseline contain `text` (any case), and that need attention if asked. */
+export function filterRows(rows: readonly PortfolioRow[], filter: Filter, now: Date): PortfolioRow[] {
+  const needle = filter.text.trim().toLocaleLowerCase();
+  return rows.filter((row) => {
+    if (filter.needsAttention && attentionReasons(row, now).length === 0) {
+      return false;
+    }
+    if (needle === '') {
+      return true;
+    }
+    return [row.name, row.domain, row.baseline ?? ''].some((field) => field.toLocaleLowerCase().includes(needle));
+  });
+}
+
+export interface Summary {
+  tenants: number;
+  /** Mean of the tenants that have a score, rounded; null when none has. */
+  averageScore: number | null;
+  openHigh: number;
+  needingAttention: number;
+}
+
+export function summarise(rows: readonly PortfolioRow[], now: Date): Summary {
+  const scores = rows.map((r) => r.score).filter((s): s is number => s !== null);
+  return {
+    tenants: rows.length,
+    averageScore: scores.length === 0 ? null : Math.round(scores.reduce((a, b) => a + b, 0) / scores.length),
+    openHigh: rows.reduce((sum, r) => sum + r.findings.high, 0),
+    needingAttention: rows.filter((r) => attentionReasons(r, now).length > 0).length,
+  };
+}
+
+/** The rating a score earns on its own, for the average card (the bands of crates/core/src/score.rs). */
+export function ratingOf(score: number | null): Rating {
+  if (score === null) return 'not_checked';
+  if (score >= 90) return 'good';
+  if (score >= 70) return 'needs_attention';
+  if (score >= 50) return 'at_risk';
+  return 'failing';
+}
+
+/** The `d` of an SVG polyline through `values` (0–100) in a `width`×`height` box, oldest at the left. */
+export function sparklinePath(values: readonly number[], width: number, height: number): string {
+  if (values.length === 0) {
+    return '';
+  }
+  const pad = 2;
+  const step = values.length === 1 ? 0 : (width - 2 * pad) / (values.length - 1);
+  const y = (v: number) => pad + (1 - Math.min(100, Math.max(0, v)) / 100) * (height - 2 * pad);
+  const points = values.map((v, i) => `${(pad + i * step).toFixed(1)} ${y(v).toFixed(1)}`);
+  if (values.length === 1) {
+    // One score: a short level line, so it still shows.
+    return `M${pad} ${y(values[0]).toFixed(1)}H${width - pad}`;
+  }
+  return `M${points.join('L')}`;
+}
