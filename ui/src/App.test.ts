@@ -23,13 +23,14 @@ describe('App', () => {
   it('starts on the first-run screen and opens the demo portfolio into the shell', async () => {
     commands.appInfo.mockResolvedValue({ name: 'TenantAtlas', version: '1.0.0' });
     ipc.workspaceStatus.mockResolvedValue({
-      path: '/home/ana/atlas',
-      exists: false,
-      keySource: 'none',
-      keychainAvailable: true,
-      passphraseNeeded: false,
+      default_path: '/home/ana/atlas',
+      default_exists: false,
+      default_protection: null,
+      keychain_available: true,
+      passphrase_needed: false,
+      open: null,
     });
-    ipc.openDemo.mockResolvedValue(undefined);
+    ipc.openDemo.mockResolvedValue({ path: '/tmp/demo', protection: 'keychain', demo: true });
     ipc.portfolio.mockResolvedValue(ROWS);
     render(App);
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import FirstRun from './FirstRun.svelte';
-import type { DemoProgress, WorkspaceStatus } from '../ipc-pending';
+import type { DemoProgress, OpenWorkspace, WorkspaceStatus } from '../ipc-pending';
 import { checkNewPassphrase } from './passphrase';
-import { stepStates } from './demo';
+import { advance, DEMO_START, stepStates, type DemoState } from './demo';
 
 vi.mock('../ipc-pending', () => ({
   workspaceStatus: vi.fn(),
@@ -17,19 +17,26 @@ const ipc = vi.mocked(await import('../ipc-pending'));
 const commands = vi.mocked(await import('../ipc/commands'));
 
 const KEYCHAIN: WorkspaceStatus = {
-  path: '/home/ana/.local/share/tenantatlas/workspace',
-  exists: true,
-  keySource: 'keychain',
-  keychainAvailable: true,
-  passphraseNeeded: false,
+  default_path: '/home/ana/.local/share/tenantatlas/workspace',
+  default_exists: true,
+  default_protection: 'keychain',
+  keychain_available: true,
+  passphrase_needed: false,
+  open: null,
 };
 const NO_KEYCHAIN: WorkspaceStatus = {
-  path: '/srv/atlas/new-workspace',
-  exists: false,
-  keySource: 'none',
-  keychainAvailable: false,
-  passphraseNeeded: true,
+  default_path: '/srv/atlas/new-workspace',
+  default_exists: false,
+  default_protection: null,
+  keychain_available: false,
+  passphrase_needed: true,
+  open: null,
 };
+const opened = (path: string, demo = false): OpenWorkspace => ({
+  path,
+  protection: demo ? 'keychain' : 'passphrase',
+  demo,
+});
 
 beforeEach(() => {
   vi.resetAllMocks();
@@ -58,21 +65,21 @@ describe('FirstRun', () => {
 
   it('opens the workspace whose key is in the keychain without asking anything', async () => {
     ipc.workspaceStatus.mockResolvedValue(KEYCHAIN);
-    ipc.openWorkspace.mockResolvedValue(undefined);
+    ipc.openWorkspace.mockResolvedValue(opened(KEYCHAIN.default_path));
     const onopened = show();
     expect(await screen.findByRole('heading', { name: 'Open your workspace' })).toBeTruthy();
-    expect(screen.getByTestId('workspace-path').textContent).toBe(KEYCHAIN.path);
+    expect(screen.getByTestId('workspace-path').textContent).toBe(KEYCHAIN.default_path);
     expect(screen.getByTestId('key-status').textContent).toContain('Kept in the OS keychain');
     expect(screen.queryByLabelText('Passphrase')).toBeNull();
 
     await fireEvent.click(screen.getByRole('button', { name: 'Open workspace' }));
-    expect(ipc.openWorkspace).toHaveBeenCalledWith({ path: KEYCHAIN.path });
+    expect(ipc.openWorkspace).toHaveBeenCalledWith({ path: KEYCHAIN.default_path });
     await vi.waitFor(() => expect(onopened).toHaveBeenCalledWith('workspace'));
   });
 
   it('asks for a passphrase that meets the rule when there is no keychain', async () => {
     ipc.workspaceStatus.mockResolvedValue(NO_KEYCHAIN);
-    ipc.openWorkspace.mockResolvedValue(undefined);
+    ipc.openWorkspace.mockResolvedValue(opened(NO_KEYCHAIN.default_path));
     const onopened = show();
     expect(await screen.findByRole('heading', { name: 'Create a workspace' })).toBeTruthy();
     expect(screen.getByText(/No workspace yet/)).toBeTruthy();
@@ -89,15 +96,22 @@ describe('FirstRun', () => {
     expect(create.disabled).toBe(false);
 
     await fireEvent.click(create);
-    expect(ipc.openWorkspace).toHaveBeenCalledWith({ path: NO_KEYCHAIN.path, passphrase: 'correct horse battery' });
+    expect(ipc.openWorkspace).toHaveBeenCalledWith({
+      path: NO_KEYCHAIN.default_path,
+      passphrase: 'correct horse battery',
+    });
     await vi.waitFor(() => expect(onopened).toHaveBeenCalledWith('new-workspace'));
   });
 
   it('opens an existing passphrase workspace with any passphrase and shows why it failed', async () => {
-    ipc.workspaceStatus.mockResolvedValue({ ...NO_KEYCHAIN, exists: true, keySource: 'passphrase' });
-    ipc.openWorkspace.mockRejectedValue({ code: 'wrong_passphrase', message: 'the passphrase does not open this workspace; try again' });
+    ipc.workspaceStatus.mockResolvedValue({ ...NO_KEYCHAIN, default_exists: true, default_protection: 'passphrase' });
+    ipc.openWorkspace.mockRejectedValue({
+      code: 'workspace',
+      message: 'the passphrase does not open this workspace; try again',
+    });
     const onopened = show();
     expect(await screen.findByRole('heading', { name: 'Open your workspace' })).toBeTruthy();
+    expect(screen.getByTestId('key-status').textContent).toContain('Derived from a passphrase');
     await fireEvent.input(screen.getByLabelText('Passphrase'), { target: { value: 'short' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Open workspace' }));
     expect((await screen.findByRole('alert')).textContent).toBe('The passphrase does not open this workspace; try again');
@@ -105,7 +119,7 @@ describe('FirstRun', () => {
   });
 
   it('shows why the status could not be read, and retries', async () => {
-    ipc.workspaceStatus.mockRejectedValueOnce({ code: 'io', message: 'cannot read /srv/atlas: permission denied' });
+    ipc.workspaceStatus.mockRejectedValueOnce({ code: 'workspace', message: 'cannot read /srv/atlas: permission denied' });
     ipc.workspaceStatus.mockResolvedValueOnce(KEYCHAIN);
     show();
     expect((await screen.findByRole('alert')).textContent).toContain('Cannot read /srv/atlas: permission denied');
@@ -116,31 +130,35 @@ describe('FirstRun', () => {
   it('walks through the demo portfolio steps and opens it', async () => {
     ipc.workspaceStatus.mockResolvedValue(KEYCHAIN);
     let report: (p: DemoProgress) => void = () => {};
-    let done: () => void = () => {};
+    let done: (w: OpenWorkspace) => void = () => {};
     ipc.openDemo.mockImplementation((onProgress) => {
       report = onProgress;
-      return new Promise<void>((resolve) => (done = resolve));
+      return new Promise<OpenWorkspace>((resolve) => (done = resolve));
     });
     const onopened = show();
     await fireEvent.click(screen.getByRole('button', { name: 'Explore the demo portfolio' }));
     expect(screen.getByRole('heading', { name: 'Preparing the demo portfolio…' })).toBeTruthy();
 
-    report({ step: 'cloud', done: 0, total: 0 });
-    report({ step: 'connect', done: 3, total: 8 });
+    report({ step: 'cloud_started', tenants: 8 });
+    report({ step: 'tenant_connected', name: 'Contoso', domain: 'contoso.example', sign_in: 'device_code', done: 3, total: 8 });
     const active = await screen.findByText('3/8');
     expect(active.closest('li')?.getAttribute('aria-current')).toBe('step');
     expect(active.closest('li')?.textContent).toContain('Connecting tenants');
     expect(screen.getByText('Starting the simulated cloud').closest('li')?.classList.contains('done')).toBe(true);
     expect(screen.getByText('Checking drift').closest('li')?.classList.contains('pending')).toBe(true);
 
-    report({ step: 'drift', done: 0, total: 0 });
-    done();
+    report({ step: 'drift_checked', tenants: 8, findings: 31 });
+    expect(await screen.findByText('Checking drift')).toBeTruthy();
+    done(opened('/tmp/tenantatlas-demo-1', true));
     await vi.waitFor(() => expect(onopened).toHaveBeenCalledWith('Demo portfolio'));
   });
 
   it('says why the demo could not start, and goes back', async () => {
     ipc.workspaceStatus.mockResolvedValue(KEYCHAIN);
-    ipc.openDemo.mockRejectedValue({ code: 'io', message: 'the simulated cloud could not listen on 127.0.0.1; try again' });
+    ipc.openDemo.mockRejectedValue({
+      code: 'internal',
+      message: 'the simulated cloud could not listen on 127.0.0.1; try again',
+    });
     show();
     await fireEvent.click(screen.getByRole('button', { name: 'Explore the demo portfolio' }));
     expect((await screen.findByRole('alert')).textContent).toBe('The simulated cloud could not listen on 127.0.0.1; try again');
@@ -161,9 +179,33 @@ describe('the rules behind the screen', () => {
     expect(checkNewPassphrase('😀😁😂🤣😃😄').longEnough).toBe(false);
   });
 
-  it('marks steps done, active and pending from the progress', () => {
-    expect(stepStates(null)).toEqual(['active', 'pending', 'pending', 'pending', 'pending']);
-    expect(stepStates({ step: 'sync', done: 1, total: 8 })).toEqual(['done', 'done', 'active', 'pending', 'pending']);
-    expect(stepStates({ step: 'done', done: 0, total: 0 })).toEqual(['done', 'done', 'done', 'done', 'done']);
+  it('moves the demo steps on as the events say what finished', () => {
+    const run = (events: DemoProgress[]): DemoState => events.reduce(advance, DEMO_START);
+    const finished = (tenant_id: string): DemoProgress => ({
+      step: 'sync',
+      progress: { event: 'finished', tenant_id, status: 'succeeded' },
+    });
+    expect(stepStates(DEMO_START)).toEqual(['active', 'pending', 'pending', 'pending', 'pending']);
+    expect(run([{ step: 'cloud_started', tenants: 2 }])).toEqual({ at: 1, done: 0, total: 2 });
+    const syncing = run([{ step: 'cloud_started', tenants: 2 }, { step: 'syncing', tenants: 2 }, finished('a')]);
+    expect(syncing).toEqual({ at: 2, done: 1, total: 2 });
+    expect(stepStates(syncing)).toEqual(['done', 'done', 'active', 'pending', 'pending']);
+    // Only finished syncs count; the last one hands over to the baseline.
+    const kind: DemoProgress = { step: 'sync', progress: { event: 'kind_read', tenant_id: 'b', kind: 'x', objects: 3 } };
+    expect(advance(syncing, kind)).toEqual(syncing);
+    expect(advance(syncing, finished('b'))).toEqual({ at: 3, done: 0, total: 0 });
+    expect(stepStates(run([{ step: 'drift_checked', tenants: 2, findings: 4 }]))).toEqual([
+      'done',
+      'done',
+      'done',
+      'done',
+      'done',
+    ]);
+  });
+
+  it('goes straight to a workspace that is already open', async () => {
+    ipc.workspaceStatus.mockResolvedValue({ ...KEYCHAIN, open: opened('/tmp/tenantatlas-demo-7', true) });
+    const onopened = show();
+    await vi.waitFor(() => expect(onopened).toHaveBeenCalledWith('Demo portfolio'));
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import Portfolio from './Portfolio.svelte';
-import type { SyncProgress } from '../ipc-pending';
+import type { SyncOutcome, SyncProgress } from '../ipc-pending';
 import { NOW, ROWS, row } from './fixtures';
 
 vi.mock('../ipc-pending', () => ({
@@ -33,7 +33,7 @@ describe('Portfolio', () => {
   });
 
   it('shows the error message and loads again on Retry', async () => {
-    ipc.portfolio.mockRejectedValueOnce({ code: 'locked', message: 'the workspace is in use by another TenantAtlas; close it first' });
+    ipc.portfolio.mockRejectedValueOnce({ code: 'workspace', message: 'the workspace is in use by another TenantAtlas; close it first' });
     ipc.portfolio.mockResolvedValueOnce(ROWS);
     show();
     const alert = await screen.findByRole('alert');
@@ -60,6 +60,7 @@ describe('Portfolio', () => {
 
     expect(screen.getByTestId('card-tenants').textContent?.trim()).toBe('3');
     expect(screen.getByTestId('card-score').textContent?.trim()).toBe('77');
+    expect(screen.getByTestId('card-score').classList.contains('rating-needs_attention')).toBe(true);
     expect(screen.getByTestId('card-high').textContent?.trim()).toBe('3');
     expect(screen.getByTestId('card-attention').textContent?.trim()).toBe('2');
 
@@ -87,6 +88,7 @@ describe('Portfolio', () => {
     expect(within(contoso).queryByText(/Needs attention/)).toBeNull();
     expect(within(northwind).getByTestId('score').textContent?.trim()).toBe('—');
     expect(within(northwind).getByText(/Not checked · no baseline/)).toBeTruthy();
+    expect(within(contoso).getByText('Good · MSP Gold')).toBeTruthy();
   });
 
   it('shows tenant text as text: markup stays inert and control characters visible', async () => {
@@ -144,7 +146,7 @@ describe('Portfolio', () => {
   it('syncs all tenants with a progress row each, and cancels', async () => {
     ipc.portfolio.mockResolvedValue(ROWS);
     let report: (p: SyncProgress) => void = () => {};
-    let finish: (s: { succeeded: number; partial: number; failed: number; cancelled: number }) => void = () => {};
+    let finish: (outcomes: SyncOutcome[]) => void = () => {};
     ipc.syncAll.mockImplementation((onProgress) => {
       report = onProgress;
       return new Promise((resolve) => (finish = resolve));
@@ -155,38 +157,61 @@ describe('Portfolio', () => {
 
     await fireEvent.click(screen.getByRole('button', { name: 'Sync all' }));
     expect(screen.getByRole('button', { name: 'Syncing…' })).toBeTruthy();
-    expect(screen.getAllByTestId('sync-row').map((r) => r.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
-      'Contoso Waiting',
-      'Fabrikam Waiting',
-      'Northwind Waiting',
-    ]);
+    const rowTexts = () => screen.getAllByTestId('sync-row').map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    expect(rowTexts()).toEqual(['Contoso Waiting', 'Fabrikam Waiting', 'Northwind Waiting']);
 
-    report({ tenantId: 't1', tenant: 'Contoso', state: 'succeeded', objects: 120, message: null });
-    report({ tenantId: 't2', tenant: 'Fabrikam', state: 'running', objects: 40, message: null });
-    report({ tenantId: 't3', tenant: 'Northwind', state: 'failed', objects: null, message: 'sign-in lapsed; reconnect the tenant' });
-    await screen.findByText('Syncing 2/3 tenants…');
-    const syncRows = screen.getAllByTestId('sync-row');
-    expect(syncRows[0].textContent).toContain('Synced');
-    expect(syncRows[1].textContent).toContain('Syncing: 40 objects');
-    expect(syncRows[2].textContent).toContain('sign-in lapsed; reconnect the tenant');
+    report({ event: 'started', tenant_id: 't1', name: 'Contoso', steps: 12 });
+    report({ event: 'kind_read', tenant_id: 't1', kind: 'compliance policy', objects: 30 });
+    report({ event: 'finished', tenant_id: 't1', status: 'succeeded' });
+    report({ event: 'started', tenant_id: 't2', name: 'Fabrikam', steps: 12 });
+    report({ event: 'kind_read', tenant_id: 't2', kind: 'compliance policy', objects: 25 });
+    report({ event: 'kind_read', tenant_id: 't2', kind: 'settings catalog', objects: 15 });
+    report({ event: 'started', tenant_id: 't3', name: 'Northwind', steps: 12 });
+    report({ event: 'details_read', tenant_id: 't3', done: 4, total: 9 });
+    await screen.findByText('Syncing 1/3 tenants…');
+    expect(rowTexts()).toEqual([
+      'Contoso Synced',
+      'Fabrikam Syncing: 2/12 kinds, 40 objects',
+      'Northwind Syncing: reading details 4/9',
+    ]);
 
     await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(ipc.cancelSync).toHaveBeenCalledOnce();
     expect(screen.getByRole('button', { name: 'Cancelling…' })).toBeTruthy();
 
-    report({ tenantId: 't2', tenant: 'Fabrikam', state: 'cancelled', objects: null, message: null });
-    finish({ succeeded: 1, partial: 0, failed: 1, cancelled: 1 });
+    const outcome = (tenant_id: string, name: string, status: string, errors: string[] = []): SyncOutcome => ({
+      tenant_id,
+      name,
+      status,
+      objects: 40,
+      versions_added: 0,
+      skipped: [],
+      errors,
+      duration_ms: 900,
+    });
+    finish([
+      outcome('t1', 'Contoso', 'succeeded'),
+      outcome('t2', 'Fabrikam', 'cancelled'),
+      outcome('t3', 'Northwind', 'failed', ['sign-in lapsed; reconnect the tenant']),
+    ]);
     expect(await screen.findByText('Sync all finished')).toBeTruthy();
     expect(screen.getByText(/1 tenant synced, 1 failed, 1 cancelled\./)).toBeTruthy();
+    expect(rowTexts()).toEqual([
+      'Contoso Synced',
+      'Fabrikam Cancelled',
+      'Northwind Failed sign-in lapsed; reconnect the tenant',
+    ]);
+    // The table is read again, without the skeleton.
     expect(ipc.portfolio).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId('portfolio-loading')).toBeNull();
 
-    await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
+    await fireEvent.keyDown(screen.getByRole('button', { name: 'Dismiss' }), { key: 'Escape' });
     expect(screen.queryByText('Sync all finished')).toBeNull();
   });
 
   it('shows why Sync all stopped', async () => {
     ipc.portfolio.mockResolvedValue(ROWS);
-    ipc.syncAll.mockRejectedValue({ code: 'locked', message: 'another sync is running; wait for it to finish' });
+    ipc.syncAll.mockRejectedValue({ code: 'busy', message: 'another sync is running; wait for it to finish' });
     show();
     await screen.findAllByTestId('tenant-row');
     await fireEvent.click(screen.getByRole('button', { name: 'Sync all' }));

@@ -4,6 +4,8 @@ import {
   attentionReasons,
   filterRows,
   ratingOf,
+  ratingOfRow,
+  scoreText,
   sortRows,
   sparklinePath,
   summarise,
@@ -47,6 +49,8 @@ describe('needs attention', () => {
       'baseline score at risk',
     ]);
     expect(attentionReasons(ROWS[2], NOW)).toEqual(['never synced']);
+    const failing = row({ id: 'f', name: 'F', last_sync_status: 'failed', failing_since: hoursBefore(5) });
+    expect(attentionReasons(failing, NOW)).toEqual(['syncs failing since 5 h ago']);
   });
 });
 
@@ -81,6 +85,14 @@ describe('summary', () => {
   it('counts tenants, averages the scores there are, adds up high findings and attention', () => {
     expect(summarise(ROWS, NOW)).toEqual({ tenants: 3, averageScore: 77, openHigh: 3, needingAttention: 2 });
     expect(summarise([], NOW)).toEqual({ tenants: 0, averageScore: null, openHigh: 0, needingAttention: 0 });
+  });
+
+  it("takes the engine's rating word, or rates the score when the word is missing or unknown", () => {
+    expect(ratingOfRow(row({ id: 'a', name: 'A', score: 40, rating: 'good' }))).toBe('good');
+    expect(ratingOfRow(row({ id: 'a', name: 'A', score: 40, rating: null }))).toBe('failing');
+    expect(ratingOfRow(row({ id: 'a', name: 'A', score: 95, rating: 'splendid' }))).toBe('good');
+    expect(scoreText(57.6)).toBe('58');
+    expect(scoreText(null)).toBe('—');
   });
 
   it('rates a score in the bands of the engine', () => {

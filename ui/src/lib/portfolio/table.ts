@@ -2,7 +2,12 @@
 // sync age against the SLA, what makes a tenant need attention, sorting, filtering and the
 // summary cards. `now` is always an argument, never read here.
 
-import type { PortfolioRow, Rating } from '../ipc-pending';
+import type { PortfolioRow } from '../ipc-pending';
+
+/** The score in words (crates/core/src/score.rs `Rating`). */
+export type Rating = 'good' | 'needs_attention' | 'at_risk' | 'failing' | 'not_checked';
+
+const RATINGS: readonly string[] = ['good', 'needs_attention', 'at_risk', 'failing', 'not_checked'];
 
 /** A tenant whose last good sync is older than this is late (amber)… */
 export const SLA_WARN_HOURS = 24;
@@ -61,26 +66,27 @@ export const RATING_LABEL: Record<Rating, string> = {
 /** Why a tenant needs an engineer's look, in words; empty when it does not. */
 export function attentionReasons(row: PortfolioRow, now: Date): string[] {
   const reasons: string[] = [];
-  if (row.needsReconnect) {
+  if (row.needs_reconnect) {
     reasons.push('sign-in needs reconnecting');
   }
-  if (row.missingPermissions.length > 0) {
-    reasons.push(`${row.missingPermissions.length} missing permission${row.missingPermissions.length === 1 ? '' : 's'}`);
+  if (row.missing_permissions.length > 0) {
+    reasons.push(`${row.missing_permissions.length} missing permission${row.missing_permissions.length === 1 ? '' : 's'}`);
   }
-  const age = syncAge(row.lastGoodSync, now);
+  const age = syncAge(row.last_good_sync, now);
   if (age === 'never') {
     reasons.push('never synced');
   } else if (age !== 'fresh') {
-    reasons.push(`last good sync ${ago(row.lastGoodSync, now)}`);
+    reasons.push(`last good sync ${ago(row.last_good_sync, now)}`);
   }
-  if (row.lastSyncStatus === 'failed') {
-    reasons.push('last sync failed');
+  if (row.last_sync_status === 'failed') {
+    reasons.push(row.failing_since !== null ? `syncs failing since ${ago(row.failing_since, now)}` : 'last sync failed');
   }
   if (row.findings.high > 0) {
     reasons.push(`${row.findings.high} open high finding${row.findings.high === 1 ? '' : 's'}`);
   }
-  if (row.rating === 'at_risk' || row.rating === 'failing') {
-    reasons.push(`baseline score ${RATING_LABEL[row.rating].toLowerCase()}`);
+  const rating = ratingOfRow(row);
+  if (rating === 'at_risk' || rating === 'failing') {
+    reasons.push(`baseline score ${RATING_LABEL[rating].toLowerCase()}`);
   }
   return reasons;
 }
@@ -110,7 +116,7 @@ function findingsWeight(row: PortfolioRow): number[] {
 }
 
 function warningsCount(row: PortfolioRow): number {
-  return row.missingPermissions.length + (row.needsReconnect ? 1 : 0);
+  return row.missing_permissions.length + (row.needs_reconnect ? 1 : 0);
 }
 
 function compareNumbers(a: number[], b: number[]): number {
@@ -128,7 +134,7 @@ function compare(key: SortKey, a: PortfolioRow, b: PortfolioRow): number {
     case 'name':
       return collator.compare(a.name, b.name);
     case 'sync': {
-      const t = (r: PortfolioRow) => (r.lastGoodSync === null ? -Infinity : Date.parse(r.lastGoodSync));
+      const t = (r: PortfolioRow) => (r.last_good_sync === null ? -Infinity : Date.parse(r.last_good_sync));
       return compareNumbers([t(a)], [t(b)]);
     }
     case 'score': {
@@ -165,7 +171,7 @@ export function filterRows(rows: readonly PortfolioRow[], filter: Filter, now: D
     if (needle === '') {
       return true;
     }
-    return [row.name, row.domain, row.baseline ?? ''].some((field) => field.toLocaleLowerCase().includes(needle));
+    return [row.name, row.domain, ...row.baselines].some((field) => field.toLocaleLowerCase().includes(needle));
   });
 }
 
@@ -210,4 +216,17 @@ export function sparklinePath(values: readonly number[], width: number, height: 
     return `M${pad} ${y(values[0]).toFixed(1)}H${width - pad}`;
   }
   return `M${points.join('L')}`;
+}
+
+/** The row's rating as the engine gave it, or from its score when the word is missing or unknown. */
+export function ratingOfRow(row: PortfolioRow): Rating {
+  if (row.rating !== null && RATINGS.includes(row.rating)) {
+    return row.rating as Rating;
+  }
+  return ratingOf(row.score);
+}
+
+/** A score as the table shows it: a whole number, or a dash before the first drift check. */
+export function scoreText(score: number | null): string {
+  return score === null ? '—' : String(Math.round(score));
 }
