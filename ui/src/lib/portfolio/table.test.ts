@@ -111,10 +111,18 @@ describe('summary', () => {
 });
 
 describe('sparkline', () => {
-  it('draws the trend oldest at the left, 100 at the top', () => {
+  it('draws the trend oldest at the left, higher scores higher', () => {
     expect(sparklinePath([0, 100], 64, 20)).toBe('M2.0 18.0L62.0 2.0');
-    expect(sparklinePath([50], 64, 20)).toBe('M2 10.0H62');
     expect(sparklinePath([], 64, 20)).toBe('');
     expect(sparklinePath([150, -5], 64, 20)).toBe('M2.0 2.0L62.0 18.0');
+  });
+
+  it('spans at least 20 points, so a wobble stays a wobble and one score is a level line', () => {
+    // 90 → 95 in the window 80–100 (centred on 92.5, stopped at 100): a quarter of the height.
+    expect(sparklinePath([90, 95], 64, 20)).toBe('M2.0 10.0L62.0 6.0');
+    // 70 → 75 in the window 62.5–82.5.
+    expect(sparklinePath([70, 75], 64, 20)).toBe('M2.0 12.0L62.0 8.0');
+    expect(sparklinePath([99, 100], 64, 20)).toBe('M2.0 2.8L62.0 2.0');
+    expect(sparklinePath([50], 64, 20)).toBe('M2 10.0H62');
   });
 });

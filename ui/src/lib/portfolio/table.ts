@@ -202,20 +202,34 @@ export function ratingOf(score: number | null): Rating {
   return 'failing';
 }
 
-/** The `d` of an SVG polyline through `values` (0–100) in a `width`×`height` box, oldest at the left. */
+/** The smallest score range a sparkline spans, so that a move of a point or two stays small. */
+const SPARK_MIN_SPAN = 20;
+
+/**
+ * The `d` of an SVG polyline through `values` (scores 0–100) in a `width`×`height` box, oldest at
+ * the left. The vertical scale fits the values' own range, widened to at least 20 points (within
+ * 0–100), so a real change is visible and a wobble is not magnified into a cliff.
+ */
 export function sparklinePath(values: readonly number[], width: number, height: number): string {
   if (values.length === 0) {
     return '';
   }
   const pad = 2;
-  const step = values.length === 1 ? 0 : (width - 2 * pad) / (values.length - 1);
-  const y = (v: number) => pad + (1 - Math.min(100, Math.max(0, v)) / 100) * (height - 2 * pad);
-  const points = values.map((v, i) => `${(pad + i * step).toFixed(1)} ${y(v).toFixed(1)}`);
-  if (values.length === 1) {
-    // One score: a short level line, so it still shows.
-    return `M${pad} ${y(values[0]).toFixed(1)}H${width - pad}`;
+  const clamped = values.map((v) => Math.min(100, Math.max(0, v)));
+  let lo = Math.min(...clamped);
+  let hi = Math.max(...clamped);
+  if (hi - lo < SPARK_MIN_SPAN) {
+    const mid = (lo + hi) / 2;
+    lo = Math.max(0, Math.min(100 - SPARK_MIN_SPAN, mid - SPARK_MIN_SPAN / 2));
+    hi = lo + SPARK_MIN_SPAN;
   }
-  return `M${points.join('L')}`;
+  const y = (v: number) => (pad + (1 - (v - lo) / (hi - lo)) * (height - 2 * pad)).toFixed(1);
+  if (clamped.length === 1) {
+    // One score: a short level line, so it still shows.
+    return `M${pad} ${y(clamped[0])}H${width - pad}`;
+  }
+  const step = (width - 2 * pad) / (clamped.length - 1);
+  return `M${clamped.map((v, i) => `${(pad + i * step).toFixed(1)} ${y(v)}`).join('L')}`;
 }
 
 /** The row's rating as the engine gave it, or from its score when the word is missing or unknown. */

@@ -25,11 +25,13 @@ describe('Shell', () => {
       await fireEvent.click(screen.getByRole('button', { name: new RegExp(`^${name}`) }));
       expect(screen.getByRole('heading', { level: 1, name })).toBeTruthy();
       expect(screen.getByText('Coming in a later version')).toBeTruthy();
-      expect(screen.queryByText('the portfolio screen')).toBeNull();
+      // Hidden, not gone: the portfolio keeps its filters and sort for when the engineer comes back.
+      expect(screen.getByText('the portfolio screen').closest('[hidden]')).not.toBeNull();
       expect(screen.getByRole('button', { name: new RegExp(`^${name}`) }).getAttribute('aria-current')).toBe('page');
     }
     await fireEvent.click(screen.getByRole('button', { name: /^Portfolio/ }));
-    expect(screen.getByText('the portfolio screen')).toBeTruthy();
+    expect(screen.getByText('the portfolio screen').closest('[hidden]')).toBeNull();
+    expect(screen.queryByText('Coming in a later version')).toBeNull();
   });
 
   it('focuses search on Ctrl+K, says results come later, and Escape closes it', async () => {
