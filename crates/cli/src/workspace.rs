@@ -748,17 +748,10 @@ async fn audit_verify(engine: &Engine, against: &[PathBuf], json: bool) -> Resul
 
 /// A checkpoint file's text; a file too large or not text to be one is an error of its own.
 fn read_checkpoint_file(path: &Path) -> Result<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    if !file.metadata()?.is_file() {
-        bail!("it is not a regular file");
-    }
-    let mut bytes = Vec::new();
-    file.take(CHECKPOINT_MAX_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > CHECKPOINT_MAX_BYTES {
-        bail!("it is larger than a checkpoint can be ({CHECKPOINT_MAX_BYTES} bytes); give a file written by `tenantatlas audit checkpoint --out`");
-    }
+    // A regular file only (a FIFO given by mistake never blocks), read no further than a
+    // checkpoint can be long.
+    let bytes = tenantatlas_engine::ops::input::read_bounded(path, CHECKPOINT_MAX_BYTES)
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
     // Not UTF-8: let the parser say it is no checkpoint, in the same words as other garbage.
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -31,7 +31,13 @@ impl Engine {
         let workspace = Workspace::open(dir, &KeyOptions { passphrase }).await?;
         // A run still "running" whose process died (killed, crashed, machine off) is recorded as
         // interrupted by whichever command comes next, not only by the next sync.
-        workspace.mark_abandoned_runs_interrupted().await?;
+        // Best effort: settling them must never keep a user out of their workspace.
+        if let Err(e) = workspace.mark_abandoned_runs_interrupted().await {
+            tracing::warn!(
+                code = e.code(),
+                "runs of stopped processes could not be settled"
+            );
+        }
         // Where the key came from, never the passphrase or the key.
         tracing::info!(
             path = %dir.display(),

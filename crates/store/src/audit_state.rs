@@ -79,12 +79,15 @@ fn shown(value: &Option<String>) -> String {
 pub async fn unexplained_state<'c>(
     db: impl Acquire<'c, Database = Sqlite>,
 ) -> Result<Vec<Unexplained>> {
-    let mut conn = db.acquire().await?;
+    // One read transaction: the log and the tables as of one moment, so a drift or a triage
+    // committing meanwhile never shows as state the log does not explain.
+    let mut conn = db.begin().await?;
     let entries = list_audit(&mut *conn).await?;
     let mut out = Vec::new();
     findings(&mut conn, &entries, &mut out).await?;
     baselines(&mut conn, &entries, &mut out).await?;
     assignments_and_pins(&mut conn, &entries, &mut out).await?;
+    conn.commit().await?;
     Ok(out)
 }
 
@@ -276,7 +279,13 @@ async fn assignments_and_pins(
         };
         match e.action.as_str() {
             "baseline.assign" => {
-                let vars = e.details.get("vars").cloned().unwrap_or(Value::Null);
+                // Entries from before assignments had values (migration 0004) hold none: `{}`.
+                let vars = e
+                    .details
+                    .get("vars")
+                    .filter(|v| !v.is_null())
+                    .cloned()
+                    .unwrap_or_else(|| Value::Object(Default::default()));
                 assigned.insert((name, tenant_id), (e.seq, vars));
             }
             "baseline.unassign" => {

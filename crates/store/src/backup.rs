@@ -361,15 +361,20 @@ pub async fn restore_backup(
 ) -> Result<Restored> {
     // 1. The backup itself: header, checksum, key, contents. Nothing in `dir` changes yet but a
     //    private temporary file.
-    let mut reader = BufReader::new(File::open(file).map_err(|e| StoreError::io(file, e))?);
+    let mut reader = BufReader::new(crate::workspace::open_regular_file(file)?);
     let header = read_header(&mut reader, file)?;
     let key = backup_key(&header, file, keys).await?;
     check_target(dir, keys, options).await?;
     let made_dir = !dir.exists();
     if made_dir {
-        create_private_dir(dir)?;
+        crate::lock::ensure_private_dir(dir)?;
     }
-    let result = restore_into(dir, file, reader, &header, &key).await;
+    // Nothing else may write the workspace while its files are swapped: no sync, and no process
+    // that has runs going (each holds an owner lock).
+    let result = match restore_locks(dir) {
+        Ok(_held) => restore_into(dir, file, reader, &header, &key).await,
+        Err(e) => Err(e),
+    };
     if result.is_err() && made_dir {
         let _ = std::fs::remove_dir(dir);
     }
@@ -540,13 +545,23 @@ async fn backup_key(header: &BackupHeader, file: &Path, keys: &KeyOptions) -> Re
 }
 
 /// Creates a workspace folder that does not exist yet, private to the user (0700 on Unix).
-fn create_private_dir(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
+/// The locks a restore holds: the sync lock, after making sure no live process owns runs here.
+fn restore_locks(dir: &Path) -> Result<crate::lock::LockGuard> {
+    let what = "the workspace is in use, so a backup cannot be restored into it";
+    let sync = crate::lock::acquire(
+        &dir.join(crate::lock::SYNC_LOCK),
+        "restoring a backup",
+        what,
+        std::time::Duration::ZERO,
+    )?;
+    if let Some(holder) = crate::lock::live_owners(dir)?.first() {
+        return Err(StoreError::Locked {
+            what: what.to_string(),
+            holder: format!(
+                "held by {}; close the app and wait for other commands to finish",
+                holder.describe()
+            ),
+        });
     }
-    builder.create(dir).map_err(|e| StoreError::io(dir, e))
+    Ok(sync)
 }

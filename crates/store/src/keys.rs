@@ -171,11 +171,6 @@ impl WorkspaceKey {
         Zeroizing::new(format!("\"x'{}'\"", self.to_hex().as_str()))
     }
 
-    /// A short fingerprint kept in `workspace.json`, so that a wrong key is told apart from a
-    /// damaged database before SQLCipher is asked (both look like "file is not a database").
-    /// It gives an attacker nothing: with a random key it is a hash of 256 random bits, and with a
-    /// passphrase testing a guess against it costs the same Argon2id run as testing it against the
-    /// encrypted file beside it.
     /// The 32-byte seed of the workspace's Ed25519 signing key (audit checkpoints, review packs):
     /// derived from the database key, so it is kept exactly as the master key is (keychain or
     /// passphrase) and never stored anywhere.
@@ -188,6 +183,11 @@ impl WorkspaceKey {
         seed
     }
 
+    /// A short fingerprint kept in `workspace.json`, so that a wrong key is told apart from a
+    /// damaged database before SQLCipher is asked (both look like "file is not a database").
+    /// It gives an attacker nothing: with a random key it is a hash of 256 random bits, and with a
+    /// passphrase testing a guess against it costs the same Argon2id run as testing it against the
+    /// encrypted file beside it.
     pub(crate) fn check_value(&self) -> String {
         let mut hasher = Sha256::new();
         hasher.update(b"tenantatlas workspace key check v1\0");
@@ -207,7 +207,7 @@ pub(crate) fn derive_from_passphrase(
     let bad = |what: &str| {
         StoreError::corrupt(
             meta_path,
-            format!("the key derivation settings are damaged ({what}); restore workspace.json from a backup"),
+            format!("the key derivation settings are damaged ({what}); restore the workspace with `tenantatlas restore-backup FILE`"),
         )
     };
     if kdf.algorithm != "argon2id" {
@@ -216,7 +216,7 @@ pub(crate) fn derive_from_passphrase(
     kdf.check_bounds().map_err(|what| {
         StoreError::corrupt(
             meta_path,
-            format!("the key derivation settings are out of bounds ({what}); restore workspace.json from a backup"),
+            format!("the key derivation settings are out of bounds ({what}); restore the workspace with `tenantatlas restore-backup FILE`"),
         )
     })?;
     let salt = hex::decode(&kdf.salt).map_err(|_| bad("salt"))?;
@@ -233,6 +233,17 @@ pub(crate) fn derive_from_passphrase(
 /// The keychain account that holds a workspace's key.
 pub fn keychain_account(workspace_id: &str) -> String {
     format!("workspace-{workspace_id}")
+}
+
+/// Whether the OS keychain answers, asked without storing or reading any key: a lookup of an
+/// account no workspace uses, which a working keychain answers with "no such entry". For the
+/// desktop app's first-run screen (a new workspace keeps its key there, or needs a passphrase).
+/// It may block on the platform's keychain service: call it off the async runtime's threads.
+pub fn keychain_available() -> bool {
+    match keyring::Entry::new(KEYCHAIN_SERVICE, "availability-probe") {
+        Ok(entry) => matches!(entry.get_password(), Ok(_) | Err(keyring::Error::NoEntry)),
+        Err(_) => false,
+    }
 }
 
 fn entry(workspace_id: &str) -> keyring::Result<keyring::Entry> {

@@ -100,14 +100,15 @@ impl Drop for LockGuard {
 /// A lock still held after `wait` is [`StoreError::Locked`], saying who holds it and since when.
 pub fn acquire(path: &Path, purpose: &str, what: &str, wait: Duration) -> Result<LockGuard> {
     let started = Instant::now();
+    // Even a caller that will not wait gives a sweeper (see `is_abandoned`) that briefly holds a
+    // fresh, still-empty lock file a moment to let go, rather than report a holder that is none.
+    let wait = wait.max(SETTLE);
     loop {
         let mut file = open_lock_file(path, true)?.expect("created when missing");
-        match file.try_lock() {
-            Ok(()) => {
-                if !still_named_by(&file, path) {
-                    // Its holder removed it as we opened it: lock whatever the path names now.
-                    continue;
-                }
+        let outcome = file.try_lock();
+        let named = still_named_by(&file, path);
+        match outcome {
+            Ok(()) if named => {
                 let holder = Holder::of_this_process(purpose);
                 let text = serde_json::to_vec(&holder)?;
                 let written = file
@@ -120,6 +121,9 @@ pub fn acquire(path: &Path, purpose: &str, what: &str, wait: Duration) -> Result
                     path: path.to_path_buf(),
                 });
             }
+            // Its holder removed it as we opened it: start over on whatever the path names now.
+            Ok(()) | Err(TryLockError::WouldBlock) if !named => {}
+            Ok(()) => unreachable!("handled above"),
             Err(TryLockError::WouldBlock) => {
                 if started.elapsed() >= wait {
                     let holder = read_holder(&mut file)
@@ -130,13 +134,26 @@ pub fn acquire(path: &Path, purpose: &str, what: &str, wait: Duration) -> Result
                         holder: format!("{holder}; wait for it to finish, or stop that process"),
                     });
                 }
-                drop(file);
-                std::thread::sleep(POLL);
             }
             Err(TryLockError::Error(e)) => return Err(StoreError::io(path, e)),
         }
+        drop(file);
+        if started.elapsed() >= wait.max(SETTLE * 40) {
+            // A file system whose file identities do not hold still (some network mounts)
+            // would otherwise have us start over for ever.
+            return Err(StoreError::io(
+                path,
+                std::io::Error::other(
+                    "the lock file keeps changing under us; is the workspace on a network share?",
+                ),
+            ));
+        }
+        std::thread::sleep(POLL);
     }
 }
+
+/// How long any taker keeps trying before it reports a holder (see [`acquire`]).
+const SETTLE: Duration = Duration::from_millis(250);
 
 /// Whether the lock at `path` is free: its holder is gone (or there never was one). A free lock
 /// file is removed on the way, so that lock files of dead processes do not pile up.
@@ -195,6 +212,28 @@ pub fn owner_is_gone(workspace_dir: &Path, owner: &str) -> Result<bool> {
         return Ok(true);
     }
     is_abandoned(&owner_lock_path(workspace_dir, owner))
+}
+
+/// The processes holding owner locks in the workspace (alive, with runs or able to start them).
+pub fn live_owners(workspace_dir: &Path) -> Result<Vec<Holder>> {
+    let mut live = Vec::new();
+    let Ok(entries) = std::fs::read_dir(workspace_dir.join(LOCKS_DIR)) else {
+        return Ok(live);
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_owner = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("owner-") && n.ends_with(".lock"));
+        if !is_owner || is_abandoned(&path)? {
+            continue;
+        }
+        if let Some(mut file) = open_lock_file(&path, false)? {
+            live.push(read_holder(&mut file).unwrap_or_default());
+        }
+    }
+    Ok(live)
 }
 
 /// Removes the lock files of processes that are gone (killed before they could clean up): the

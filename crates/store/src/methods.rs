@@ -180,19 +180,14 @@ impl Workspace {
     /// Fails the runs whose process is gone and removes lock files dead processes left behind.
     /// Every front door calls this when it opens the workspace.
     pub async fn mark_abandoned_runs_interrupted(&self) -> Result<u64> {
-        // Most opens find nothing running: a read, not a write lock, for them.
-        let running: i64 = sqlx::query_scalar("SELECT count(*) FROM runs WHERE status = 'running'")
-            .fetch_one(self.pool())
-            .await?;
-        if running == 0 {
-            crate::lock::sweep_abandoned_locks(self.dir())?;
-            return Ok(0);
+        // Read first, and write only when a run is really dead: most opens find none, and a
+        // command beside a live sync must not queue behind the sync's commits for nothing.
+        let dead = runs::abandoned_runs(self.pool(), self.dir()).await?;
+        if !dead.is_empty() {
+            runs::interrupt_runs(self, &dead).await?;
         }
-        let mut tx = self.begin().await?;
-        let out = runs::mark_abandoned_runs_interrupted(&mut *tx, self.dir()).await?;
-        tx.commit().await?;
         crate::lock::sweep_abandoned_locks(self.dir())?;
-        Ok(out)
+        Ok(dead.len() as u64)
     }
 
     pub async fn append_audit(

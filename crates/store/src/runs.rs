@@ -322,9 +322,22 @@ pub async fn mark_abandoned_runs_interrupted<'c>(
     workspace_dir: &std::path::Path,
 ) -> Result<u64> {
     let mut tx = db.begin().await?;
+    let dead = abandoned_runs(&mut *tx, workspace_dir).await?;
+    interrupt(&mut tx, &dead).await?;
+    tx.commit().await?;
+    Ok(dead.len() as u64)
+}
+
+/// The ids of the runs still `running` whose process is gone (see
+/// [`mark_abandoned_runs_interrupted`]). Only reads.
+pub async fn abandoned_runs<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    workspace_dir: &std::path::Path,
+) -> Result<Vec<String>> {
+    let mut conn = db.acquire().await?;
     let running: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT id, owner FROM runs WHERE status = 'running'")
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut *conn)
             .await?;
     let mut alive = BTreeMap::new();
     let mut dead = Vec::new();
@@ -344,9 +357,18 @@ pub async fn mark_abandoned_runs_interrupted<'c>(
             dead.push(id);
         }
     }
-    interrupt(&mut tx, &dead).await?;
+    Ok(dead)
+}
+
+/// Fails the given runs (those still `running`) as interrupted; see [`abandoned_runs`].
+pub async fn interrupt_runs<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    ids: &[String],
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    interrupt(&mut tx, ids).await?;
     tx.commit().await?;
-    Ok(dead.len() as u64)
+    Ok(())
 }
 
 /// Ends the given runs as failed at their last heartbeat, with [`INTERRUPTED`] among their errors.
@@ -362,7 +384,8 @@ async fn interrupt(tx: &mut sqlx::SqliteConnection, ids: &[String]) -> Result<()
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
-        let mut errors: Vec<RunError> = serde_json::from_str(&errors)?;
+        // A damaged list is replaced rather than let it stop every command that opens the workspace.
+        let mut errors: Vec<RunError> = serde_json::from_str(&errors).unwrap_or_default();
         errors.push(RunError {
             message: INTERRUPTED.to_string(),
             ..RunError::default()

@@ -213,15 +213,28 @@ const META_LIMIT: u64 = 64 * 1024;
 /// for a blocking read) and at most [`META_LIMIT`] bytes, however large it claims or grows to be.
 fn read_meta_file(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
-    let damaged = |what: &str| {
-        StoreError::corrupt(
+    let mut text = Vec::new();
+    open_regular_file(path)?
+        .take(META_LIMIT + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| StoreError::io(path, e))?;
+    if text.len() as u64 > META_LIMIT {
+        return Err(StoreError::corrupt(
             path,
-            format!("{what}, not a TenantAtlas workspace description; restore it from a backup"),
-        )
-    };
+            "is far too large, not a TenantAtlas workspace description; restore the workspace with `tenantatlas restore-backup FILE`",
+        ));
+    }
+    Ok(text)
+}
+
+/// Opens a file the user named for reading, if it is a regular file: a FIFO or device in its
+/// place is never opened for a blocking read (non-blocking open, and the opened file checked
+/// again, since the path may be swapped in between).
+pub(crate) fn open_regular_file(path: &Path) -> Result<std::fs::File> {
+    let refuse = || StoreError::corrupt(path, "is not a regular file; name the file itself");
     let meta = std::fs::metadata(path).map_err(|e| StoreError::io(path, e))?;
     if !meta.is_file() {
-        return Err(damaged("is not a regular file"));
+        return Err(refuse());
     }
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -231,18 +244,10 @@ fn read_meta_file(path: &Path) -> Result<Vec<u8>> {
         options.custom_flags(libc::O_NONBLOCK);
     }
     let file = options.open(path).map_err(|e| StoreError::io(path, e))?;
-    // Checked again on what was opened: the path may have been swapped in between.
     if !file.metadata().is_ok_and(|m| m.is_file()) {
-        return Err(damaged("is not a regular file"));
+        return Err(refuse());
     }
-    let mut text = Vec::new();
-    file.take(META_LIMIT + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| StoreError::io(path, e))?;
-    if text.len() as u64 > META_LIMIT {
-        return Err(damaged("is far too large"));
-    }
-    Ok(text)
+    Ok(file)
 }
 
 /// Decides whether `dir` is a workspace, a place for a new one, or neither.
@@ -262,7 +267,7 @@ fn inspect(dir: &Path) -> Result<Found> {
         let meta: WorkspaceMeta = serde_json::from_slice(&text).map_err(|_| {
             StoreError::corrupt(
                 &meta_path,
-                "is damaged and does not describe a TenantAtlas workspace; restore it from a backup",
+                "is damaged and does not describe a TenantAtlas workspace; restore the workspace with `tenantatlas restore-backup FILE`",
             )
         })?;
         if meta.format > FORMAT_VERSION {
@@ -279,7 +284,7 @@ fn inspect(dir: &Path) -> Result<Found> {
     if dir.join(DB_FILE).exists() {
         return Err(StoreError::corrupt(
             dir,
-            "has a workspace.db but no workspace.json, which says how its key is kept; restore workspace.json from a backup",
+            "has a workspace.db but no workspace.json, which says how its key is kept; restore the workspace with `tenantatlas restore-backup FILE`",
         ));
     }
     let mut entries = std::fs::read_dir(dir).map_err(|e| StoreError::io(dir, e))?;
@@ -421,7 +426,7 @@ pub(crate) async fn load_key(
             let kdf = kdf.ok_or_else(|| {
                 StoreError::corrupt(
                     &meta_path,
-                    "says the workspace uses a passphrase but has no key derivation settings; restore it from a backup",
+                    "says the workspace uses a passphrase but has no key derivation settings; restore the workspace with `tenantatlas restore-backup FILE`",
                 )
             })?;
             keys::derive_from_passphrase(&passphrase, &kdf, &meta_path)

@@ -396,7 +396,13 @@ impl Engine {
         for (n, stored) in checkpoints::stored_checkpoints(self.workspace.pool()).await? {
             checked.push(check(&format!("stored checkpoint {n}"), Ok(stored)));
         }
-        let unexplained = audit_state::unexplained_state(self.workspace.pool()).await?;
+        // A broken chain is the finding; replaying entries that cannot be trusted (or parsed)
+        // would only bury it.
+        let unexplained = if chain.is_none() {
+            audit_state::unexplained_state(self.workspace.pool()).await?
+        } else {
+            Vec::new()
+        };
         let head = heads.iter().next_back().map(|(seq, hash)| AuditHead {
             seq: *seq,
             hash: hash.clone(),
