@@ -44,6 +44,13 @@ describe('Portfolio', () => {
     expect(ipc.portfolio).toHaveBeenCalledTimes(2);
   });
 
+  it('hands back to the first-run screen when no workspace is open', async () => {
+    ipc.portfolio.mockRejectedValue({ code: 'no_workspace', message: 'no workspace is open; open or create one' });
+    const onnoworkspace = vi.fn();
+    render(Portfolio, { props: { now: () => NOW, onnoworkspace } });
+    await vi.waitFor(() => expect(onnoworkspace).toHaveBeenCalledOnce());
+  });
+
   it('says how to connect a tenant when there is none', async () => {
     ipc.portfolio.mockResolvedValue([]);
     show();
