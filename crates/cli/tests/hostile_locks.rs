@@ -273,3 +273,79 @@ async fn the_passphrase_never_reaches_the_browser_launcher() {
         "the browser launcher was given the passphrase:\n{env}"
     );
 }
+
+/// Reproduction 8 as reported: a `drift` killed while its run is open. The test holds the
+/// database's write lock (as a long commit of another process would) once a drift run is open, so
+/// the drift blocks inside its run, and kills it there; the next command, whatever it is, settles
+/// the run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drift_killed_inside_its_run_is_interrupted_by_the_next_command() {
+    let cli = CliEnv::new();
+    let out = cli.root.path().join("demo");
+    cli.run(&["demo", "--out", &out.display().to_string()])
+        .await
+        .assert_success();
+    let workspace = out.join("workspace");
+    let ws = workspace.display().to_string();
+    let store = tenantatlas_store::Workspace::open(
+        &workspace,
+        &tenantatlas_store::KeyOptions {
+            passphrase: Some(common::PASSPHRASE.to_string()),
+        },
+    )
+    .await
+    .expect("the demo workspace opens with the test passphrase");
+    let running_drift = || async {
+        let runs = tenantatlas_store::list_runs(&store).await.unwrap();
+        runs.into_iter()
+            .find(|r| r.run_kind == "drift" && r.status == tenantatlas_store::RunStatus::Running)
+    };
+
+    let mut killed = None;
+    for _attempt in 0..20 {
+        let mut drift: Running = cli.command(&["--workspace", &ws, "drift", "--all"]).spawn();
+        let mut held = None;
+        while drift.child.try_wait().unwrap().is_none() {
+            if running_drift().await.is_some() {
+                let mut tx = store.begin().await.unwrap();
+                // Holding the write lock now: was the run still open when we took it?
+                if let Some(run) = tenantatlas_store::list_runs(&mut *tx)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|r| {
+                        r.run_kind == "drift" && r.status == tenantatlas_store::RunStatus::Running
+                    })
+                {
+                    held = Some((tx, run.id));
+                }
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        if let Some((tx, id)) = held {
+            // The drift now waits for the write lock inside its run: kill it there.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            drift.kill().await;
+            tx.rollback().await.unwrap();
+            killed = Some(id);
+            break;
+        }
+        drift.finish().await.assert_success();
+    }
+    let killed = killed.expect("a drift run was caught open in twenty tries");
+    store.close().await.unwrap();
+
+    // Not a sync, not even a write: listing findings settles the dead process's run.
+    cli.json(&["--workspace", &ws, "findings", "list"]).await;
+    let runs = cli.json(&["--workspace", &ws, "runs", "list"]).await;
+    let run = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == killed.as_str())
+        .expect("the killed drift run is listed")
+        .clone();
+    assert_eq!(run["status"], "failed", "{run}");
+    assert!(run["errors"].to_string().contains("interrupted"), "{run}");
+}
