@@ -9,9 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use tenantatlas_core::{kinds, permissions, REGISTRY};
-use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
-use tenantatlas_engine::ops::drift::DriftOptions;
-use tenantatlas_engine::ops::findings::today;
+use tenantatlas_demo::{Demo, DemoEvent, DemoPortfolio, DEMO_BASELINE, DEMO_PASSPHRASE};
 use tenantatlas_sim::state::Behaviour;
 use tenantatlas_sim::{SimConfig, Simulator};
 
@@ -163,20 +161,7 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
         );
     }
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let config = SimConfig {
-        tenants: 8,
-        objects_per_tenant: 120,
-        seed: 7,
-        behaviour: Behaviour {
-            auto_approve: true,
-            ..Behaviour::default()
-        },
-        state_dir: Some(out.join("simulator")),
-        ..SimConfig::default()
-    };
-    let handle = Simulator::start(config)
-        .await
-        .context("starting the demo cloud")?;
+    let handle = Demo::start_cloud(&out).await?;
     if !json {
         print_portfolio(&handle)?;
     }
@@ -185,78 +170,27 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
     let own_passphrase = given.is_none();
     let passphrase = given.unwrap_or_else(|| DEMO_PASSPHRASE.to_string());
     let workspace = out.join("workspace");
-    let engine = tenantatlas_engine::Engine::open(&workspace, Some(passphrase)).await?;
-    let pem = std::fs::read_to_string(handle.ca_cert())?;
-    for tenant in handle.tenants() {
-        let request = tenantatlas_engine::ops::tenant_add::AddTenant {
-            tenant: tenant.domain.clone(),
-            authority: handle.authority().to_string(),
-            graph: handle.graph().to_string(),
-            client_id: tenantatlas_engine::ops::tenant_add::DEFAULT_CLIENT_ID.to_string(),
-            ca_cert_pem: Some(pem.clone()),
-            browser: !tenant.device_code_allowed,
-        };
-        let browser_pem = pem.clone();
-        let added = engine
-            .add_tenant(
-                request,
-                move |prompt| {
-                    if let tenantatlas_engine::ops::tenant_add::SignInPrompt::Browser { url } =
-                        prompt
-                    {
-                        tokio::spawn(play_browser(url, browser_pem));
+    let progress: tenantatlas_demo::DemoProgress = std::sync::Arc::new(move |event| {
+        if let DemoEvent::Connected { name, browser, .. } = event {
+            if !json {
+                eprintln!(
+                    "  connected {}  {}",
+                    pad(&name, 34),
+                    if browser {
+                        "browser sign-in (device code blocked by Conditional Access)"
+                    } else {
+                        "device code"
                     }
-                },
-                tokio_util::sync::CancellationToken::new(),
-            )
-            .await?;
-        if !json {
-            eprintln!(
-                "  connected {}  {}",
-                pad(&added.name, 34),
-                if tenant.device_code_allowed {
-                    "device code"
-                } else {
-                    "browser sign-in (device code blocked by Conditional Access)"
-                }
-            );
+                );
+            }
         }
-    }
-    let runs = engine
-        .sync(
-            &[],
-            tenantatlas_engine::SyncOptions::default(),
-            std::sync::Arc::new(|_| {}),
-        )
-        .await?;
-    // The golden master: the clean reference tenant's snapshot, checked in every other tenant.
-    let reference = handle.tenants()[0].domain.clone();
-    engine
-        .create_baseline(&CreateBaseline {
-            name: DEMO_BASELINE.to_string(),
-            source: BaselineSource::Tenant {
-                tenant: reference.clone(),
-                snapshot: None,
-            },
-            kinds: Vec::new(),
-            include: vec!["MSP - *".to_string()],
-            exclude: Vec::new(),
-            vars: Default::default(),
-            unexpected: false,
-        })
-        .await?;
-    for tenant in handle.tenants().iter().skip(1) {
-        engine
-            .assign_baseline(DEMO_BASELINE, &tenant.domain, &Default::default())
-            .await?;
-    }
-    let drift = engine
-        .drift(&DriftOptions {
-            tenant: None,
-            unexpected: false,
-            today: today(),
-        })
-        .await?;
+    });
+    let DemoPortfolio {
+        engine,
+        sim: handle,
+        summary,
+    } = Demo::populate(handle, &workspace, passphrase, progress).await?;
+    let (runs, drift, reference) = (summary.runs, summary.drift, summary.reference);
     // What the demo shows; the workspace is closed and the cloud stopped whatever happens to it.
     let shown = (|| -> Result<()> {
         if json {
@@ -309,30 +243,6 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
     engine.close().await?;
     handle.stop();
     shown
-}
-
-/// Plays the person at the browser for the demo: opens the sign-in address (the simulator approves
-/// at once) and follows its redirect to the app's loopback address.
-async fn play_browser(url: String, pem: String) {
-    let Ok(ca) = reqwest::Certificate::from_pem(pem.as_bytes()) else {
-        return;
-    };
-    let Ok(client) = reqwest::Client::builder()
-        .add_root_certificate(ca)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-    else {
-        return;
-    };
-    if let Ok(response) = client.get(&url).send().await {
-        if let Some(location) = response
-            .headers()
-            .get("location")
-            .and_then(|l| l.to_str().ok())
-        {
-            let _ = client.get(location).send().await;
-        }
-    }
 }
 
 /// What one simulated tenant serves, split into what its admins configured that a sync captures
@@ -522,9 +432,3 @@ fn print_synced(
     outln!();
     table.print()
 }
-
-/// The demo workspace's passphrase when none is given: its data is invented.
-const DEMO_PASSPHRASE: &str = "tenantatlas-demo";
-
-/// The baseline the demo takes from its clean reference tenant.
-const DEMO_BASELINE: &str = "MSP golden";
