@@ -9,10 +9,12 @@ pub mod findings;
 pub mod input;
 pub mod labels;
 pub mod policy_view;
+pub mod portfolio;
 pub mod queries;
 pub mod severity;
 pub mod sync;
 pub mod tenant_add;
+pub mod workspace_status;
 
 use tenantatlas_graph::auth::TokenSet;
 use tenantatlas_store::StoredTokens;
