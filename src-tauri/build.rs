@@ -7,6 +7,17 @@
 
 use std::path::Path;
 
+/// Every command of the app; `capabilities/main-window.json` grants each one's `allow-` permission.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "workspace_status",
+    "open_workspace",
+    "open_demo",
+    "portfolio",
+    "sync_all",
+    "cancel_sync",
+];
+
 fn main() {
     // With `tauri/custom-protocol` the binary embeds `ui/dist`; without it, it loads the dev
     // server and needs no built UI. Say what to run instead of tauri's bare "path doesn't exist".
@@ -23,6 +34,6 @@ fn main() {
     }
 
     let attributes = tauri_build::Attributes::new()
-        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"]));
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     tauri_build::try_build(attributes).expect("tauri-build failed; see the message above");
 }

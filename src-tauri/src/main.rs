@@ -1,8 +1,9 @@
 //! The TenantAtlas desktop shell: a Tauri v2 window over the Svelte UI in `ui/`.
 //!
-//! This crate is only glue. Each Tauri command in `commands` is a thin async wrapper; the
-//! logic lives in plain functions (and, as the product grows, in the workspace crates) so it
-//! can be tested without a window. Two decisions a newcomer must know:
+//! This crate is only glue. Each Tauri command in `commands` is a thin async wrapper over the
+//! engine (or the demo scenario); `ipc` holds the transport types, generated into TypeScript;
+//! `state` what the window holds between commands (the open workspace, the running sync's
+//! cancel switch). Two decisions a newcomer must know:
 //! - The default feature `embed-ui` embeds `ui/dist` (build `ui` first: `npm --prefix ui run
 //!   build`); `--no-default-features` makes a binary that loads the Vite dev server (`devUrl`).
 //! - Commands are deny-by-default (see `build.rs`): a new command must be added to the
@@ -13,10 +14,21 @@
 
 mod app_info;
 mod commands;
+mod ipc;
+mod state;
 
 fn main() {
     tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .manage(state::AppState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::workspace_status,
+            commands::open_workspace,
+            commands::open_demo,
+            commands::portfolio,
+            commands::sync_all,
+            commands::cancel_sync,
+        ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {
             eprintln!("tenantatlas-desktop: {err}");

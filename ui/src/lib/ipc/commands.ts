@@ -1,11 +1,132 @@
 // The one place that calls `invoke`: each Tauri command gets a typed function here, with its
 // types from ./bindings (generated from Rust by src-tauri, never edited by hand).
-import { invoke } from '@tauri-apps/api/core';
+//
+// Every function rejects with an `IpcError` (a closed `code` to branch on, a `message` for people)
+// and never with anything else, so a screen can always say what went wrong and what to do next.
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppInfo } from './bindings/AppInfo';
+import type { CommandError } from './bindings/CommandError';
+import type { DemoProgress } from './bindings/DemoProgress';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { OpenWorkspace } from './bindings/OpenWorkspace';
+import type { PortfolioRow } from './bindings/PortfolioRow';
+import type { Protection } from './bindings/Protection';
+import type { SeverityCounts } from './bindings/SeverityCounts';
+import type { SyncOutcome } from './bindings/SyncOutcome';
+import type { SyncProgress } from './bindings/SyncProgress';
+import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
-export type { AppInfo };
+export type {
+  AppInfo,
+  CommandError,
+  DemoProgress,
+  ErrorCode,
+  OpenWorkspace,
+  PortfolioRow,
+  Protection,
+  SeverityCounts,
+  SyncOutcome,
+  SyncProgress,
+  WorkspaceStatus,
+};
+
+const CODES: readonly ErrorCode[] = [
+  'not_found',
+  'invalid_input',
+  'auth',
+  'graph',
+  'workspace',
+  'cancelled',
+  'no_workspace',
+  'busy',
+  'internal',
+];
+
+/** A command's failure as the UI sees it: `code` to branch on, `message` to show. */
+export class IpcError extends Error implements CommandError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'IpcError';
+    this.code = code;
+  }
+
+  /** Whatever `invoke` rejected with, as an `IpcError`: our commands reject with
+   * `{code, message}`; Tauri itself rejects with a string (e.g. a command not allowed). */
+  static from(reason: unknown): IpcError {
+    if (reason instanceof IpcError) return reason;
+    if (typeof reason === 'object' && reason !== null) {
+      const { code, message } = reason as { code?: unknown; message?: unknown };
+      if (typeof message === 'string' && CODES.includes(code as ErrorCode)) {
+        return new IpcError(code as ErrorCode, message);
+      }
+      if (reason instanceof Error) return new IpcError('internal', reason.message);
+    }
+    if (typeof reason === 'string' && reason.length > 0) return new IpcError('internal', reason);
+    return new IpcError('internal', 'the app did not answer; restart TenantAtlas');
+  }
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw IpcError.from(reason);
+  }
+}
+
+function channel<T>(onMessage: (message: T) => void): Channel<T> {
+  const ch = new Channel<T>();
+  ch.onmessage = onMessage;
+  return ch;
+}
 
 /** The product name and version of the running build (Rust: `commands::app_info`). */
 export function appInfo(): Promise<AppInfo> {
-  return invoke<AppInfo>('app_info');
+  return call<AppInfo>('app_info');
+}
+
+/** Where the default workspace is, how it is protected, whether the keychain answers, and the
+ * workspace open in this window (Rust: `commands::workspace_status`). */
+export function workspaceStatus(): Promise<WorkspaceStatus> {
+  return call<WorkspaceStatus>('workspace_status');
+}
+
+export interface OpenWorkspaceArgs {
+  /** A workspace folder; the default workspace when left out. */
+  path?: string;
+  /** Needed for a workspace protected by a passphrase (and to create one without a keychain). */
+  passphrase?: string;
+}
+
+/** Opens (or creates) a workspace in this window, closing the one open before
+ * (Rust: `commands::open_workspace`). */
+export function openWorkspace(args: OpenWorkspaceArgs = {}): Promise<OpenWorkspace> {
+  return call<OpenWorkspace>('open_workspace', {
+    path: args.path ?? null,
+    passphrase: args.passphrase ?? null,
+  });
+}
+
+/** Runs the demo scenario into a new temporary folder and opens its workspace; `onProgress`
+ * hears each step (Rust: `commands::open_demo`). */
+export function openDemo(onProgress: (progress: DemoProgress) => void): Promise<OpenWorkspace> {
+  return call<OpenWorkspace>('open_demo', { progress: channel(onProgress) });
+}
+
+/** Every tenant of the open workspace at a glance (Rust: `commands::portfolio`). */
+export function portfolio(): Promise<PortfolioRow[]> {
+  return call<PortfolioRow[]>('portfolio');
+}
+
+/** Syncs every active tenant; `onProgress` hears each tenant's steps. Resolves with how each
+ * tenant's sync ended, also after `cancelSync` (Rust: `commands::sync_all`). */
+export function syncAll(onProgress: (progress: SyncProgress) => void): Promise<SyncOutcome[]> {
+  return call<SyncOutcome[]>('sync_all', { progress: channel(onProgress) });
+}
+
+/** Asks the running `syncAll` to stop; resolves at once (Rust: `commands::cancel_sync`). */
+export function cancelSync(): Promise<void> {
+  return call<void>('cancel_sync');
 }
