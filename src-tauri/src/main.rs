@@ -1,9 +1,10 @@
 //! The TenantAtlas desktop shell: a Tauri v2 window over the Svelte UI in `ui/`.
 //!
-//! This crate is only glue. Each Tauri command in `commands` is a thin async wrapper over the
-//! engine (or the demo scenario); `ipc` holds the transport types, generated into TypeScript;
-//! `state` what the window holds between commands (the open workspace, the running sync's
-//! cancel switch). Two decisions a newcomer must know:
+//! This crate is only glue. Each Tauri command in `commands` is a thin async wrapper over a
+//! method of `AppState` (`workbench`), which calls the engine or the demo scenario and is tested
+//! without a window; `ipc` holds the transport types, generated into TypeScript; `state` what the
+//! window holds between commands (the open workspace, the running sync's cancel switch).
+//! Two decisions a newcomer must know:
 //! - The default feature `embed-ui` embeds `ui/dist` (build `ui` first: `npm --prefix ui run
 //!   build`); `--no-default-features` makes a binary that loads the Vite dev server (`devUrl`).
 //! - Commands are deny-by-default (see `build.rs`): a new command must be added to the
@@ -16,6 +17,7 @@ mod app_info;
 mod commands;
 mod ipc;
 mod state;
+mod workbench;
 
 fn main() {
     tauri::Builder::default()
