@@ -18,15 +18,20 @@ use tokio_util::sync::CancellationToken;
 /// The workspace open in the window.
 pub struct Opened {
     pub engine: Engine,
-    /// The demo's simulated cloud, kept running so the demo portfolio can be synced again.
-    pub sim: Option<SimHandle>,
+    /// The demo's simulated cloud, kept running so the demo portfolio can be synced again, and
+    /// the temporary folder the demo made (removed when another workspace replaces it).
+    pub demo: Option<(SimHandle, PathBuf)>,
 }
 
 impl Opened {
-    pub fn from_demo(demo: DemoPortfolio) -> Opened {
+    pub fn workspace(engine: Engine) -> Opened {
+        Opened { engine, demo: None }
+    }
+
+    pub fn from_demo(demo: DemoPortfolio, dir: &Path) -> Opened {
         Opened {
             engine: demo.engine,
-            sim: Some(demo.sim),
+            demo: Some((demo.sim, dir.to_path_buf())),
         }
     }
 
@@ -35,7 +40,7 @@ impl Opened {
         OpenWorkspace {
             path: workspace.dir().display().to_string(),
             protection: protection(workspace.meta().key_source),
-            demo: self.sim.is_some(),
+            demo: self.demo.is_some(),
         }
     }
 }
@@ -77,6 +82,12 @@ impl AppState {
             // The new workspace is open whatever happens to the old one's closing.
             if let Err(e) = previous.engine.close().await {
                 log_line(&format!("closing the previous workspace: {e}"));
+            }
+            // A demo's folder holds only invented data and nothing else will open it again.
+            if let Some((sim, dir)) = previous.demo {
+                sim.stop();
+                drop(sim);
+                remove_demo_dir(&dir);
             }
         }
         Ok(described)
@@ -168,6 +179,23 @@ pub fn new_demo_dir() -> Result<PathBuf, CommandError> {
     Ok(dir)
 }
 
+/// Removes a folder [`new_demo_dir`] made; anything else is left alone.
+pub fn remove_demo_dir(dir: &Path) {
+    let ours = dir.starts_with(std::env::temp_dir())
+        && dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with(DEMO_DIR_PREFIX));
+    if ours {
+        if let Err(e) = std::fs::remove_dir_all(dir) {
+            log_line(&format!("removing the demo folder {}: {e}", dir.display()));
+        }
+    }
+}
+
+/// How every folder [`new_demo_dir`] makes is named.
+const DEMO_DIR_PREFIX: &str = "tenantatlas-demo-";
+
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
@@ -200,4 +228,27 @@ where
                 format!("a background task stopped: {e}"),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demo_folder_is_private_and_only_demo_folders_are_removed() {
+        let dir = new_demo_dir().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        std::fs::write(dir.join("file"), "invented").unwrap();
+        remove_demo_dir(&dir);
+        assert!(!dir.exists());
+
+        let other = tempfile::tempdir().unwrap();
+        remove_demo_dir(other.path());
+        assert!(other.path().exists(), "not a demo folder");
+    }
 }

@@ -42,7 +42,7 @@ impl AppState {
         passphrase: Option<String>,
     ) -> Answer<OpenWorkspace> {
         let engine = Engine::open(dir, passphrase.filter(|p| !p.is_empty())).await?;
-        self.replace(Opened { engine, sim: None }).await
+        self.replace(Opened::workspace(engine)).await
     }
 
     /// Runs the demo scenario in `dir` (new and empty) and makes its workspace the window's,
@@ -53,19 +53,15 @@ impl AppState {
         on_step: impl Fn(DemoProgress) + Send + Sync + 'static,
     ) -> Answer<OpenWorkspace> {
         let _claim = self.start_demo()?;
-        let sim = Demo::start_cloud(dir).await.map_err(demo_error)?;
-        on_step(DemoProgress::CloudStarted {
-            tenants: u32::try_from(sim.tenants().len()).unwrap_or(u32::MAX),
-        });
-        let on_event: tenantatlas_demo::DemoProgress =
-            Arc::new(move |event: DemoEvent| on_step(event.into()));
-        let workspace = dir.join("workspace");
-        let demo = on_blocking_thread(move || async move {
-            Demo::populate(sim, &workspace, DEMO_PASSPHRASE.to_string(), on_event).await
-        })
-        .await?
-        .map_err(demo_error)?;
-        self.replace(Opened::from_demo(demo)).await
+        let opened = match populate_demo(dir, on_step).await {
+            Ok(demo) => self.replace(Opened::from_demo(demo, dir)).await,
+            Err(e) => Err(e),
+        };
+        // A demo that did not open is gone with its folder.
+        if opened.is_err() {
+            state::remove_demo_dir(dir);
+        }
+        opened
     }
 
     /// Every tenant of the open workspace at a glance.
@@ -94,6 +90,25 @@ impl AppState {
         let cancelled = claim.token.is_cancelled();
         Ok(runs.iter().map(|r| outcome(r, cancelled)).collect())
     }
+}
+
+/// The demo scenario in `dir`, its steps told to `on_step`.
+async fn populate_demo(
+    dir: &Path,
+    on_step: impl Fn(DemoProgress) + Send + Sync + 'static,
+) -> Answer<tenantatlas_demo::DemoPortfolio> {
+    let sim = Demo::start_cloud(dir).await.map_err(demo_error)?;
+    on_step(DemoProgress::CloudStarted {
+        tenants: u32::try_from(sim.tenants().len()).unwrap_or(u32::MAX),
+    });
+    let on_event: tenantatlas_demo::DemoProgress =
+        Arc::new(move |event: DemoEvent| on_step(event.into()));
+    let workspace = dir.join("workspace");
+    on_blocking_thread(move || async move {
+        Demo::populate(sim, &workspace, DEMO_PASSPHRASE.to_string(), on_event).await
+    })
+    .await?
+    .map_err(demo_error)
 }
 
 fn demo_error(e: tenantatlas_demo::DemoError) -> CommandError {
