@@ -3,7 +3,8 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import App from './App.svelte';
 import { ROWS } from './lib/portfolio/fixtures';
 
-vi.mock('./lib/ipc-pending', () => ({
+vi.mock('./lib/ipc/commands', () => ({
+  appInfo: vi.fn(),
   workspaceStatus: vi.fn(),
   openWorkspace: vi.fn(),
   openDemo: vi.fn(),
@@ -11,9 +12,7 @@ vi.mock('./lib/ipc-pending', () => ({
   syncAll: vi.fn(),
   cancelSync: vi.fn(),
 }));
-vi.mock('./lib/ipc/commands', () => ({ appInfo: vi.fn() }));
-const ipc = vi.mocked(await import('./lib/ipc-pending'));
-const commands = vi.mocked(await import('./lib/ipc/commands'));
+const ipc = vi.mocked(await import('./lib/ipc/commands'));
 
 afterEach(() => {
   cleanup();
@@ -21,7 +20,7 @@ afterEach(() => {
 
 describe('App', () => {
   it('starts on the first-run screen and opens the demo portfolio into the shell', async () => {
-    commands.appInfo.mockResolvedValue({ name: 'TenantAtlas', version: '1.0.0' });
+    ipc.appInfo.mockResolvedValue({ name: 'TenantAtlas', version: '1.0.0' });
     ipc.workspaceStatus.mockResolvedValue({
       default_path: '/home/ana/atlas',
       default_exists: false,

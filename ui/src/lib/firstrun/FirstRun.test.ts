@@ -1,20 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import FirstRun from './FirstRun.svelte';
-import type { DemoProgress, OpenWorkspace, WorkspaceStatus } from '../ipc-pending';
+import type { DemoProgress, OpenWorkspace, WorkspaceStatus } from '../ipc/commands';
 import { checkNewPassphrase } from './passphrase';
 import { advance, DEMO_START, stepStates, type DemoState } from './demo';
 
-vi.mock('../ipc-pending', () => ({
+vi.mock('../ipc/commands', () => ({
+  appInfo: vi.fn(),
   workspaceStatus: vi.fn(),
   openWorkspace: vi.fn(),
   openDemo: vi.fn(),
 }));
-vi.mock('../ipc/commands', () => ({
-  appInfo: vi.fn(),
-}));
-const ipc = vi.mocked(await import('../ipc-pending'));
-const commands = vi.mocked(await import('../ipc/commands'));
+const ipc = vi.mocked(await import('../ipc/commands'));
 
 const KEYCHAIN: WorkspaceStatus = {
   default_path: '/home/ana/.local/share/tenantatlas/workspace',
@@ -40,7 +37,7 @@ const opened = (path: string, demo = false): OpenWorkspace => ({
 
 beforeEach(() => {
   vi.resetAllMocks();
-  commands.appInfo.mockResolvedValue({ name: 'TenantAtlas', version: '9.8.7' });
+  ipc.appInfo.mockResolvedValue({ name: 'TenantAtlas', version: '9.8.7' });
 });
 
 afterEach(() => {

@@ -1,7 +1,7 @@
 // The demo portfolio's steps as the first-run screen lists them, folded from the engine's
 // progress events. The events say what has just finished ("cloud started", "tenant connected"),
 // so each one moves the active step on.
-import type { DemoProgress } from '../ipc-pending';
+import type { DemoProgress } from '../ipc/commands';
 
 export const DEMO_STEPS: readonly string[] = [
   'Starting the simulated cloud',

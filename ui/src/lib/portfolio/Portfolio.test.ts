@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
 import Portfolio from './Portfolio.svelte';
-import type { SyncOutcome, SyncProgress } from '../ipc-pending';
+import type { SyncOutcome, SyncProgress } from '../ipc/commands';
 import { NOW, ROWS, row } from './fixtures';
 
-vi.mock('../ipc-pending', () => ({
+vi.mock('../ipc/commands', () => ({
   portfolio: vi.fn(),
   syncAll: vi.fn(),
   cancelSync: vi.fn(),
 }));
-const ipc = vi.mocked(await import('../ipc-pending'));
+const ipc = vi.mocked(await import('../ipc/commands'));
 
 beforeEach(() => {
   vi.resetAllMocks();

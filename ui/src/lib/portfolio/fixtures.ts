@@ -1,5 +1,5 @@
 // Portfolio rows for tests: one healthy tenant, one in trouble, one never synced.
-import type { PortfolioRow } from '../ipc-pending';
+import type { PortfolioRow } from '../ipc/commands';
 
 export const NOW = new Date('2026-12-05T12:00:00Z');
 

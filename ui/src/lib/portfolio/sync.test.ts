@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activity, afterOutcome, afterProgress, countOutcomes, queued } from './sync';
-import type { SyncOutcome } from '../ipc-pending';
+import type { SyncOutcome } from '../ipc/commands';
 
 const outcome = (status: string, over: Partial<SyncOutcome> = {}): SyncOutcome => ({
   tenant_id: 't',

@@ -1,6 +1,6 @@
 // "Sync all" as the panel shows it: each tenant's state folded from the progress events, then
 // settled by the outcomes `syncAll` resolves with.
-import type { SyncOutcome, SyncProgress } from '../ipc-pending';
+import type { SyncOutcome, SyncProgress } from '../ipc/commands';
 
 export type TenantSyncState = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
 

@@ -2,7 +2,7 @@
 // sync age against the SLA, what makes a tenant need attention, sorting, filtering and the
 // summary cards. `now` is always an argument, never read here.
 
-import type { PortfolioRow } from '../ipc-pending';
+import type { PortfolioRow } from '../ipc/commands';
 
 /** The score in words (crates/core/src/score.rs `Rating`). */
 export type Rating = 'good' | 'needs_attention' | 'at_risk' | 'failing' | 'not_checked';
