@@ -88,6 +88,9 @@ describe('Portfolio', () => {
     expect(within(fabrikam).getByRole('img', { name: '3 high, 4 medium, 1 low, 2 info' })).toBeTruthy();
     expect(within(fabrikam).getByText('1 risk-accepted')).toBeTruthy();
     expect(within(fabrikam).getByText('Reconnect')).toBeTruthy();
+    expect(within(fabrikam).getByText('Reconnect').getAttribute('title')).toBe(
+      'Sign-in lapsed 4 d ago: sign in to the tenant again',
+    );
     expect(within(fabrikam).getByText('1 permission missing')).toBeTruthy();
     expect(within(fabrikam).getByText(/Needs attention: sign-in needs reconnecting/)).toBeTruthy();
 
@@ -96,6 +99,16 @@ describe('Portfolio', () => {
     expect(within(northwind).getByTestId('score').textContent?.trim()).toBe('—');
     expect(within(northwind).getByText(/Not checked · no baseline/)).toBeTruthy();
     expect(within(contoso).getByText('Good · MSP Gold')).toBeTruthy();
+  });
+
+  it('warns before a saved sign-in lapses', async () => {
+    ipc.portfolio.mockResolvedValue([
+      row({ id: 'l', name: 'Lapsing', sign_in_status: 'lapsing', sign_in_lapses_at: '2026-12-08T12:00:00Z' }),
+    ]);
+    show();
+    expect(await screen.findByText('Sign-in lapses in 3 d')).toBeTruthy();
+    expect(screen.queryByText('Reconnect')).toBeNull();
+    expect(screen.getByText(/Needs attention: sign-in lapses in 3 d/)).toBeTruthy();
   });
 
   it('shows tenant text as text: markup stays inert and control characters visible', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ago,
+  lapse,
   attentionReasons,
   filterRows,
   ratingOf,
@@ -37,6 +38,17 @@ describe('sync age against the SLA', () => {
   });
 });
 
+describe('sign-in lapse', () => {
+  it('says when a saved sign-in stops working', () => {
+    const hoursAfter = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();
+    expect(lapse(hoursAfter(5), NOW)).toBe('lapses in 5 h');
+    expect(lapse(hoursAfter(0.2), NOW)).toBe('lapses in 1 h');
+    expect(lapse(hoursAfter(24 * 3 + 1), NOW)).toBe('lapses in 3 d');
+    expect(lapse(hoursBefore(50), NOW)).toBe('lapsed 2 d ago');
+    expect(lapse(null, NOW)).toBe('lapses soon');
+  });
+});
+
 describe('needs attention', () => {
   it('names every reason a tenant needs a look', () => {
     expect(attentionReasons(ROWS[0], NOW)).toEqual([]);
@@ -51,6 +63,8 @@ describe('needs attention', () => {
     expect(attentionReasons(ROWS[2], NOW)).toEqual(['never synced']);
     const failing = row({ id: 'f', name: 'F', last_sync_status: 'failed', failing_since: hoursBefore(5) });
     expect(attentionReasons(failing, NOW)).toEqual(['syncs failing since 5 h ago']);
+    const lapsing = row({ id: 'l', name: 'L', sign_in_status: 'lapsing', sign_in_lapses_at: '2026-12-08T12:00:00Z' });
+    expect(attentionReasons(lapsing, NOW)).toEqual(['sign-in lapses in 3 d']);
   });
 });
 

@@ -55,6 +55,22 @@ export function ago(time: string | null, now: Date): string {
   return `${Math.floor(hours / 24)} d ago`;
 }
 
+/** "lapses in 3 d", "lapses in 5 h", "lapsed 2 d ago": when a saved sign-in stops working. */
+export function lapse(time: string | null, now: Date): string {
+  if (time === null) {
+    return 'lapses soon';
+  }
+  const ms = Date.parse(time) - now.getTime();
+  if (Number.isNaN(ms)) {
+    return 'lapses soon';
+  }
+  if (ms <= 0) {
+    return `lapsed ${ago(time, now)}`;
+  }
+  const hours = Math.floor(ms / HOUR);
+  return hours < 48 ? `lapses in ${Math.max(hours, 1)} h` : `lapses in ${Math.floor(hours / 24)} d`;
+}
+
 export const RATING_LABEL: Record<Rating, string> = {
   good: 'Good',
   needs_attention: 'Needs attention',
@@ -68,6 +84,8 @@ export function attentionReasons(row: PortfolioRow, now: Date): string[] {
   const reasons: string[] = [];
   if (row.needs_reconnect) {
     reasons.push('sign-in needs reconnecting');
+  } else if (row.sign_in_status === 'lapsing') {
+    reasons.push(`sign-in ${lapse(row.sign_in_lapses_at, now)}`);
   }
   if (row.missing_permissions.length > 0) {
     reasons.push(`${row.missing_permissions.length} missing permission${row.missing_permissions.length === 1 ? '' : 's'}`);
@@ -116,7 +134,9 @@ function findingsWeight(row: PortfolioRow): number[] {
 }
 
 function warningsCount(row: PortfolioRow): number {
-  return row.missing_permissions.length + (row.needs_reconnect ? 1 : 0);
+  return (
+    row.missing_permissions.length + (row.needs_reconnect ? 2 : 0) + (row.sign_in_status === 'lapsing' ? 1 : 0)
+  );
 }
 
 function compareNumbers(a: number[], b: number[]): number {
