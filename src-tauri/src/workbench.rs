@@ -88,6 +88,17 @@ impl AppState {
             .sync(&[], options, Arc::new(move |event| on_step(event.into())))
             .await?;
         let cancelled = claim.token.is_cancelled();
+        if !cancelled {
+            // As the command line's `sync` does: drift right after, so scores and findings follow
+            // what was just read. The drift future is not provably `Send` (see
+            // `on_blocking_thread`); it is driven to its end here on this worker thread, which
+            // `block_in_place` hands over to the runtime meanwhile.
+            let engine = &opened.engine;
+            let today = tenantatlas_engine::ops::findings::today();
+            tokio::task::block_in_place(|| {
+                tokio::runtime::Handle::current().block_on(engine.drift_after_sync(&runs, today))
+            })?;
+        }
         Ok(runs.iter().map(|r| outcome(r, cancelled)).collect())
     }
 }
@@ -293,6 +304,15 @@ mod tests {
             .filter(|e| matches!(e, SyncProgress::Finished { .. }))
             .count();
         assert_eq!(finished, 8);
+        // Drift ran after the sync, as after the command line's `sync --drift`: every checked
+        // tenant's trend has a second point.
+        let after = state.portfolio().await.unwrap();
+        let trends: Vec<usize> = after
+            .iter()
+            .filter(|r| r.score.is_some())
+            .map(|r| r.score_trend.len())
+            .collect();
+        assert_eq!(trends, vec![2; 7], "{after:?}");
 
         // Cancelled from its first progress step, as the window's Cancel button would.
         let canceller = state.clone();

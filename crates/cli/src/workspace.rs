@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tenantatlas_engine::ops::drift::{DriftOptions, DriftReport};
 use tenantatlas_engine::ops::findings::today;
 use tenantatlas_engine::ops::policy_view::PolicyView;
 use tenantatlas_engine::ops::queries::{runs_csv, RunSummary};
@@ -156,7 +155,7 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
     }
     let failed = runs.iter().filter(|r| r.status == "failed").count();
     let drift = if args.drift {
-        Some(drift_after_sync(engine, &runs).await?)
+        Some(engine.drift_after_sync(&runs, today()).await?)
     } else {
         None
     };
@@ -242,33 +241,6 @@ fn print_sync(runs: &[SyncSummary]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Drift of the tenants a sync just read (a failed sync's tenant keeps its old snapshot, so it
-/// is not checked), as far as they have baselines.
-async fn drift_after_sync(engine: &Engine, runs: &[SyncSummary]) -> Result<DriftReport> {
-    let with_baseline = engine.tenants_with_baselines().await?;
-    let mut report = DriftReport {
-        runs: Vec::new(),
-        findings: Vec::new(),
-        scores: Vec::new(),
-    };
-    for run in runs
-        .iter()
-        .filter(|r| r.status != "failed" && with_baseline.contains(&r.tenant))
-    {
-        let one = engine
-            .drift(&DriftOptions {
-                tenant: Some(run.tenant.clone()),
-                unexpected: false,
-                today: today(),
-            })
-            .await?;
-        report.runs.extend(one.runs);
-        report.findings.extend(one.findings);
-        report.scores.extend(one.scores);
-    }
-    Ok(report)
 }
 
 pub async fn policies(engine: &Engine, command: PoliciesCommand, json: bool) -> Result<()> {

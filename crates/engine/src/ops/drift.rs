@@ -157,6 +157,37 @@ struct Scored {
 }
 
 impl Engine {
+    /// Drift of the tenants a sync just read, as far as they have baselines: what both front doors
+    /// run after a sync. A failed sync's tenant keeps its old snapshot, so it is not checked again.
+    pub async fn drift_after_sync(
+        &self,
+        runs: &[crate::SyncSummary],
+        today: Date,
+    ) -> Result<DriftReport, EngineError> {
+        let with_baseline = self.tenants_with_baselines().await?;
+        let mut report = DriftReport {
+            runs: Vec::new(),
+            findings: Vec::new(),
+            scores: Vec::new(),
+        };
+        for run in runs
+            .iter()
+            .filter(|r| r.status != "failed" && with_baseline.contains(&r.tenant))
+        {
+            let one = self
+                .drift(&DriftOptions {
+                    tenant: Some(run.tenant.clone()),
+                    unexpected: false,
+                    today,
+                })
+                .await?;
+            report.runs.extend(one.runs);
+            report.findings.extend(one.findings);
+            report.scores.extend(one.scores);
+        }
+        Ok(report)
+    }
+
     /// Checks one tenant, or every tenant with a baseline, against its baselines.
     pub async fn drift(&self, options: &DriftOptions) -> Result<DriftReport, EngineError> {
         let baselines = self.workspace.list_baselines().await?;
