@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use tenantatlas_core::content_hash;
 use tenantatlas_core::severity::Severity;
-use tenantatlas_store::{AuditInput, EqualPairs, FindingRecord, SeenAgain};
+use tenantatlas_store::{AuditEntry, AuditInput, EqualPairs, FindingRecord, SeenAgain};
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
@@ -221,6 +221,121 @@ pub(crate) fn decide(stored: Option<&FindingRecord>, seen: Option<&str>, today: 
     }
 }
 
+/// A decision an engineer makes about a finding by hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Triage {
+    /// Someone is looking at it (open findings only).
+    Acknowledge,
+    /// The drift is known and accepted until a date.
+    AcceptRisk(RiskAcceptance),
+    /// The drift was dealt with.
+    Resolve,
+}
+
+/// What a risk acceptance records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskAcceptance {
+    pub justification: String,
+    /// Who approved it; whoever records it when `None` or blank.
+    pub approver: Option<String>,
+    /// `YYYY-MM-DD`, after today.
+    pub expires: String,
+}
+
+/// What [`Engine::triage_findings`] did: the findings as they are now, and those it refused.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Triaged {
+    pub changed: Vec<Finding>,
+    pub refused: Vec<Refusal>,
+}
+
+/// A finding a triage did not change, and why (the message the single command gives).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    pub id: String,
+    pub message: String,
+}
+
+impl Triage {
+    /// Checks what the decision itself carries: a risk acceptance's date and justification.
+    fn check(&self, today: Date) -> Result<(), EngineError> {
+        let Triage::AcceptRisk(accept) = self else {
+            return Ok(());
+        };
+        let expires = &accept.expires;
+        let date = parse_date(expires).ok_or_else(|| {
+            EngineError::invalid(format!("'{expires}' is not a date; write it as YYYY-MM-DD"))
+        })?;
+        if date <= today {
+            return Err(EngineError::invalid(format!(
+                "the expiry date {expires} must be in the future"
+            )));
+        }
+        if accept.justification.trim().is_empty() {
+            return Err(EngineError::invalid(
+                "a risk acceptance needs a justification; pass --justification TEXT",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies the decision to `record` when its state allows it, and returns the audit entry;
+    /// `record` is unchanged when it does not.
+    fn apply(&self, record: &mut FindingRecord) -> Result<AuditInput, EngineError> {
+        let id = &record.id;
+        match self {
+            Triage::Acknowledge => {
+                if record.state != FindingState::Open.as_str() {
+                    return Err(EngineError::invalid(format!(
+                        "finding {id} is {}; only open findings can be acknowledged",
+                        record.state
+                    )));
+                }
+                Ok(transitioned(
+                    record,
+                    FindingState::Acknowledged,
+                    "acknowledged by hand",
+                ))
+            }
+            Triage::AcceptRisk(accept) => {
+                if record.state == FindingState::Resolved.as_str() {
+                    return Err(EngineError::invalid(format!(
+                        "finding {id} is resolved; there is no risk left to accept"
+                    )));
+                }
+                record.justification = Some(accept.justification.clone());
+                record.approver = Some(
+                    accept
+                        .approver
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map_or_else(actor, str::to_string),
+                );
+                record.expires_on = Some(accept.expires.clone());
+                record.accepted_changes_hash = Some(record.changes_hash.clone());
+                Ok(transitioned(
+                    record,
+                    FindingState::RiskAccepted,
+                    &accept.justification,
+                ))
+            }
+            Triage::Resolve => {
+                if record.state == FindingState::Resolved.as_str() {
+                    return Err(EngineError::invalid(format!(
+                        "finding {id} is already resolved"
+                    )));
+                }
+                Ok(transitioned(
+                    record,
+                    FindingState::Resolved,
+                    "resolved by hand",
+                ))
+            }
+        }
+    }
+}
+
 impl Engine {
     /// Findings, after reopening risk acceptances that have expired by `today`.
     pub async fn list_findings(
@@ -278,20 +393,7 @@ impl Engine {
 
     /// Acknowledges an open finding: someone is looking at it.
     pub async fn ack_finding(&self, id: &str) -> Result<Finding, EngineError> {
-        let mut record = self.finding_record(id).await?;
-        if record.state != FindingState::Open.as_str() {
-            return Err(EngineError::invalid(format!(
-                "finding {id} is {}; only open findings can be acknowledged",
-                record.state
-            )));
-        }
-        self.transition(
-            &mut record,
-            FindingState::Acknowledged,
-            "acknowledged by hand",
-        )
-        .await?;
-        self.shown(&record).await
+        self.triage_one(id, &Triage::Acknowledge).await
     }
 
     /// Accepts the risk of a finding until `expires` (`YYYY-MM-DD`, after `today`), approved by
@@ -304,50 +406,100 @@ impl Engine {
         expires: &str,
         today: Date,
     ) -> Result<Finding, EngineError> {
-        let date = parse_date(expires).ok_or_else(|| {
-            EngineError::invalid(format!("'{expires}' is not a date; write it as YYYY-MM-DD"))
-        })?;
-        if date <= today {
-            return Err(EngineError::invalid(format!(
-                "the expiry date {expires} must be in the future"
-            )));
-        }
-        if justification.trim().is_empty() {
-            return Err(EngineError::invalid(
-                "a risk acceptance needs a justification; pass --justification TEXT",
-            ));
-        }
-        let mut record = self.finding_record(id).await?;
-        if record.state == FindingState::Resolved.as_str() {
-            return Err(EngineError::invalid(format!(
-                "finding {id} is resolved; there is no risk left to accept"
-            )));
-        }
-        record.justification = Some(justification.to_string());
-        record.approver = Some(
-            approver
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .map_or_else(actor, str::to_string),
-        );
-        record.expires_on = Some(expires.to_string());
-        record.accepted_changes_hash = Some(record.changes_hash.clone());
-        self.transition(&mut record, FindingState::RiskAccepted, justification)
-            .await?;
-        self.shown(&record).await
+        let triage = Triage::AcceptRisk(RiskAcceptance {
+            justification: justification.to_string(),
+            approver: approver.map(str::to_string),
+            expires: expires.to_string(),
+        });
+        triage.check(today)?;
+        self.triage_one(id, &triage).await
     }
 
     /// Resolves a finding by hand.
     pub async fn resolve_finding(&self, id: &str) -> Result<Finding, EngineError> {
-        let mut record = self.finding_record(id).await?;
-        if record.state == FindingState::Resolved.as_str() {
-            return Err(EngineError::invalid(format!(
-                "finding {id} is already resolved"
-            )));
+        self.triage_one(id, &Triage::Resolve).await
+    }
+
+    /// Applies one decision to several findings at once, as the desktop's bulk actions do: the
+    /// findings it applies to change together in one transaction, each with its audit entry; the
+    /// others are refused one by one with the reason the single command would give. A risk
+    /// acceptance whose justification or date is wrong refuses them all.
+    pub async fn triage_findings(
+        &self,
+        ids: &[String],
+        triage: &Triage,
+        today: Date,
+    ) -> Result<Triaged, EngineError> {
+        triage.check(today)?;
+        let mut records = Vec::new();
+        let mut audit = Vec::new();
+        let mut refused = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for id in ids.iter().filter(|id| seen.insert(id.as_str())) {
+            let applied = match self.finding_record(id).await {
+                Ok(mut record) => triage.apply(&mut record).map(|entry| (record, entry)),
+                Err(e) => Err(e),
+            };
+            match applied {
+                Ok((record, entry)) => {
+                    records.push(record);
+                    audit.push(entry);
+                }
+                Err(e) => refused.push(Refusal {
+                    id: id.clone(),
+                    message: e.message,
+                }),
+            }
         }
-        self.transition(&mut record, FindingState::Resolved, "resolved by hand")
+        if !records.is_empty() {
+            self.save_triaged(&records, &audit).await?;
+        }
+        let names = self.tenant_names().await?;
+        Ok(Triaged {
+            changed: records.iter().map(|r| finding(r, &names)).collect(),
+            refused,
+        })
+    }
+
+    /// The audit entries whose subject is finding `id`, oldest first: each transition of its
+    /// lifecycle with who made it, when and why.
+    pub async fn finding_audit(&self, id: &str) -> Result<Vec<AuditEntry>, EngineError> {
+        self.finding_record(id).await?;
+        // The log is read whole and filtered here: it has no index by subject, and a finding's
+        // trail is read one finding at a time, when someone opens it.
+        Ok(self
+            .workspace
+            .list_audit()
+            .await?
+            .into_iter()
+            .filter(|e| e.subject == id)
+            .collect())
+    }
+
+    async fn triage_one(&self, id: &str, triage: &Triage) -> Result<Finding, EngineError> {
+        let mut record = self.finding_record(id).await?;
+        let audit = triage.apply(&mut record)?;
+        self.save_triaged(std::slice::from_ref(&record), &[audit])
             .await?;
         self.shown(&record).await
+    }
+
+    /// Saves findings changed by hand and their audit entries, in one transaction.
+    async fn save_triaged(
+        &self,
+        records: &[FindingRecord],
+        audit: &[AuditInput],
+    ) -> Result<(), EngineError> {
+        self.workspace
+            .commit_findings(
+                records,
+                &SeenAgain::default(),
+                &EqualPairs::default(),
+                audit,
+                None,
+            )
+            .await?;
+        Ok(())
     }
 
     async fn finding_record(&self, id: &str) -> Result<FindingRecord, EngineError> {
@@ -641,5 +793,161 @@ mod tests {
         let changed = decide(Some(&accepted), Some("h2"), date!(2026 - 03 - 01));
         assert_eq!(changed.state, FindingState::Open);
         assert!(changed.why.unwrap().contains("changed"));
+    }
+
+    /// A workspace with one tenant and a finding in each state, stored as a drift run would.
+    async fn workspace_with_findings(dir: &std::path::Path) -> Engine {
+        let engine = Engine::open(&dir.join("ws"), Some("triage test passphrase".into()))
+            .await
+            .unwrap();
+        engine
+            .workspace
+            .upsert_tenant(&tenantatlas_store::TenantRecord {
+                id: "t".into(),
+                domain: "contoso.example".into(),
+                name: "Contoso".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let records: Vec<FindingRecord> = [
+            ("open1", FindingState::Open),
+            ("open2", FindingState::Open),
+            ("acked", FindingState::Acknowledged),
+            ("gone", FindingState::Resolved),
+        ]
+        .into_iter()
+        .map(|(id, state)| FindingRecord {
+            id: id.into(),
+            object_name: format!("Policy {id}"),
+            first_seen_at: "2026-03-01T00:00:00.000Z".into(),
+            last_seen_at: "2026-03-01T00:00:00.000Z".into(),
+            updated_at: "2026-03-01T00:00:00.000Z".into(),
+            ..record(state)
+        })
+        .collect();
+        engine
+            .workspace
+            .commit_findings(
+                &records,
+                &SeenAgain::default(),
+                &EqualPairs::default(),
+                &[],
+                None,
+            )
+            .await
+            .unwrap();
+        engine
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Bulk triage changes the findings it may together, refuses the others with the single
+    /// command's reason, and each change is in the finding's own audit trail, oldest first.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn bulk_triage_changes_what_it_may_and_says_why_not_for_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = workspace_with_findings(dir.path()).await;
+        let today = date!(2026 - 03 - 10);
+
+        let all = ids(&["open1", "open2", "acked", "gone", "nope", "open1"]);
+        let done = engine
+            .triage_findings(&all, &Triage::Acknowledge, today)
+            .await
+            .unwrap();
+        let changed: Vec<(&str, &str)> = done
+            .changed
+            .iter()
+            .map(|f| (f.id.as_str(), f.state.as_str()))
+            .collect();
+        assert_eq!(
+            changed,
+            [("open1", "acknowledged"), ("open2", "acknowledged")]
+        );
+        assert_eq!(done.changed[0].tenant_name, "Contoso");
+        let refused: Vec<&str> = done.refused.iter().map(|r| r.message.as_str()).collect();
+        assert_eq!(
+            refused,
+            [
+                "finding acked is acknowledged; only open findings can be acknowledged",
+                "finding gone is resolved; only open findings can be acknowledged",
+                "no finding 'nope'; run `tenantatlas findings list` to see them",
+            ]
+        );
+
+        // A wrong acceptance refuses the whole request and changes nothing.
+        let accept = |justification: &str, expires: &str| {
+            Triage::AcceptRisk(RiskAcceptance {
+                justification: justification.into(),
+                approver: Some("Dana (CISO)".into()),
+                expires: expires.into(),
+            })
+        };
+        for (triage, message) in [
+            (accept("legacy app", "2026-03-10"), "must be in the future"),
+            (accept("legacy app", "10/04/2026"), "not a date"),
+            (accept("  ", "2026-04-10"), "needs a justification"),
+        ] {
+            let e = engine
+                .triage_findings(&ids(&["open1"]), &triage, today)
+                .await
+                .unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::InvalidInput);
+            assert!(e.message.contains(message), "{}", e.message);
+        }
+        let done = engine
+            .triage_findings(
+                &ids(&["open1", "gone"]),
+                &accept("legacy app", "2026-04-10"),
+                today,
+            )
+            .await
+            .unwrap();
+        let accepted = &done.changed[0];
+        assert_eq!(accepted.state, "risk_accepted");
+        assert_eq!(accepted.approver.as_deref(), Some("Dana (CISO)"));
+        assert_eq!(accepted.expires.as_deref(), Some("2026-04-10"));
+        assert_eq!(done.refused.len(), 1);
+
+        let done = engine
+            .triage_findings(&ids(&["open2", "acked"]), &Triage::Resolve, today)
+            .await
+            .unwrap();
+        assert_eq!(done.changed.len(), 2);
+        assert!(done.changed.iter().all(|f| f.state == "resolved"));
+
+        let trail = engine.finding_audit("open1").await.unwrap();
+        let steps: Vec<(&str, &str, &str)> = trail
+            .iter()
+            .map(|e| {
+                (
+                    e.action.as_str(),
+                    e.details["from"].as_str().unwrap(),
+                    e.details["why"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("finding.acknowledged", "open", "acknowledged by hand"),
+                ("finding.risk_accepted", "acknowledged", "legacy app"),
+            ]
+        );
+        assert!(trail.windows(2).all(|w| w[0].seq < w[1].seq));
+        assert!(trail.iter().all(|e| e.actor == actor()));
+        assert_eq!(engine.finding_audit("gone").await.unwrap(), []);
+        let missing = engine.finding_audit("nope").await.unwrap_err();
+        assert_eq!(missing.code, crate::ErrorCode::NotFound);
+
+        // The single commands keep their rules.
+        let e = engine.ack_finding("acked").await.unwrap_err();
+        assert!(e.message.contains("only open findings"), "{}", e.message);
+        assert_eq!(
+            engine.resolve_finding("open1").await.unwrap().state,
+            "resolved"
+        );
     }
 }
