@@ -109,6 +109,9 @@ pub struct WorkspaceStatus {
     pub passphrase_needed: bool,
     /// The workspace open in this window, if any.
     pub open: Option<OpenWorkspace>,
+    /// The app was started to show the demo portfolio (`--demo`, as `cargo xtask demo` does):
+    /// the window opens it at once. True in the first answer only.
+    pub demo_requested: bool,
 }
 
 /// One step of the demo scenario, streamed while `open_demo` runs.

@@ -20,8 +20,14 @@ mod state;
 mod workbench;
 
 fn main() {
+    // `--demo`: open the demo portfolio at once (what the README's first command does).
+    let state = if std::env::args().skip(1).any(|a| a == "--demo") {
+        state::AppState::demo_requested()
+    } else {
+        state::AppState::default()
+    };
     tauri::Builder::default()
-        .manage(state::AppState::default())
+        .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::workspace_status,

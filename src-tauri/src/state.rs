@@ -59,9 +59,24 @@ pub struct AppState {
     sync: Mutex<Option<CancellationToken>>,
     /// Set while `open_demo` runs, so a second click does not start a second cloud.
     demo_running: AtomicBool,
+    /// The app was started with `--demo` (what `cargo xtask demo` does) and the window has not
+    /// been told yet.
+    demo_requested: AtomicBool,
 }
 
 impl AppState {
+    /// An app started to show the demo portfolio at once (`tenantatlas-desktop --demo`).
+    pub fn demo_requested() -> AppState {
+        let state = AppState::default();
+        state.demo_requested.store(true, Ordering::SeqCst);
+        state
+    }
+
+    /// Whether the window should open the demo now; says so once.
+    pub fn take_demo_request(&self) -> bool {
+        self.demo_requested.swap(false, Ordering::SeqCst)
+    }
+
     /// The open workspace, shared with other readers; `NoWorkspace` when none is open.
     pub async fn opened(&self) -> Result<RwLockReadGuard<'_, Opened>, CommandError> {
         RwLockReadGuard::try_map(self.open.read().await, |open| open.as_ref())

@@ -32,6 +32,7 @@ impl AppState {
                 None => !keychain,
             },
             open: self.describe().await,
+            demo_requested: self.take_demo_request(),
         }
     }
 

@@ -28,6 +28,7 @@ describe('App', () => {
       keychain_available: true,
       passphrase_needed: false,
       open: null,
+      demo_requested: false,
     });
     ipc.openDemo.mockResolvedValue({ path: '/tmp/demo', protection: 'keychain', demo: true });
     ipc.portfolio.mockResolvedValue(ROWS);

@@ -49,6 +49,7 @@ describe('strict CSP', () => {
       keychain_available: false,
       passphrase_needed: true,
       open: null,
+      demo_requested: false,
     });
     let report: Parameters<typeof ipc.openDemo>[0] = () => {};
     let opened: () => void = () => {};

@@ -28,6 +28,7 @@ const STATUS: WorkspaceStatus = {
   keychain_available: false,
   passphrase_needed: true,
   open: null,
+  demo_requested: false,
 };
 
 describe('the window over mocked IPC', () => {

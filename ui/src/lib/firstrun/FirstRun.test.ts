@@ -20,6 +20,7 @@ const KEYCHAIN: WorkspaceStatus = {
   keychain_available: true,
   passphrase_needed: false,
   open: null,
+  demo_requested: false,
 };
 const NO_KEYCHAIN: WorkspaceStatus = {
   default_path: '/srv/atlas/new-workspace',
@@ -28,6 +29,7 @@ const NO_KEYCHAIN: WorkspaceStatus = {
   keychain_available: false,
   passphrase_needed: true,
   open: null,
+  demo_requested: false,
 };
 const opened = (path: string, demo = false): OpenWorkspace => ({
   path,
@@ -148,6 +150,14 @@ describe('FirstRun', () => {
     expect(await screen.findByText('Checking drift')).toBeTruthy();
     done(opened('/tmp/tenantatlas-demo-1', true));
     await vi.waitFor(() => expect(onopened).toHaveBeenCalledWith('Demo portfolio'));
+  });
+
+  it('opens the demo at once when the app was started for it', async () => {
+    ipc.workspaceStatus.mockResolvedValue({ ...KEYCHAIN, demo_requested: true });
+    ipc.openDemo.mockReturnValue(new Promise<OpenWorkspace>(() => {}));
+    show();
+    expect(await screen.findByRole('heading', { name: 'Preparing the demo portfolio…' })).toBeTruthy();
+    expect(ipc.openDemo).toHaveBeenCalledTimes(1);
   });
 
   it('says why the demo could not start, and goes back', async () => {

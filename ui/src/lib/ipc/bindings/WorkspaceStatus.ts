@@ -30,4 +30,9 @@ passphrase_needed: boolean,
 /**
  * The workspace open in this window, if any.
  */
-open: OpenWorkspace | null, };
+open: OpenWorkspace | null, 
+/**
+ * The app was started to show the demo portfolio (`--demo`, as `cargo xtask demo` does):
+ * the window opens it at once. True in the first answer only.
+ */
+demo_requested: boolean, };
