@@ -1,8 +1,9 @@
 //! `cargo xtask …`: the project's own set-up and checks, so that a fresh machine needs nothing but
 //! Rust, Node and Python to run the two Quick-start commands.
 //!
-//! - `cargo xtask demo`  — installs the system packages the build needs, builds the command line
-//!   (cargo's progress shown) and runs the demo on the embedded simulated cloud.
+//! - `cargo xtask demo`  — installs the system packages the build needs, then, where there is a
+//!   display, builds the UI and the desktop app and opens it on the demo portfolio (the embedded
+//!   simulated cloud); elsewhere (or with `--terminal`) builds the command line and runs its demo.
 //! - `cargo xtask test`  — checks that nothing reads outside the repository, installs what is
 //!   missing, then runs every check: fmt, clippy, the UI's lint/type-check/unit tests, all Rust
 //!   tests (including MSAL against the simulator), and a real-window test of the desktop app under
@@ -13,6 +14,7 @@
 //! - `cargo xtask setup` — only the installation part of `test`.
 //! - `cargo xtask self-contained` — only the first check of `test`.
 //! - `cargo xtask bench` — the benchmarks, printing their figures.
+//! - `cargo xtask screenshots` — the real-window tests, saving their screenshots into `docs/`.
 //!
 //! It has no dependencies on purpose: it must build before anything else is installed.
 
@@ -30,6 +32,15 @@ const BUILD_PACKAGES: &[&str] = &[
     "pkg-config",
     "libssl-dev",
     "libdbus-1-dev",
+];
+
+/// What building and showing the desktop app needs beyond [`BUILD_PACKAGES`] (WebKitGTK and what
+/// Tauri links): `cargo xtask demo` installs them where there is a display.
+const DESKTOP_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "libxdo-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
 ];
 
 /// The other Debian packages `cargo xtask test` needs (WebKitGTK for Tauri, Xvfb and
@@ -72,8 +83,9 @@ fn main() -> ExitCode {
         Some("self-contained") => self_contained(&root),
         Some("demo") => demo(&root, &args[1..]),
         Some("bench") => bench(&root),
+        Some("screenshots") => screenshots(&root),
         _ => Err(
-            "usage: cargo xtask (demo | test | ci [--dry-run] [--keep] | setup | self-contained | bench)"
+            "usage: cargo xtask (demo | test | ci [--dry-run] [--keep] | setup | self-contained | bench | screenshots)"
                 .to_string(),
         ),
     };
@@ -386,7 +398,18 @@ fn test(root: &Path) -> Result {
         ],
     )?;
     run(root, "cargo", &["test", "--workspace", "--doc", "--locked"])?;
-    step("desktop app in a real window");
+    step("the desktop app in a real window (tests/window: Xvfb, tauri-driver, WebKitWebDriver)");
+    build_desktop(root)?;
+    window_tests(root, None)?;
+    eprintln!(
+        "\nall checks passed in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Builds the desktop app with the UI embedded (`ui/dist` must be built) and answers its path.
+fn build_desktop(root: &Path) -> Result<PathBuf> {
     run(
         root,
         "cargo",
@@ -399,21 +422,67 @@ fn test(root: &Path) -> Result {
             "--locked",
         ],
     )?;
-    let shot = target_dir(root).join("desktop-smoke.png");
-    run(
-        root,
-        "bash",
-        &["scripts/desktop-smoke.sh", path_str(&shot)?],
-    )?;
-    eprintln!(
-        "\nall checks passed in {:.0}s",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    Ok(target_dir(root)
+        .join("debug")
+        .join(format!("tenantatlas-desktop{}", env::consts::EXE_SUFFIX)))
+}
+
+/// The whole-product tests of the app in `tests/window/`, one file after another (each starts
+/// its own X server and app); screenshots go to `shots` (default: the target folder's
+/// `window-shots/`).
+fn window_tests(root: &Path, shots: Option<&Path>) -> Result {
+    let dir = root.join("tests").join("window");
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("tests/window/{name}"))
+        .collect();
+    files.sort();
+    let mut args = vec!["--test", "--test-concurrency=1"];
+    args.extend(files.iter().map(String::as_str));
+    let shots = shots.map(path_str).transpose()?;
+    let envs: Vec<(&str, &str)> = shots.iter().map(|s| ("TENANTATLAS_SHOTS", *s)).collect();
+    run_env(root, "node", &args, &envs)
+}
+
+/// `cargo xtask screenshots`: the real-window tests, writing their screenshots into `docs/`.
+fn screenshots(root: &Path) -> Result {
+    step("UI build");
+    run(root, "npm", &["run", "--prefix", "ui", "build"])?;
+    step("the desktop app");
+    build_desktop(root)?;
+    step("the real-window tests, screenshots into docs/");
+    window_tests(root, Some(&root.join("docs")))
 }
 
 fn demo(root: &Path, extra: &[String]) -> Result {
     system_packages(root, BUILD_PACKAGES)?;
+    // The desktop app where there is a screen to show it on; the terminal demo elsewhere (an SSH
+    // session, a container), saying so. `--terminal` asks for the terminal demo anyway.
+    let terminal = extra.iter().any(|a| a == "--terminal");
+    let extra: Vec<&str> = extra
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--terminal")
+        .collect();
+    if !terminal && has_display() {
+        system_packages(root, DESKTOP_PACKAGES)?;
+        ui_packages(root)?;
+        step("build the window's UI (npm run build)");
+        run(root, "npm", &["run", "--prefix", "ui", "build"])?;
+        step("build the desktop app (cargo build -p tenantatlas-desktop; minutes the first time)");
+        let bin = build_desktop(root)?;
+        step("demo: the desktop app on the demo portfolio (close the window to end)");
+        return run(root, path_str(&bin)?, &["--demo"]);
+    }
+    if !terminal {
+        eprintln!(
+            "    no display here (neither DISPLAY nor WAYLAND_DISPLAY is set): the demo runs in the terminal; \
+             on a desktop the same command opens the app"
+        );
+    }
     step("build the command line (cargo build -p tenantatlas-cli; minutes the first time)");
     run(
         root,
@@ -432,8 +501,19 @@ fn demo(root: &Path, extra: &[String]) -> Result {
         .join(format!("tenantatlas{}", env::consts::EXE_SUFFIX));
     step("demo");
     let mut args = vec!["demo"];
-    args.extend(extra.iter().map(String::as_str));
+    args.extend(extra);
     run(root, path_str(&bin)?, &args)
+}
+
+/// Whether a window can be shown: always on Windows and macOS; on Linux and the BSDs when an X11
+/// or Wayland display is set.
+fn has_display() -> bool {
+    if cfg!(any(target_os = "windows", target_os = "macos")) {
+        return true;
+    }
+    ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| env::var_os(v).is_some_and(|d| !d.is_empty()))
 }
 
 /// `cargo xtask ci`: `cargo xtask test` in a fresh clone of HEAD, in a new temporary folder, so
