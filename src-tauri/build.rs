@@ -16,6 +16,11 @@ const COMMANDS: &[&str] = &[
     "portfolio",
     "sync_all",
     "cancel_sync",
+    "connect_tenant",
+    "reconnect_tenant",
+    "cancel_sign_in",
+    "open_sign_in_page",
+    "sync_tenant",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@
 //! `ui/src/lib/ipc/commands.ts`.
 
 use crate::app_info::AppInfo;
+use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::ipc::{
     CommandError, DemoProgress, OpenWorkspace, PortfolioRow, SyncOutcome, SyncProgress,
     WorkspaceStatus,
@@ -85,6 +86,63 @@ pub async fn cancel_sync(state: State<'_, AppState>) -> Answer<()> {
     Ok(())
 }
 
+/// Signs in to a tenant (device code or browser) and records it, streaming what the person must
+/// do over `prompt`; `cancel_sign_in` stops the wait.
+#[tauri::command]
+pub async fn connect_tenant(
+    state: State<'_, AppState>,
+    request: ConnectRequest,
+    prompt: Channel<SignInStep>,
+) -> Answer<ConnectedTenant> {
+    state
+        .connect_tenant(request, move |step| {
+            let _ = prompt.send(step);
+        })
+        .await
+}
+
+/// Signs in to a tenant of the workspace again with its stored settings.
+#[tauri::command]
+pub async fn reconnect_tenant(
+    state: State<'_, AppState>,
+    tenant: String,
+    prompt: Channel<SignInStep>,
+) -> Answer<ConnectedTenant> {
+    state
+        .reconnect_tenant(tenant, move |step| {
+            let _ = prompt.send(step);
+        })
+        .await
+}
+
+/// Stops the sign-in that is waiting; it ends `cancelled`.
+#[tauri::command]
+pub async fn cancel_sign_in(state: State<'_, AppState>) -> Answer<()> {
+    state.cancel_sign_in();
+    Ok(())
+}
+
+/// Opens the waiting sign-in's page in the system browser (again).
+#[tauri::command]
+pub async fn open_sign_in_page(state: State<'_, AppState>) -> Answer<()> {
+    state.open_sign_in_page()
+}
+
+/// Syncs one tenant (an onboarding tenant's first sync), streaming its steps over `progress`,
+/// then checks its drift; `cancel_sync` stops it.
+#[tauri::command]
+pub async fn sync_tenant(
+    state: State<'_, AppState>,
+    tenant: String,
+    progress: Channel<SyncProgress>,
+) -> Answer<SyncOutcome> {
+    state
+        .sync_tenant(tenant, move |step| {
+            let _ = progress.send(step);
+        })
+        .await
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -97,6 +155,9 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<PortfolioRow>();
     v.visit::<SyncProgress>();
     v.visit::<SyncOutcome>();
+    v.visit::<crate::onboarding::ConnectRequest>();
+    v.visit::<crate::onboarding::SignInStep>();
+    v.visit::<crate::onboarding::ConnectedTenant>();
 }
 
 #[cfg(test)]

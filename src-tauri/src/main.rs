@@ -16,6 +16,7 @@
 mod app_info;
 mod commands;
 mod ipc;
+mod onboarding;
 mod state;
 mod workbench;
 
@@ -36,6 +37,11 @@ fn main() {
             commands::portfolio,
             commands::sync_all,
             commands::cancel_sync,
+            commands::connect_tenant,
+            commands::reconnect_tenant,
+            commands::cancel_sign_in,
+            commands::open_sign_in_page,
+            commands::sync_tenant,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -62,6 +62,8 @@ pub struct AppState {
     /// The app was started with `--demo` (what `cargo xtask demo` does) and the window has not
     /// been told yet.
     demo_requested: AtomicBool,
+    /// The sign-in waiting in the onboarding wizard or Reconnect, if any.
+    pub sign_in: crate::onboarding::PendingSignIn,
 }
 
 impl AppState {

@@ -78,6 +78,16 @@ impl AppState {
         &self,
         on_step: impl Fn(SyncProgress) + Send + Sync + 'static,
     ) -> Answer<Vec<SyncOutcome>> {
+        self.sync_tenants(Vec::new(), on_step).await
+    }
+
+    /// Syncs the tenants with these ids (every active one when empty), then checks their drift;
+    /// [`AppState::cancel_sync`] stops it.
+    pub async fn sync_tenants(
+        &self,
+        tenants: Vec<String>,
+        on_step: impl Fn(SyncProgress) + Send + Sync + 'static,
+    ) -> Answer<Vec<SyncOutcome>> {
         let claim = self.start_sync()?;
         let opened = self.opened().await?;
         let options = SyncOptions {
@@ -86,7 +96,7 @@ impl AppState {
         };
         let runs = opened
             .engine
-            .sync(&[], options, Arc::new(move |event| on_step(event.into())))
+            .sync(&tenants, options, Arc::new(move |event| on_step(event.into())))
             .await?;
         let cancelled = claim.token.is_cancelled();
         if !cancelled {

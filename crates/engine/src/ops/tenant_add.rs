@@ -87,6 +87,9 @@ pub struct TenantAdded {
     pub name: String,
     pub username: String,
     pub missing_permissions: Vec<String>,
+    /// What the missing permissions cost: each kind the consent cannot read, and the permissions
+    /// (any one) that would allow it.
+    pub cannot_read: Vec<permissions::MissingPermission>,
     /// When the new sign-in lapses unless a sync uses it before (90 days from now).
     pub sign_in_lapses_at: String,
 }
@@ -333,6 +336,7 @@ impl Engine {
             name,
             username: tokens.username.clone().unwrap_or_default(),
             missing_permissions: missing_permissions(&tokens.granted_scopes),
+            cannot_read: permissions::missing(&tokens.granted_scopes),
             sign_in_lapses_at: lapses_from_now(),
         })
     }
@@ -422,6 +426,7 @@ impl Engine {
             name: tenant.name,
             username: tokens.username.clone().unwrap_or_default(),
             missing_permissions: missing_permissions(&tokens.granted_scopes),
+            cannot_read: permissions::missing(&tokens.granted_scopes),
             sign_in_lapses_at: lapses_from_now(),
         })
     }

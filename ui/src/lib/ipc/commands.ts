@@ -15,8 +15,16 @@ import type { SeverityCounts } from './bindings/SeverityCounts';
 import type { SyncOutcome } from './bindings/SyncOutcome';
 import type { SyncProgress } from './bindings/SyncProgress';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
+import type { ConnectRequest } from './bindings/ConnectRequest';
+import type { ConnectedTenant } from './bindings/ConnectedTenant';
+import type { PermissionCost } from './bindings/PermissionCost';
+import type { SignInStep } from './bindings/SignInStep';
 
 export type {
+  ConnectRequest,
+  ConnectedTenant,
+  PermissionCost,
+  SignInStep,
   AppInfo,
   CommandError,
   DemoProgress,
@@ -129,4 +137,35 @@ export function syncAll(onProgress: (progress: SyncProgress) => void): Promise<S
 /** Asks the running `syncAll` to stop; resolves at once (Rust: `commands::cancel_sync`). */
 export function cancelSync(): Promise<void> {
   return call<void>('cancel_sync');
+}
+
+/** Signs in to a tenant (device code or browser) and records it; `onPrompt` hears what the person
+ * must do. Rejects with `cancelled` after `cancelSignIn` (Rust: `commands::connect_tenant`). */
+export function connectTenant(
+  request: ConnectRequest,
+  onPrompt: (step: SignInStep) => void,
+): Promise<ConnectedTenant> {
+  return call<ConnectedTenant>('connect_tenant', { request, prompt: channel(onPrompt) });
+}
+
+/** Signs in to a tenant of the workspace again with its stored settings
+ * (Rust: `commands::reconnect_tenant`). */
+export function reconnectTenant(tenant: string, onPrompt: (step: SignInStep) => void): Promise<ConnectedTenant> {
+  return call<ConnectedTenant>('reconnect_tenant', { tenant, prompt: channel(onPrompt) });
+}
+
+/** Stops the waiting sign-in (Rust: `commands::cancel_sign_in`). */
+export function cancelSignIn(): Promise<void> {
+  return call<void>('cancel_sign_in');
+}
+
+/** Opens the waiting sign-in's page in the system browser (Rust: `commands::open_sign_in_page`). */
+export function openSignInPage(): Promise<void> {
+  return call<void>('open_sign_in_page');
+}
+
+/** Syncs one tenant, then checks its drift; `onProgress` hears its steps; `cancelSync` stops it
+ * (Rust: `commands::sync_tenant`). */
+export function syncTenant(tenant: string, onProgress: (progress: SyncProgress) => void): Promise<SyncOutcome> {
+  return call<SyncOutcome>('sync_tenant', { tenant, progress: channel(onProgress) });
 }
