@@ -399,7 +399,7 @@ fn test(root: &Path) -> Result {
     )?;
     run(root, "cargo", &["test", "--workspace", "--doc", "--locked"])?;
     step("the desktop app in a real window (tests/window: Xvfb, tauri-driver, WebKitWebDriver)");
-    build_desktop(root)?;
+    build_for_window_tests(root)?;
     window_tests(root, None)?;
     eprintln!(
         "\nall checks passed in {:.0}s",
@@ -408,23 +408,27 @@ fn test(root: &Path) -> Result {
     Ok(())
 }
 
-/// Builds the desktop app with the UI embedded (`ui/dist` must be built) and answers its path.
+/// Builds the desktop app with the UI embedded (its default feature; `ui/dist` must be built) and
+/// answers its path.
 fn build_desktop(root: &Path) -> Result<PathBuf> {
     run(
         root,
         "cargo",
-        &[
-            "build",
-            "-p",
-            "tenantatlas-desktop",
-            "--features",
-            "tauri/custom-protocol",
-            "--locked",
-        ],
+        &["build", "-p", "tenantatlas-desktop", "--locked"],
     )?;
     Ok(target_dir(root)
         .join("debug")
         .join(format!("tenantatlas-desktop{}", env::consts::EXE_SUFFIX)))
+}
+
+/// What the real-window tests start: the desktop app, and the command line (its `sim`).
+fn build_for_window_tests(root: &Path) -> Result {
+    build_desktop(root)?;
+    run(
+        root,
+        "cargo",
+        &["build", "-p", "tenantatlas-cli", "--locked"],
+    )
 }
 
 /// The whole-product tests of the app in `tests/window/`, one file after another (each starts
@@ -451,8 +455,8 @@ fn window_tests(root: &Path, shots: Option<&Path>) -> Result {
 fn screenshots(root: &Path) -> Result {
     step("UI build");
     run(root, "npm", &["run", "--prefix", "ui", "build"])?;
-    step("the desktop app");
-    build_desktop(root)?;
+    step("the desktop app and the command line (its simulator)");
+    build_for_window_tests(root)?;
     step("the real-window tests, screenshots into docs/");
     window_tests(root, Some(&root.join("docs")))
 }
