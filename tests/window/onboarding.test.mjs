@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, literal } from './driver.mjs';
-import { approveBrowserSignIn, approveDeviceCode, startSim } from './sim.mjs';
+import { approveBrowserSignIn, approveDeviceCode, request, startSim } from './sim.mjs';
 
 let sim;
 let window;
@@ -70,4 +70,36 @@ test('a tenant whose Conditional Access blocks device codes connects in the brow
   const rows = await window.exec(`return document.querySelectorAll('[data-testid="tenant-row"]').length;`);
   assert.equal(rows, 2);
   await window.screenshot('portfolio-after-onboarding');
+});
+
+test('a revoked sign-in shows Reconnect, and reconnecting from the window makes Sync all work again', async () => {
+  const tenant = sim.tenants.find((t) => t.device_code_allowed);
+  const revoked = await request(`${sim.graph}/_sim/tenants/${tenant.domain}/revoke`, { method: 'POST', ca: sim.ca });
+  assert.equal(revoked.status, 200, 'the simulator revoked the sign-in');
+  await window.clickButton('Sync all');
+  await window.waitForText('Sync all finished', 120000).catch(() => window.waitForText('Sync all stopped', 1000));
+  const summary = await window.exec(`return document.querySelector('.panel [role="status"]')?.textContent.trim() ?? '';`);
+  assert.match(summary, /1 failed/, summary);
+  await window.clickButton('Dismiss');
+  // The row says why and offers the way out.
+  const row = `//tr[.//button[contains(., ${literal(tenant.name)})]]`;
+  await window.find(`${row}//button[normalize-space(.)='Reconnect']`, 30000);
+  await window.screenshot('portfolio-reconnect');
+  await window.click(`${row}//button[normalize-space(.)='Reconnect']`, 30000);
+  await window.find(`//h2[normalize-space(.)=${literal(`Reconnect ${tenant.name}`)}]`);
+  await window.find(`//*[@data-testid='device-code']`, 30000);
+  const code = await window.exec(`return document.querySelector('[data-testid="device-code"]').textContent.trim();`);
+  const uri = (await window.text()).match(/open (https:\/\/\S+) and enter this code/)?.[1];
+  await approveDeviceCode(uri, code, sim.ca);
+  await window.clickButton('Done', 60000);
+  await window.waitForText(`${tenant.name} is connected again`);
+  await window.clickButton('Back to the portfolio');
+  await window.clickButton('Sync all');
+  await window.waitForText('Sync all finished', 120000);
+  const after = await window.exec(`return document.querySelector('.panel [role="status"]')?.textContent.trim() ?? '';`);
+  assert.doesNotMatch(after, /failed/, after);
+  const reconnects = await window.exec(
+    `return [...document.querySelectorAll('[data-testid="tenant-row"] button')].filter((b) => b.textContent.trim() === 'Reconnect').length;`,
+  );
+  assert.equal(reconnects, 0, 'no tenant asks for a new sign-in any more');
 });
