@@ -716,5 +716,9 @@ fn bench(root: &Path) -> Result {
             "drift",
             "--locked",
         ],
-    )
+    )?;
+    step("the desktop app in a real window: cold start to first paint, the demo portfolio, memory");
+    run(root, "npm", &["run", "--prefix", "ui", "build"])?;
+    build_desktop(root)?;
+    run(root, "node", &["tests/window/bench.mjs"])
 }
