@@ -21,6 +21,9 @@ const COMMANDS: &[&str] = &[
     "cancel_sign_in",
     "open_sign_in_page",
     "sync_tenant",
+    "list_findings",
+    "finding_audit",
+    "triage_findings",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@
 //! `ui/src/lib/ipc/commands.ts`.
 
 use crate::app_info::AppInfo;
+use crate::findings::{FindingAuditEntry, FindingRow, TriageOutcome, TriageRequest};
 use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::ipc::{
     CommandError, DemoProgress, OpenWorkspace, PortfolioRow, SyncOutcome, SyncProgress,
@@ -143,6 +144,31 @@ pub async fn sync_tenant(
         .await
 }
 
+/// Every finding of every tenant, whatever its state; the Findings workbench filters them.
+#[tauri::command]
+pub async fn list_findings(state: State<'_, AppState>) -> Answer<Vec<FindingRow>> {
+    state.findings().await
+}
+
+/// The audit trail of one finding, oldest first.
+#[tauri::command]
+pub async fn finding_audit(
+    state: State<'_, AppState>,
+    id: String,
+) -> Answer<Vec<FindingAuditEntry>> {
+    state.finding_audit(&id).await
+}
+
+/// Acknowledges, accepts the risk of or resolves the findings `ids` (one or many).
+#[tauri::command]
+pub async fn triage_findings(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+    triage: TriageRequest,
+) -> Answer<TriageOutcome> {
+    state.triage_findings(&ids, triage).await
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -158,6 +184,10 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::onboarding::ConnectRequest>();
     v.visit::<crate::onboarding::SignInStep>();
     v.visit::<crate::onboarding::ConnectedTenant>();
+    v.visit::<crate::findings::FindingRow>();
+    v.visit::<crate::findings::FindingAuditEntry>();
+    v.visit::<crate::findings::TriageRequest>();
+    v.visit::<crate::findings::TriageOutcome>();
 }
 
 #[cfg(test)]

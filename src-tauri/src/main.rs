@@ -15,6 +15,7 @@
 
 mod app_info;
 mod commands;
+mod findings;
 mod ipc;
 mod onboarding;
 mod state;
@@ -42,6 +43,9 @@ fn main() {
             commands::cancel_sign_in,
             commands::open_sign_in_page,
             commands::sync_tenant,
+            commands::list_findings,
+            commands::finding_audit,
+            commands::triage_findings,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

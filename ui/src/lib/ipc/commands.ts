@@ -15,6 +15,12 @@ import type { SeverityCounts } from './bindings/SeverityCounts';
 import type { SyncOutcome } from './bindings/SyncOutcome';
 import type { SyncProgress } from './bindings/SyncProgress';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
+import type { FindingAuditEntry } from './bindings/FindingAuditEntry';
+import type { FindingRow } from './bindings/FindingRow';
+import type { SettingChange } from './bindings/SettingChange';
+import type { TriageOutcome } from './bindings/TriageOutcome';
+import type { TriageRefusal } from './bindings/TriageRefusal';
+import type { TriageRequest } from './bindings/TriageRequest';
 import type { ConnectRequest } from './bindings/ConnectRequest';
 import type { ConnectedTenant } from './bindings/ConnectedTenant';
 import type { PermissionCost } from './bindings/PermissionCost';
@@ -37,6 +43,7 @@ export type {
   SyncProgress,
   WorkspaceStatus,
 };
+export type { FindingAuditEntry, FindingRow, SettingChange, TriageOutcome, TriageRefusal, TriageRequest };
 
 const CODES: readonly ErrorCode[] = [
   'not_found',
@@ -168,4 +175,20 @@ export function openSignInPage(): Promise<void> {
  * (Rust: `commands::sync_tenant`). */
 export function syncTenant(tenant: string, onProgress: (progress: SyncProgress) => void): Promise<SyncOutcome> {
   return call<SyncOutcome>('sync_tenant', { tenant, progress: channel(onProgress) });
+}
+
+/** Every finding of every tenant, whatever its state (Rust: `commands::list_findings`). */
+export function listFindings(): Promise<FindingRow[]> {
+  return call<FindingRow[]>('list_findings');
+}
+
+/** The audit trail of one finding, oldest first (Rust: `commands::finding_audit`). */
+export function findingAudit(id: string): Promise<FindingAuditEntry[]> {
+  return call<FindingAuditEntry[]>('finding_audit', { id });
+}
+
+/** Acknowledges, accepts the risk of or resolves the findings `ids`; resolves with the findings
+ * changed and those refused, with why (Rust: `commands::triage_findings`). */
+export function triageFindings(ids: string[], triage: TriageRequest): Promise<TriageOutcome> {
+  return call<TriageOutcome>('triage_findings', { ids, triage });
 }
