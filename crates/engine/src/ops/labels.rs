@@ -4,9 +4,12 @@
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use serde_json::Value;
-use tenantatlas_core::diff::Change;
 use tenantatlas_core::kinds::ObjectKind;
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
+
+// The change's own types, so that front doors can read a `LabelledChange` (its category, say)
+// without depending on `core` for them.
+pub use tenantatlas_core::diff::{Change, ChangeCategory};
 
 /// A change and its words, serialised as one object: the change's own fields (`path`, `setting`,
 /// `before`, `after`, `category`, `text_diff`) and the label's (`setting_name`, `before_label`,
