@@ -24,6 +24,10 @@ const COMMANDS: &[&str] = &[
     "list_findings",
     "finding_audit",
     "triage_findings",
+    "tenant_overview",
+    "tenant_inventory",
+    "object_detail",
+    "object_diff",
 ];
 
 fn main() {

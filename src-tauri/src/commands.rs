@@ -13,6 +13,7 @@ use crate::ipc::{
     WorkspaceStatus,
 };
 use crate::state::{self, AppState};
+use crate::tenant::{InventoryRow, ObjectDetail, VersionChanges};
 use std::path::PathBuf;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -169,6 +170,44 @@ pub async fn triage_findings(
     state.triage_findings(&ids, triage).await
 }
 
+/// One tenant's overview on the Tenant screen: its portfolio row.
+#[tauri::command]
+pub async fn tenant_overview(state: State<'_, AppState>, tenant: String) -> Answer<PortfolioRow> {
+    state.tenant_overview(&tenant).await
+}
+
+/// Every object of one tenant, live and deleted, with platforms and assignment counts.
+#[tauri::command]
+pub async fn tenant_inventory(
+    state: State<'_, AppState>,
+    tenant: String,
+) -> Answer<Vec<InventoryRow>> {
+    state.tenant_inventory(&tenant).await
+}
+
+/// One object at `version` (the latest when `None`): in words, as stored, and its versions.
+#[tauri::command]
+pub async fn object_detail(
+    state: State<'_, AppState>,
+    tenant: String,
+    object_id: String,
+    version: Option<u32>,
+) -> Answer<ObjectDetail> {
+    state.object_detail(&tenant, &object_id, version).await
+}
+
+/// Versions `from` and `to` of one object compared in words.
+#[tauri::command]
+pub async fn object_diff(
+    state: State<'_, AppState>,
+    tenant: String,
+    object_id: String,
+    from: u32,
+    to: u32,
+) -> Answer<VersionChanges> {
+    state.object_diff(&tenant, &object_id, from, to).await
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -188,6 +227,9 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::findings::FindingAuditEntry>();
     v.visit::<crate::findings::TriageRequest>();
     v.visit::<crate::findings::TriageOutcome>();
+    v.visit::<crate::tenant::InventoryRow>();
+    v.visit::<crate::tenant::ObjectDetail>();
+    v.visit::<crate::tenant::VersionChanges>();
 }
 
 #[cfg(test)]

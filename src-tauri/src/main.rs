@@ -19,6 +19,7 @@ mod findings;
 mod ipc;
 mod onboarding;
 mod state;
+mod tenant;
 mod workbench;
 
 fn main() {
@@ -46,6 +47,10 @@ fn main() {
             commands::list_findings,
             commands::finding_audit,
             commands::triage_findings,
+            commands::tenant_overview,
+            commands::tenant_inventory,
+            commands::object_detail,
+            commands::object_diff,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -25,6 +25,15 @@ import type { ConnectRequest } from './bindings/ConnectRequest';
 import type { ConnectedTenant } from './bindings/ConnectedTenant';
 import type { PermissionCost } from './bindings/PermissionCost';
 import type { SignInStep } from './bindings/SignInStep';
+import type { AssignmentLine } from './bindings/AssignmentLine';
+import type { ChangeArea } from './bindings/ChangeArea';
+import type { ChangeLine } from './bindings/ChangeLine';
+import type { InventoryRow } from './bindings/InventoryRow';
+import type { ObjectDetail } from './bindings/ObjectDetail';
+import type { Platform } from './bindings/Platform';
+import type { SettingLine } from './bindings/SettingLine';
+import type { VersionChanges } from './bindings/VersionChanges';
+import type { VersionEntry } from './bindings/VersionEntry';
 
 export type {
   ConnectRequest,
@@ -42,6 +51,17 @@ export type {
   SyncOutcome,
   SyncProgress,
   WorkspaceStatus,
+};
+export type {
+  AssignmentLine,
+  ChangeArea,
+  ChangeLine,
+  InventoryRow,
+  ObjectDetail,
+  Platform,
+  SettingLine,
+  VersionChanges,
+  VersionEntry,
 };
 export type { FindingAuditEntry, FindingRow, SettingChange, TriageOutcome, TriageRefusal, TriageRequest };
 
@@ -191,4 +211,26 @@ export function findingAudit(id: string): Promise<FindingAuditEntry[]> {
  * changed and those refused, with why (Rust: `commands::triage_findings`). */
 export function triageFindings(ids: string[], triage: TriageRequest): Promise<TriageOutcome> {
   return call<TriageOutcome>('triage_findings', { ids, triage });
+}
+
+/** One tenant's overview: its portfolio row, by id or domain (Rust: `commands::tenant_overview`). */
+export function tenantOverview(tenant: string): Promise<PortfolioRow> {
+  return call<PortfolioRow>('tenant_overview', { tenant });
+}
+
+/** Every object of one tenant, live and deleted, with platforms and assignment counts
+ * (Rust: `commands::tenant_inventory`). */
+export function tenantInventory(tenant: string): Promise<InventoryRow[]> {
+  return call<InventoryRow[]>('tenant_inventory', { tenant });
+}
+
+/** One object at `version` (the latest when left out): in words, as stored, and its versions
+ * (Rust: `commands::object_detail`). */
+export function objectDetail(tenant: string, objectId: string, version?: number): Promise<ObjectDetail> {
+  return call<ObjectDetail>('object_detail', { tenant, objectId, version: version ?? null });
+}
+
+/** Versions `from` and `to` of one object compared in words (Rust: `commands::object_diff`). */
+export function objectDiff(tenant: string, objectId: string, from: number, to: number): Promise<VersionChanges> {
+  return call<VersionChanges>('object_diff', { tenant, objectId, from, to });
 }
