@@ -6,12 +6,14 @@
 //! `ui/src/lib/ipc/commands.ts`.
 
 use crate::app_info::AppInfo;
+use crate::exports::SavedFile;
 use crate::findings::{FindingAuditEntry, FindingRow, TriageOutcome, TriageRequest};
-use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::ipc::{
     CommandError, DemoProgress, OpenWorkspace, PortfolioRow, SyncOutcome, SyncProgress,
     WorkspaceStatus,
 };
+use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
+use crate::operations::{RunDetail, RunRow};
 use crate::state::{self, AppState};
 use crate::tenant::{InventoryRow, ObjectDetail, VersionChanges};
 use std::path::PathBuf;
@@ -88,63 +90,6 @@ pub async fn cancel_sync(state: State<'_, AppState>) -> Answer<()> {
     Ok(())
 }
 
-/// Signs in to a tenant (device code or browser) and records it, streaming what the person must
-/// do over `prompt`; `cancel_sign_in` stops the wait.
-#[tauri::command]
-pub async fn connect_tenant(
-    state: State<'_, AppState>,
-    request: ConnectRequest,
-    prompt: Channel<SignInStep>,
-) -> Answer<ConnectedTenant> {
-    state
-        .connect_tenant(request, move |step| {
-            let _ = prompt.send(step);
-        })
-        .await
-}
-
-/// Signs in to a tenant of the workspace again with its stored settings.
-#[tauri::command]
-pub async fn reconnect_tenant(
-    state: State<'_, AppState>,
-    tenant: String,
-    prompt: Channel<SignInStep>,
-) -> Answer<ConnectedTenant> {
-    state
-        .reconnect_tenant(tenant, move |step| {
-            let _ = prompt.send(step);
-        })
-        .await
-}
-
-/// Stops the sign-in that is waiting; it ends `cancelled`.
-#[tauri::command]
-pub async fn cancel_sign_in(state: State<'_, AppState>) -> Answer<()> {
-    state.cancel_sign_in();
-    Ok(())
-}
-
-/// Opens the waiting sign-in's page in the system browser (again).
-#[tauri::command]
-pub async fn open_sign_in_page(state: State<'_, AppState>) -> Answer<()> {
-    state.open_sign_in_page()
-}
-
-/// Syncs one tenant (an onboarding tenant's first sync), streaming its steps over `progress`,
-/// then checks its drift; `cancel_sync` stops it.
-#[tauri::command]
-pub async fn sync_tenant(
-    state: State<'_, AppState>,
-    tenant: String,
-    progress: Channel<SyncProgress>,
-) -> Answer<SyncOutcome> {
-    state
-        .sync_tenant(tenant, move |step| {
-            let _ = progress.send(step);
-        })
-        .await
-}
-
 /// Every finding of every tenant, whatever its state; the Findings workbench filters them.
 #[tauri::command]
 pub async fn list_findings(state: State<'_, AppState>) -> Answer<Vec<FindingRow>> {
@@ -208,6 +153,91 @@ pub async fn object_diff(
     state.object_diff(&tenant, &object_id, from, to).await
 }
 
+/// Signs in to a tenant (device code or browser) and records it, streaming what the person must
+/// do over `prompt`; `cancel_sign_in` stops the wait.
+#[tauri::command]
+pub async fn connect_tenant(
+    state: State<'_, AppState>,
+    request: ConnectRequest,
+    prompt: Channel<SignInStep>,
+) -> Answer<ConnectedTenant> {
+    state
+        .connect_tenant(request, move |step| {
+            let _ = prompt.send(step);
+        })
+        .await
+}
+
+/// Signs in to a tenant of the workspace again with its stored settings.
+#[tauri::command]
+pub async fn reconnect_tenant(
+    state: State<'_, AppState>,
+    tenant: String,
+    prompt: Channel<SignInStep>,
+) -> Answer<ConnectedTenant> {
+    state
+        .reconnect_tenant(tenant, move |step| {
+            let _ = prompt.send(step);
+        })
+        .await
+}
+
+/// Stops the sign-in that is waiting; it ends `cancelled`.
+#[tauri::command]
+pub async fn cancel_sign_in(state: State<'_, AppState>) -> Answer<()> {
+    state.cancel_sign_in();
+    Ok(())
+}
+
+/// Opens the waiting sign-in's page in the system browser (again).
+#[tauri::command]
+pub async fn open_sign_in_page(state: State<'_, AppState>) -> Answer<()> {
+    state.open_sign_in_page()
+}
+
+/// Syncs one tenant (an onboarding tenant's first sync), streaming its steps over `progress`,
+/// then checks its drift; `cancel_sync` stops it.
+#[tauri::command]
+pub async fn sync_tenant(
+    state: State<'_, AppState>,
+    tenant: String,
+    progress: Channel<SyncProgress>,
+) -> Answer<SyncOutcome> {
+    state
+        .sync_tenant(tenant, move |step| {
+            let _ = progress.send(step);
+        })
+        .await
+}
+
+/// Every run of the workspace, newest first, of every kind and tenant (archived ones too).
+#[tauri::command]
+pub async fn list_runs(state: State<'_, AppState>) -> Answer<Vec<RunRow>> {
+    state.list_runs().await
+}
+
+/// One run in full: facts in words, objects per kind, errors with Graph request ids.
+#[tauri::command]
+pub async fn run_detail(state: State<'_, AppState>, id: String) -> Answer<RunDetail> {
+    state.run_detail(&id).await
+}
+
+/// Saves a table the window shows as a CSV file in the user's Downloads folder (never replacing
+/// a file) and answers where.
+#[tauri::command]
+pub async fn save_csv(file_name: String, content: String) -> Answer<SavedFile> {
+    let dir = crate::exports::downloads_dir().ok_or_else(|| {
+        CommandError::new(
+            crate::ipc::ErrorCode::Workspace,
+            "no home folder to save the export in; set HOME",
+        )
+    })?;
+    let path = crate::exports::save_new(&dir, &file_name, &content)?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+    })
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -223,6 +253,9 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::onboarding::ConnectRequest>();
     v.visit::<crate::onboarding::SignInStep>();
     v.visit::<crate::onboarding::ConnectedTenant>();
+    v.visit::<crate::operations::RunRow>();
+    v.visit::<crate::operations::RunDetail>();
+    v.visit::<crate::exports::SavedFile>();
     v.visit::<crate::findings::FindingRow>();
     v.visit::<crate::findings::FindingAuditEntry>();
     v.visit::<crate::findings::TriageRequest>();

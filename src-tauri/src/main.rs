@@ -15,9 +15,11 @@
 
 mod app_info;
 mod commands;
+mod exports;
 mod findings;
 mod ipc;
 mod onboarding;
+mod operations;
 mod state;
 mod tenant;
 mod workbench;
@@ -44,6 +46,9 @@ fn main() {
             commands::cancel_sign_in,
             commands::open_sign_in_page,
             commands::sync_tenant,
+            commands::list_runs,
+            commands::run_detail,
+            commands::save_csv,
             commands::list_findings,
             commands::finding_audit,
             commands::triage_findings,

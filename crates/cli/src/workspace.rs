@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tenantatlas_engine::ops::findings::today;
 use tenantatlas_engine::ops::policy_view::PolicyView;
-use tenantatlas_engine::ops::queries::{runs_csv, RunSummary};
+use tenantatlas_engine::ops::queries::{progress_facts, runs_csv, RunSummary};
 use tenantatlas_engine::{Engine, ProgressEvent, SyncOptions, SyncSummary};
 use tokio_util::sync::CancellationToken;
 
@@ -495,10 +495,8 @@ fn print_run(summary: &RunSummary) -> Result<()> {
             ),
         ]);
     }
-    for (key, value) in run.progress.as_object().into_iter().flatten() {
-        if let Some(words) = progress_words(value) {
-            about.row(&[key.replace('_', " "), words]);
-        }
+    for (label, words) in progress_facts(&run.progress) {
+        about.row(&[label, words]);
     }
     for line in about.lines().iter().skip(1) {
         outln!("{line}");
@@ -539,26 +537,6 @@ fn print_run(summary: &RunSummary) -> Result<()> {
 }
 
 /// A progress value worth a line: text, a number, or a list of them.
-fn progress_words(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_string()),
-        Value::Array(items) if !items.is_empty() => {
-            let words: Option<Vec<String>> = items.iter().map(progress_words).collect();
-            words.map(|w| w.join("; "))
-        }
-        // A kind a drift run could not check: "Conditional Access policy (4): consent lacks …".
-        Value::Object(map) => {
-            let label = map.get("label")?.as_str()?;
-            let objects = map.get("objects")?.as_u64()?;
-            let reason = map.get("reason")?.as_str()?;
-            Some(format!("{label} ({objects}): {reason}"))
-        }
-        _ => None,
-    }
-}
-
 pub async fn audit(engine: &Engine, command: AuditCommand, json: bool) -> Result<()> {
     match command {
         AuditCommand::Verify { against } => audit_verify(engine, &against, json).await,

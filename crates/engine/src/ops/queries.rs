@@ -4,6 +4,7 @@
 
 use crate::{Engine, EngineError};
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
 use tenantatlas_core::permissions;
 use tenantatlas_graph::auth::REFRESH_TOKEN_MAX_INACTIVE;
@@ -471,6 +472,38 @@ fn with_tenant(run: RunRecord, names: &HashMap<String, (String, String)>) -> Run
         tenant_name: tenant.map(|(name, _)| name.clone()),
         tenant_domain: tenant.map(|(_, domain)| domain.clone()),
         run,
+    }
+}
+
+/// What a run's progress document says, as (label, words) pairs people read: "score" → "42.2",
+/// "not checked" → "Conditional Access policy (4): consent lacks Policy.Read.All". Values with no
+/// reading in words (empty lists, nested documents of another shape) are left out.
+pub fn progress_facts(progress: &Value) -> Vec<(String, String)> {
+    progress
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(key, value)| Some((key.replace('_', " "), progress_words(value)?)))
+        .collect()
+}
+
+fn progress_words(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "yes" } else { "no" }.to_string()),
+        Value::Array(items) if !items.is_empty() => {
+            let words: Option<Vec<String>> = items.iter().map(progress_words).collect();
+            words.map(|w| w.join("; "))
+        }
+        // A kind a drift run could not check: "Conditional Access policy (4): consent lacks …".
+        Value::Object(map) => {
+            let label = map.get("label")?.as_str()?;
+            let objects = map.get("objects")?.as_u64()?;
+            let reason = map.get("reason")?.as_str()?;
+            Some(format!("{label} ({objects}): {reason}"))
+        }
+        _ => None,
     }
 }
 

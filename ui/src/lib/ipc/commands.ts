@@ -21,10 +21,6 @@ import type { SettingChange } from './bindings/SettingChange';
 import type { TriageOutcome } from './bindings/TriageOutcome';
 import type { TriageRefusal } from './bindings/TriageRefusal';
 import type { TriageRequest } from './bindings/TriageRequest';
-import type { ConnectRequest } from './bindings/ConnectRequest';
-import type { ConnectedTenant } from './bindings/ConnectedTenant';
-import type { PermissionCost } from './bindings/PermissionCost';
-import type { SignInStep } from './bindings/SignInStep';
 import type { AssignmentLine } from './bindings/AssignmentLine';
 import type { ChangeArea } from './bindings/ChangeArea';
 import type { ChangeLine } from './bindings/ChangeLine';
@@ -34,8 +30,24 @@ import type { Platform } from './bindings/Platform';
 import type { SettingLine } from './bindings/SettingLine';
 import type { VersionChanges } from './bindings/VersionChanges';
 import type { VersionEntry } from './bindings/VersionEntry';
+import type { ConnectRequest } from './bindings/ConnectRequest';
+import type { ConnectedTenant } from './bindings/ConnectedTenant';
+import type { PermissionCost } from './bindings/PermissionCost';
+import type { SignInStep } from './bindings/SignInStep';
+import type { KindCount } from './bindings/KindCount';
+import type { RunDetail } from './bindings/RunDetail';
+import type { RunErrorLine } from './bindings/RunErrorLine';
+import type { RunFact } from './bindings/RunFact';
+import type { RunRow } from './bindings/RunRow';
+import type { SavedFile } from './bindings/SavedFile';
 
 export type {
+  KindCount,
+  RunDetail,
+  RunErrorLine,
+  RunFact,
+  RunRow,
+  SavedFile,
   ConnectRequest,
   ConnectedTenant,
   PermissionCost,
@@ -52,6 +64,7 @@ export type {
   SyncProgress,
   WorkspaceStatus,
 };
+export type { FindingAuditEntry, FindingRow, SettingChange, TriageOutcome, TriageRefusal, TriageRequest };
 export type {
   AssignmentLine,
   ChangeArea,
@@ -63,7 +76,6 @@ export type {
   VersionChanges,
   VersionEntry,
 };
-export type { FindingAuditEntry, FindingRow, SettingChange, TriageOutcome, TriageRefusal, TriageRequest };
 
 const CODES: readonly ErrorCode[] = [
   'not_found',
@@ -166,37 +178,6 @@ export function cancelSync(): Promise<void> {
   return call<void>('cancel_sync');
 }
 
-/** Signs in to a tenant (device code or browser) and records it; `onPrompt` hears what the person
- * must do. Rejects with `cancelled` after `cancelSignIn` (Rust: `commands::connect_tenant`). */
-export function connectTenant(
-  request: ConnectRequest,
-  onPrompt: (step: SignInStep) => void,
-): Promise<ConnectedTenant> {
-  return call<ConnectedTenant>('connect_tenant', { request, prompt: channel(onPrompt) });
-}
-
-/** Signs in to a tenant of the workspace again with its stored settings
- * (Rust: `commands::reconnect_tenant`). */
-export function reconnectTenant(tenant: string, onPrompt: (step: SignInStep) => void): Promise<ConnectedTenant> {
-  return call<ConnectedTenant>('reconnect_tenant', { tenant, prompt: channel(onPrompt) });
-}
-
-/** Stops the waiting sign-in (Rust: `commands::cancel_sign_in`). */
-export function cancelSignIn(): Promise<void> {
-  return call<void>('cancel_sign_in');
-}
-
-/** Opens the waiting sign-in's page in the system browser (Rust: `commands::open_sign_in_page`). */
-export function openSignInPage(): Promise<void> {
-  return call<void>('open_sign_in_page');
-}
-
-/** Syncs one tenant, then checks its drift; `onProgress` hears its steps; `cancelSync` stops it
- * (Rust: `commands::sync_tenant`). */
-export function syncTenant(tenant: string, onProgress: (progress: SyncProgress) => void): Promise<SyncOutcome> {
-  return call<SyncOutcome>('sync_tenant', { tenant, progress: channel(onProgress) });
-}
-
 /** Every finding of every tenant, whatever its state (Rust: `commands::list_findings`). */
 export function listFindings(): Promise<FindingRow[]> {
   return call<FindingRow[]>('list_findings');
@@ -233,4 +214,51 @@ export function objectDetail(tenant: string, objectId: string, version?: number)
 /** Versions `from` and `to` of one object compared in words (Rust: `commands::object_diff`). */
 export function objectDiff(tenant: string, objectId: string, from: number, to: number): Promise<VersionChanges> {
   return call<VersionChanges>('object_diff', { tenant, objectId, from, to });
+}
+
+/** Signs in to a tenant (device code or browser) and records it; `onPrompt` hears what the person
+ * must do. Rejects with `cancelled` after `cancelSignIn` (Rust: `commands::connect_tenant`). */
+export function connectTenant(
+  request: ConnectRequest,
+  onPrompt: (step: SignInStep) => void,
+): Promise<ConnectedTenant> {
+  return call<ConnectedTenant>('connect_tenant', { request, prompt: channel(onPrompt) });
+}
+
+/** Signs in to a tenant of the workspace again with its stored settings
+ * (Rust: `commands::reconnect_tenant`). */
+export function reconnectTenant(tenant: string, onPrompt: (step: SignInStep) => void): Promise<ConnectedTenant> {
+  return call<ConnectedTenant>('reconnect_tenant', { tenant, prompt: channel(onPrompt) });
+}
+
+/** Stops the waiting sign-in (Rust: `commands::cancel_sign_in`). */
+export function cancelSignIn(): Promise<void> {
+  return call<void>('cancel_sign_in');
+}
+
+/** Opens the waiting sign-in's page in the system browser (Rust: `commands::open_sign_in_page`). */
+export function openSignInPage(): Promise<void> {
+  return call<void>('open_sign_in_page');
+}
+
+/** Syncs one tenant, then checks its drift; `onProgress` hears its steps; `cancelSync` stops it
+ * (Rust: `commands::sync_tenant`). */
+export function syncTenant(tenant: string, onProgress: (progress: SyncProgress) => void): Promise<SyncOutcome> {
+  return call<SyncOutcome>('sync_tenant', { tenant, progress: channel(onProgress) });
+}
+
+/** Every run, newest first, of every kind and tenant (Rust: `commands::list_runs`). */
+export function listRuns(): Promise<RunRow[]> {
+  return call<RunRow[]>('list_runs');
+}
+
+/** One run in full (Rust: `commands::run_detail`). */
+export function runDetail(id: string): Promise<RunDetail> {
+  return call<RunDetail>('run_detail', { id });
+}
+
+/** Saves CSV text as a new file in the user's Downloads folder; resolves with its path
+ * (Rust: `commands::save_csv`). */
+export function saveCsv(fileName: string, content: string): Promise<SavedFile> {
+  return call<SavedFile>('save_csv', { fileName, content });
 }
