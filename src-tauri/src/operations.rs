@@ -111,8 +111,12 @@ impl From<&RunSummary> for RunDetail {
         counts.sort_by(|a, b| a.label.cmp(&b.label));
         RunDetail {
             run: summary.into(),
+            // The objects and, once it ended, the phase are shown already.
             facts: progress_facts(&r.progress)
                 .into_iter()
+                .filter(|(label, _)| {
+                    label != "objects" && (label != "phase" || r.status.as_str() == "running")
+                })
                 .map(|(label, value)| RunFact { label, value })
                 .collect(),
             counts,
