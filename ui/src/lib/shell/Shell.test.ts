@@ -8,7 +8,10 @@ afterEach(() => {
 });
 
 const portfolio = createRawSnippet(() => ({ render: () => '<p>the portfolio screen</p>' }));
-const show = (workspaceName = 'Demo portfolio') => render(Shell, { props: { workspaceName, portfolio } });
+const findings = createRawSnippet((active: () => boolean) => ({
+  render: () => `<p>the findings screen${active() ? '' : ' (hidden)'}</p>`,
+}));
+const show = (workspaceName = 'Demo portfolio') => render(Shell, { props: { workspaceName, portfolio, findings } });
 
 describe('Shell', () => {
   it('opens on the portfolio with the workspace name in the top bar', () => {
@@ -21,7 +24,7 @@ describe('Shell', () => {
 
   it('shows what a section will hold instead of a broken page', async () => {
     show();
-    for (const name of ['Findings', 'Baselines', 'Operations', 'Settings']) {
+    for (const name of ['Baselines', 'Operations', 'Settings']) {
       await fireEvent.click(screen.getByRole('button', { name: new RegExp(`^${name}`) }));
       expect(screen.getByRole('heading', { level: 1, name })).toBeTruthy();
       expect(screen.getByText('Coming in a later version')).toBeTruthy();
@@ -32,6 +35,21 @@ describe('Shell', () => {
     await fireEvent.click(screen.getByRole('button', { name: /^Portfolio/ }));
     expect(screen.getByText('the portfolio screen').closest('[hidden]')).toBeNull();
     expect(screen.queryByText('Coming in a later version')).toBeNull();
+  });
+
+  it('opens Findings on its first visit and keeps it mounted after', async () => {
+    show();
+    expect(screen.queryByText(/the findings screen/)).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: /^Findings/ }));
+    expect(screen.getByText('the findings screen')).toBeTruthy();
+    expect(screen.queryByText('Coming in a later version')).toBeNull();
+    expect(screen.getByText('the portfolio screen').closest('[hidden]')).not.toBeNull();
+
+    await fireEvent.click(screen.getByRole('button', { name: /^Portfolio/ }));
+    // Still there, hidden, and told so: its filters and checks wait for the engineer's return.
+    expect(screen.getByText('the findings screen').closest('[hidden]')).not.toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: /^Findings/ }));
+    expect(screen.getByText('the findings screen').closest('[hidden]')).toBeNull();
   });
 
   it('focuses search on Ctrl+K, says results come later, and Escape closes it', async () => {

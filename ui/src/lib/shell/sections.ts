@@ -21,7 +21,7 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'findings',
     label: 'Findings',
-    ready: false,
+    ready: true,
     promise:
       'A workbench for drift findings across all tenants: filter by tenant, severity and state; acknowledge, accept a risk or resolve, one at a time or in bulk.',
   },
