@@ -207,11 +207,22 @@ export class Window {
     return until(`an element ${xpath}`, ms, async () => {
       const found = await this.wd('POST', this.s('/elements'), { using: 'xpath', value: xpath });
       for (const el of found) {
-        const id = el[ELEMENT];
-        if (await this.wd('GET', this.s(`/element/${id}/displayed`))) return id;
+        if (await this.isVisible(el[ELEMENT])) return el[ELEMENT];
       }
       return null;
     });
+  }
+
+  /** Whether the element takes room on the page and is not hidden: the page's own answer
+   * (WebKitWebDriver's `displayed` says no for some clipped headings a person sees). */
+  isVisible(id) {
+    return this.exec(
+      `const e = arguments[0];
+       if (!e.isConnected || e.closest('[hidden]')) return false;
+       const style = getComputedStyle(e);
+       return style.visibility !== 'hidden' && style.display !== 'none' && e.getClientRects().length > 0;`,
+      { [ELEMENT]: id },
+    );
   }
 
   /** Clicks the element matching `xpath` once it is displayed and enabled. */

@@ -92,3 +92,64 @@ export async function approveBrowserSignIn(url, ca) {
   const back = await request(location);
   if (back.status >= 400) throw new Error(`the app's loopback address answered HTTP ${back.status}`);
 }
+
+/** The client id the product signs in with by default (Microsoft Graph Command Line Tools). */
+export const DEFAULT_CLIENT_ID = '14d82eec-204b-4c2f-b7e8-296a70dab67e';
+
+/** An access token for `tenant` the way an admin's script gets one: the device-code flow, the
+ * code approved at the device-login page. */
+export async function adminToken(sim, tenant, scope = 'https://graph.microsoft.com/.default') {
+  const base = `${sim.authority}/${tenant}/oauth2/v2.0`;
+  const started = await request(`${base}/devicecode`, {
+    method: 'POST',
+    form: { client_id: DEFAULT_CLIENT_ID, scope: `${scope} offline_access` },
+    ca: sim.ca,
+  });
+  const code = JSON.parse(started.body);
+  if (!code.device_code) throw new Error(`no device code from the simulator: ${started.body}`);
+  await approveDeviceCode(code.verification_uri, code.user_code, sim.ca);
+  const token = await request(`${base}/token`, {
+    method: 'POST',
+    form: {
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      client_id: DEFAULT_CLIENT_ID,
+      device_code: code.device_code,
+    },
+    ca: sim.ca,
+  });
+  const answer = JSON.parse(token.body);
+  if (!answer.access_token) throw new Error(`no access token from the simulator: ${token.body}`);
+  return answer.access_token;
+}
+
+/** One Graph request with a bearer token; answers the parsed JSON (or null for no body). */
+export async function graph(sim, token, method, path, body) {
+  const url = new URL(`${sim.graph}/${path.replace(/^\//, '')}`);
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const res = await new Promise((ok, fail) => {
+    const req = https.request(
+      url,
+      {
+        method,
+        ca: sim.ca,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }),
+        },
+        timeout: 30000,
+      },
+      (r) => {
+        let data = '';
+        r.setEncoding('utf8');
+        r.on('data', (c) => (data += c));
+        r.on('end', () => ok({ status: r.statusCode, body: data }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 30 s`)));
+    req.on('error', fail);
+    if (text !== undefined) req.write(text);
+    req.end();
+  });
+  if (res.status >= 400) throw new Error(`${method} ${path}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+  return res.body ? JSON.parse(res.body) : null;
+}
