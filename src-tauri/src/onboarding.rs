@@ -136,12 +136,7 @@ impl PendingSignIn {
     }
 
     fn set_page(&self, page: &str) {
-        if let Some(pending) = self
-            .slot
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_mut()
-        {
+        if let Some(pending) = self.slot.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
             pending.page = Some(page.to_string());
         }
     }

@@ -96,7 +96,11 @@ impl AppState {
         };
         let runs = opened
             .engine
-            .sync(&tenants, options, Arc::new(move |event| on_step(event.into())))
+            .sync(
+                &tenants,
+                options,
+                Arc::new(move |event| on_step(event.into())),
+            )
             .await?;
         let cancelled = claim.token.is_cancelled();
         if !cancelled {
