@@ -52,6 +52,19 @@ describe('Shell', () => {
     expect(screen.getByText('the findings screen').closest('[hidden]')).toBeNull();
   });
 
+  it('shows Operations in its section, told whether it shows, and keeps it mounted', async () => {
+    const operations = createRawSnippet((active: () => boolean) => ({
+      render: () => `<p>the operations screen${active() ? '' : ' (hidden)'}</p>`,
+    }));
+    render(Shell, { props: { workspaceName: 'W', portfolio, findings, operations } });
+    expect(screen.queryByText(/the operations screen/)).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: /^Operations/ }));
+    expect(screen.getByText('the operations screen')).toBeTruthy();
+    expect(screen.queryByText('Coming in a later version')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: /^Portfolio/ }));
+    expect(screen.getByText('the operations screen').closest('[hidden]')).not.toBeNull();
+  });
+
   it('focuses search on Ctrl+K, says results come later, and Escape closes it', async () => {
     show();
     const search = screen.getByRole('searchbox', { name: 'Search everywhere' }) as HTMLInputElement;

@@ -35,7 +35,7 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'operations',
     label: 'Operations',
-    ready: false,
+    ready: true,
     promise: 'Every sync, drift check, report and restore as a run: its progress, counts, errors and duration.',
   },
   {
