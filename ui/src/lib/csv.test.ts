@@ -22,7 +22,7 @@ describe('csv', () => {
         { a: 'line\nbreak', n: 2 },
       ],
     );
-    expect(csv).toBe('"Name","Count"\r\n"x","1"\r\n"line\nbreak","2"\r\n');
+    expect(csv).toBe('\ufeff"Name","Count"\r\n"x","1"\r\n"line\nbreak","2"\r\n');
     expect(exportName('runs', new Date('2026-12-05T23:00:00Z'))).toBe('runs-2026-12-05');
   });
 });

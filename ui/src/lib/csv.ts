@@ -9,11 +9,12 @@ export function csvCell(value: string | number | null | undefined): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-/** A table as CSV: a header line, then one line per row, CRLF-terminated as RFC 4180 says. */
+/** A table as CSV: a header line, then one line per row, CRLF-terminated as RFC 4180 says,
+ * with a byte-order mark so spreadsheets read it as UTF-8 ("Müller & Söhne" stays whole). */
 export function toCsv<T>(columns: readonly [string, (row: T) => string | number | null | undefined][], rows: readonly T[]): string {
   const lines = [columns.map(([name]) => csvCell(name)).join(',')];
   for (const row of rows) lines.push(columns.map(([, cell]) => csvCell(cell(row))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+  return `\ufeff${lines.join('\r\n')}\r\n`;
 }
 
 /** `name-YYYY-MM-DD` for an export made on `day`. */

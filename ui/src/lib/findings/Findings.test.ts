@@ -8,10 +8,9 @@ vi.mock('../ipc/commands', () => ({
   listFindings: vi.fn(),
   findingAudit: vi.fn(),
   triageFindings: vi.fn(),
+  saveCsv: vi.fn(),
 }));
-vi.mock('./download', () => ({ saveText: vi.fn() }));
 const ipc = vi.mocked(await import('../ipc/commands'));
-const download = vi.mocked(await import('./download'));
 
 const TRAIL: FindingAuditEntry[] = [
   {
@@ -279,15 +278,18 @@ describe('Findings', () => {
   it('exports the rows that show as CSV', async () => {
     await ready();
     await fireEvent.change(screen.getByLabelText('Tenant'), { target: { value: 't2' } });
+    ipc.saveCsv.mockResolvedValue({ path: '/home/ana/Downloads/tenantatlas-findings-2026-12-05.csv' });
     await fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
-    expect(download.saveText).toHaveBeenCalledOnce();
-    const [name, csv, type] = download.saveText.mock.calls[0];
-    expect(name).toBe('tenantatlas-findings-2026-12-05.csv');
-    expect(type).toBe('text/csv;charset=utf-8');
+    expect(ipc.saveCsv).toHaveBeenCalledOnce();
+    const [name, csv] = ipc.saveCsv.mock.calls[0];
+    expect(name).toBe('tenantatlas-findings-2026-12-05');
+    expect(csv.startsWith('\ufeff')).toBe(true);
     expect(csv).toContain('Win - Firewall');
     expect(csv).toContain('iOS - Compliance');
     expect(csv).not.toContain('Win - BitLocker');
-    expect(screen.getByText('Exported 2 findings as CSV.')).toBeTruthy();
+    expect(
+      await screen.findByText('Saved 2 findings to /home/ana/Downloads/tenantatlas-findings-2026-12-05.csv'),
+    ).toBeTruthy();
   });
 
   it('shows tenant text as text: markup stays inert and control characters visible', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FINDINGS, NOW, change, finding } from './fixtures';
+import { csvCell } from '../csv';
 import {
   ageText,
   changeInWords,
-  csvCell,
   DEFAULT_FILTER,
   DEFAULT_SORT,
   filterFindings,

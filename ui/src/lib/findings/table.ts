@@ -2,6 +2,7 @@
 // words for severities, states and drift, filtering, sorting, ages and the CSV export. `now` is
 // always an argument, never read here.
 
+import { toCsv as tableCsv } from '../csv';
 import type { FindingRow } from '../ipc/commands';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
@@ -254,17 +255,6 @@ export function sortFindings(rows: readonly FindingRow[], sort: Sort): FindingRo
   );
 }
 
-/**
- * One CSV cell: always quoted, quotes doubled. A cell that a spreadsheet would read as a formula
- * (`=`, `+`, `-`, `@`, a tab or a carriage return first) gets a leading apostrophe, since object
- * names and values come from tenants.
- */
-export function csvCell(value: string | null): string {
-  let text = value ?? '';
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
 const CSV_COLUMNS: [string, (row: FindingRow) => string | null][] = [
   ['Finding', (r) => r.id],
   ['Severity', (r) => SEVERITY_LABEL[severityOf(r)]],
@@ -282,11 +272,7 @@ const CSV_COLUMNS: [string, (row: FindingRow) => string | null][] = [
   ['Justification', (r) => r.justification],
 ];
 
-/** The rows as CSV (RFC 4180, CRLF), with a byte-order mark so spreadsheets read it as UTF-8. */
+/** The rows as CSV, every column (see `../csv`). */
 export function toCsv(rows: readonly FindingRow[]): string {
-  const lines = [
-    CSV_COLUMNS.map(([name]) => csvCell(name)).join(','),
-    ...rows.map((row) => CSV_COLUMNS.map(([, value]) => csvCell(value(row))).join(',')),
-  ];
-  return `\ufeff${lines.join('\r\n')}\r\n`;
+  return tableCsv(CSV_COLUMNS, rows);
 }
