@@ -2,7 +2,9 @@
 // glance, then Sync all with its per-tenant progress.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { existsSync, readFileSync } from 'node:fs';
 import { launch } from './driver.mjs';
+import { goTo } from './flows.mjs';
 
 let window;
 before(async () => {
@@ -46,4 +48,47 @@ test('Sync all shows each tenant progress, then how it ended', async () => {
   await window.screenshot('sync-all');
   await window.clickButton('Dismiss');
   await window.find(`//button[normalize-space(.)='Sync all']`);
+});
+
+test('a finding: opened from the workbench, its risk accepted, the decision in its audit trail', async () => {
+  await goTo(window, 'Findings');
+  await window.find(`//h1[normalize-space(.)='Findings']`);
+  const rows = await window.exec(`return document.querySelectorAll('[data-testid="finding-row"]').length;`);
+  assert.ok(rows > 0, 'the demo has open findings');
+  await window.screenshot('findings');
+  // The first finding (most severe first): selected, then its risk accepted.
+  await window.click(`(//tr[@data-testid='finding-row'])[1]/td[3]`);
+  await window.clickButton('Accept risk…');
+  await window.find(`//h2[normalize-space(.)='Accept the risk']`);
+  await window.type(`//textarea[@id='accept-justification']`, 'Compensating control: the customer enforces this by GPO until the migration ends');
+  await window.type(`//input[@id='accept-approver']`, 'Dana Whitfield (customer CISO)');
+  await window.clickButton('90 days');
+  await window.screenshot('accept-risk');
+  await window.click(`//div[@role='dialog']//button[@type='submit']`);
+  // The audit trail of the finding now ends with the decision, who took it and the approver.
+  const trail = await window.find(`//ol[contains(@class, 'trail')]/li[last()][contains(., 'Risk accepted')]`, 30000);
+  const last = await window.wd('GET', window.s(`/element/${trail}/text`));
+  assert.match(last, /Approved by Dana Whitfield \(customer CISO\) until \d{4}-\d{2}-\d{2}/, last);
+  assert.match(last, /Compensating control/, last);
+  await window.screenshot('finding-audit-trail');
+});
+
+test('Operations: every run of the demo, one run in full, and the table saved as CSV', async () => {
+  await goTo(window, 'Operations');
+  await window.find(`//h1[normalize-space(.)='Operations']`);
+  const runs = await window.exec(`return document.querySelectorAll('[data-testid="run-row"]').length;`);
+  assert.ok(runs >= 16, `demo syncs, drift checks and Sync all's runs are listed (${runs})`);
+  await window.click(`(//tr[@data-testid='run-row'][.//td[2][normalize-space(.)='Sync']])[1]/td[3]`);
+  const viewer = await window.find(`//aside[@aria-label='Run']`);
+  const text = await window.wd('GET', window.s(`/element/${viewer}/text`));
+  assert.match(text, /Read per kind/, text);
+  assert.match(text, /\d+ HTTP, \d+ Graph calls/, text);
+  await window.screenshot('operations');
+  await window.clickButton('Export CSV');
+  const saved = await window.find(`//*[@role='status'][starts-with(normalize-space(.), 'Saved')]`);
+  const note = await window.wd('GET', window.s(`/element/${saved}/text`));
+  const path = note.match(/to (\/\S+\.csv)/)?.[1];
+  assert.ok(path && existsSync(path), `the CSV is where the window says: ${note}`);
+  const csv = readFileSync(path, 'utf8');
+  assert.equal(csv.trim().split('\r\n').length, runs + 1, 'a header and one line per run shown');
 });
