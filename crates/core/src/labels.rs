@@ -937,6 +937,37 @@ pub fn describe(
     catalog: &SettingCatalog,
     refs: &dyn RefNames,
 ) -> Vec<SettingWords> {
+    describe_settings(kind, content, catalog, refs)
+        .into_iter()
+        .map(|s| SettingWords {
+            setting: s.setting,
+            value: s.value,
+        })
+        .collect()
+}
+
+/// One configured value of an object in words, with where it is: what search looks through,
+/// so that a setting is found by its friendly name and by its raw id alike.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfiguredSetting {
+    /// The setting's name in words, as [`describe`] gives it.
+    pub setting: String,
+    /// The setting's id: a settings catalog definition id, an ADMX definition, an OMA-URI, a
+    /// property name ([`Change::setting`]); `None` for descriptive properties.
+    pub setting_id: Option<String>,
+    /// Its path in the semantic form (`settings[<id>].children[<id>].value`, `description`).
+    pub path: String,
+    /// The value in words.
+    pub value: String,
+}
+
+/// [`describe`], with each value's setting id and path.
+pub fn describe_settings(
+    kind: &ObjectKind,
+    content: &Value,
+    catalog: &SettingCatalog,
+    refs: &dyn RefNames,
+) -> Vec<ConfiguredSetting> {
     let mut form = semantic_form(kind, content, refs);
     if let Value::Object(map) = &mut form {
         // Said elsewhere: who gets the object, its name, and its type (a Graph entity name).
@@ -966,8 +997,10 @@ pub fn describe(
                 }
                 _ => words.after.unwrap_or_default(),
             };
-            SettingWords {
+            ConfiguredSetting {
                 setting: words.setting.unwrap_or_else(|| "Object".to_string()),
+                setting_id: change.setting,
+                path: change.path,
                 value,
             }
         })
