@@ -23,6 +23,8 @@ use tenantatlas_store::{KeyOptions, Workspace};
 /// An open workspace and the operations on it.
 pub struct Engine {
     pub(crate) workspace: Workspace,
+    /// Search's index of each tenant's latest snapshot, built on the first search after a sync.
+    pub(crate) search: ops::search::SearchCache,
 }
 
 impl Engine {
@@ -44,7 +46,10 @@ impl Engine {
             key_source = ?workspace.meta().key_source,
             "workspace open"
         );
-        Ok(Engine { workspace })
+        Ok(Engine {
+            workspace,
+            search: Default::default(),
+        })
     }
 
     /// The OS's per-user data folder for the default workspace.

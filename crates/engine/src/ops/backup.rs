@@ -45,6 +45,7 @@ impl Engine {
         let summary = restored.summary;
         let engine = Engine {
             workspace: restored.workspace,
+            search: Default::default(),
         };
         let kept: Vec<String> = summary
             .kept

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod policy_view;
 pub mod portfolio;
 pub mod queries;
+pub mod search;
 pub mod severity;
 pub mod sync;
 pub mod tenant_add;
