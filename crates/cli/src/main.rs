@@ -8,6 +8,7 @@ mod diff;
 mod governance;
 mod logging;
 mod progress;
+mod search;
 mod secrets;
 mod sim;
 mod tenant;
@@ -90,6 +91,8 @@ enum WorkspaceCommand {
     Audit(workspace::AuditCommand),
     /// Write an encrypted, verified backup of the whole workspace to one file.
     Backup(backup::BackupArgs),
+    /// Search every tenant's latest snapshot: tenants, objects, settings and findings.
+    Search(search::SearchArgs),
 }
 
 fn main() -> ExitCode {
@@ -166,6 +169,7 @@ fn main() -> ExitCode {
                     }
                     WorkspaceCommand::Audit(c) => workspace::audit(&engine, c, cli.json).await,
                     WorkspaceCommand::Backup(args) => backup::backup(&engine, args, cli.json).await,
+                    WorkspaceCommand::Search(args) => search::search(&engine, args, cli.json).await,
                 };
                 // Close also after a failed command: the log is folded into the database file.
                 engine.close().await?;
