@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "cancel_sign_in",
     "open_sign_in_page",
     "sync_tenant",
+    "search",
     "list_runs",
     "run_detail",
     "save_csv",

@@ -14,6 +14,7 @@ use crate::ipc::{
 };
 use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::operations::{RunDetail, RunRow};
+use crate::search::SearchAnswer;
 use crate::state::{self, AppState};
 use crate::tenant::{InventoryRow, ObjectDetail, VersionChanges};
 use std::path::PathBuf;
@@ -238,6 +239,12 @@ pub async fn save_csv(file_name: String, content: String) -> Answer<SavedFile> {
     })
 }
 
+/// Searches every active tenant's latest snapshot for tenants, objects, settings and findings.
+#[tauri::command]
+pub async fn search(state: State<'_, AppState>, query: String) -> Answer<SearchAnswer> {
+    state.search(query).await
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -253,6 +260,7 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::onboarding::ConnectRequest>();
     v.visit::<crate::onboarding::SignInStep>();
     v.visit::<crate::onboarding::ConnectedTenant>();
+    v.visit::<crate::search::SearchAnswer>();
     v.visit::<crate::operations::RunRow>();
     v.visit::<crate::operations::RunDetail>();
     v.visit::<crate::exports::SavedFile>();

@@ -20,6 +20,7 @@ mod findings;
 mod ipc;
 mod onboarding;
 mod operations;
+mod search;
 mod state;
 mod tenant;
 mod workbench;
@@ -46,6 +47,7 @@ fn main() {
             commands::cancel_sign_in,
             commands::open_sign_in_page,
             commands::sync_tenant,
+            commands::search,
             commands::list_runs,
             commands::run_detail,
             commands::save_csv,

@@ -40,6 +40,12 @@ import type { RunErrorLine } from './bindings/RunErrorLine';
 import type { RunFact } from './bindings/RunFact';
 import type { RunRow } from './bindings/RunRow';
 import type { SavedFile } from './bindings/SavedFile';
+import type { SearchAnswer } from './bindings/SearchAnswer';
+import type { SearchGroup } from './bindings/SearchGroup';
+import type { SearchHit } from './bindings/SearchHit';
+import type { SearchRank } from './bindings/SearchRank';
+
+export type { SearchAnswer, SearchGroup, SearchHit, SearchRank };
 
 export type {
   KindCount,
@@ -245,6 +251,12 @@ export function openSignInPage(): Promise<void> {
  * (Rust: `commands::sync_tenant`). */
 export function syncTenant(tenant: string, onProgress: (progress: SyncProgress) => void): Promise<SyncOutcome> {
   return call<SyncOutcome>('sync_tenant', { tenant, progress: channel(onProgress) });
+}
+
+/** Searches every active tenant's latest snapshot for tenants, objects, settings (by name, id or
+ * value) and findings; the answer repeats its query (Rust: `commands::search`). */
+export function search(query: string): Promise<SearchAnswer> {
+  return call<SearchAnswer>('search', { query });
 }
 
 /** Every run, newest first, of every kind and tenant (Rust: `commands::list_runs`). */
