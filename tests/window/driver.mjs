@@ -93,9 +93,9 @@ const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 /**
  * Starts the app in a real window. `args` are the app's command-line arguments (e.g. `--demo`);
- * `env` adds variables (e.g. a GTK theme).
+ * `env` adds variables; `prepare({home, data, config})` fills the app's folders first.
  */
-export async function launch({ args = [], env = {} } = {}) {
+export async function launch({ args = [], env = {}, prepare } = {}) {
   const why = missing();
   if (why) throw new Error(why);
   const driver = which('tauri-driver') ?? join(process.env.CARGO_HOME ?? join(process.env.HOME, '.cargo'), 'bin', 'tauri-driver');
@@ -105,6 +105,8 @@ export async function launch({ args = [], env = {} } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'tenantatlas-window-'));
   for (const d of ['home', 'cache', 'data', 'config']) mkdirSync(join(scratch, d));
   const log = join(scratch, 'driver.log');
+  // The app's folders before it starts, e.g. a workspace put where the app looks for it.
+  if (prepare) prepare({ home: join(scratch, 'home'), data: join(scratch, 'data'), config: join(scratch, 'config') });
   // Keep the app, WebKit and Mesa out of the real home; the keychain is not reachable here, so
   // the app takes the passphrase path as it does on a machine without one.
   const childEnv = {

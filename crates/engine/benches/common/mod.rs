@@ -29,7 +29,12 @@ pub async fn connected_portfolio(config: SimConfig, bench: &str) -> Portfolio {
     let sim = Simulator::start(config).await.expect("simulator starts");
     let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
     let http = http_client(Some(&pem)).unwrap();
-    let dir = std::env::temp_dir().join(format!("tenantatlas-{bench}-{}", std::process::id()));
+    // `BENCH_WORKSPACE_DIR`: where to keep the workspace (the app benchmark opens it after).
+    let dir = std::env::var_os("BENCH_WORKSPACE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("tenantatlas-{bench}-{}", std::process::id()))
+        });
     let _ = std::fs::remove_dir_all(&dir);
     let engine = Engine::open(&dir, Some("bench passphrase".into()))
         .await

@@ -292,6 +292,28 @@ describe('Findings', () => {
     ).toBeTruthy();
   });
 
+  it('puts only the rows near the view in the page, however many findings there are', async () => {
+    const many = Array.from({ length: 20_000 }, (_, i) =>
+      finding({ id: `f${i}`, object: `Policy ${String(i).padStart(5, '0')}`, severity: i % 7 === 0 ? 'high' : 'low' }),
+    );
+    const { container } = await ready(many);
+    const table = screen.getByRole('table', { name: 'Findings' });
+    expect(table.getAttribute('aria-rowcount')).toBe('20001');
+    const rendered = screen.getAllByTestId('finding-row');
+    expect(rendered.length).toBeLessThan(100);
+    expect(rendered[0].getAttribute('aria-rowindex')).toBe('2');
+    // What the page leaves out, a spacer stands for (its height set by script, not markup).
+    const spacer = container.querySelector<HTMLElement>('tr.spacer');
+    expect(spacer?.style.height).toBe(`${(20_000 - rendered.length) * 52}px`);
+    // Scrolled far down, the rows there are in the page instead.
+    const wrap = container.querySelector<HTMLElement>('.table-wrap')!;
+    wrap.scrollTop = 52 * 10_000;
+    await fireEvent.scroll(wrap);
+    const later = screen.getAllByTestId('finding-row');
+    expect(later.length).toBeLessThan(100);
+    expect(Number(later[0].getAttribute('aria-rowindex'))).toBeGreaterThan(9_000);
+  });
+
   it('shows tenant text as text: markup stays inert and control characters visible', async () => {
     const { container } = await ready([
       finding({
