@@ -717,8 +717,34 @@ fn bench(root: &Path) -> Result {
             "--locked",
         ],
     )?;
-    step("the desktop app in a real window: cold start to first paint, the demo portfolio, memory");
+    step("the desktop app in a real window: cold start to first paint, the demo portfolio, memory, the Findings workbench with ~20,000 findings");
     run(root, "npm", &["run", "--prefix", "ui", "build"])?;
     build_desktop(root)?;
-    run(root, "node", &["tests/window/bench.mjs"])
+    let findings =
+        env::temp_dir().join(format!("tenantatlas-bench-findings-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&findings);
+    let made = run(
+        root,
+        "cargo",
+        &[
+            "run",
+            "-q",
+            "-p",
+            "tenantatlas-engine",
+            "--example",
+            "findings_workspace",
+            "--locked",
+            "--",
+            path_str(&findings)?,
+        ],
+    )
+    .and_then(|()| {
+        run(
+            root,
+            "node",
+            &["tests/window/bench.mjs", "3", path_str(&findings)?],
+        )
+    });
+    let _ = fs::remove_dir_all(&findings);
+    made
 }

@@ -5,7 +5,7 @@
 //! drift benchmark). The workspace is protected by the passphrase `bench passphrase`.
 //!
 //! Usage: `cargo run -p tenantatlas-engine --example findings_workspace -- DIR [TENANTS] [OBJECTS]`
-//! (default 80 × 300: about 20,000 findings). DIR must not exist yet.
+//! (default 115 × 300: about 20,000 findings). DIR must not exist yet.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -34,7 +34,7 @@ async fn main() {
     let number = |arg: Option<String>, default: usize| {
         arg.and_then(|a| a.parse().ok()).unwrap_or(default)
     };
-    let tenants = number(args.next(), 80);
+    let tenants = number(args.next(), 115);
     let objects = number(args.next(), 300);
     std::env::set_var("BENCH_WORKSPACE_DIR", &dir);
     let portfolio = common::connected_portfolio(
