@@ -10,6 +10,7 @@ mod logging;
 mod progress;
 mod search;
 mod secrets;
+mod settings;
 mod sim;
 mod tenant;
 mod workspace;
@@ -93,6 +94,8 @@ enum WorkspaceCommand {
     Backup(backup::BackupArgs),
     /// Search every tenant's latest snapshot: tenants, objects, settings and findings.
     Search(search::SearchArgs),
+    /// Show the workspace's settings, or `settings set KEY VALUE` to change one.
+    Settings(settings::SettingsArgs),
 }
 
 fn main() -> ExitCode {
@@ -170,6 +173,9 @@ fn main() -> ExitCode {
                     WorkspaceCommand::Audit(c) => workspace::audit(&engine, c, cli.json).await,
                     WorkspaceCommand::Backup(args) => backup::backup(&engine, args, cli.json).await,
                     WorkspaceCommand::Search(args) => search::search(&engine, args, cli.json).await,
+                    WorkspaceCommand::Settings(args) => {
+                        settings::settings(&engine, args, cli.json).await
+                    }
                 };
                 // Close also after a failed command: the log is folded into the database file.
                 engine.close().await?;

@@ -33,6 +33,7 @@ pub mod lock;
 mod methods;
 pub mod objects;
 pub mod runs;
+pub mod settings;
 pub mod severity_rules;
 pub mod snapshots;
 pub mod tenants;

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::findings::{self, AuditInput, EqualPairs, FindingRecord, SeenAgain};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
 use crate::runs::{self, RunHealth, RunRecord};
+use crate::settings;
 use crate::severity_rules::{self, SeverityRuleRecord};
 use crate::snapshots::{self, SnapshotInfo, SnapshotItem, SnapshotObject, SnapshotSummary};
 use crate::tenants::{self, SignInMethod, TenantRecord, TenantState};
@@ -257,6 +258,41 @@ impl Workspace {
 
     pub async fn list_pins(&self, name: &str, tenant_id: &str) -> Result<Vec<BaselinePin>> {
         baselines::list_pins(self.pool(), name, tenant_id).await
+    }
+
+    pub async fn last_run_started_at(&self, run_kind: &str) -> Result<Option<String>> {
+        runs::last_started_at(self.pool(), run_kind).await
+    }
+
+    pub async fn list_settings(&self) -> Result<BTreeMap<String, Value>> {
+        settings::list_settings(self.pool()).await
+    }
+
+    /// Sets `key` to `value` (`None` clears it back to its default) and appends the audit entry
+    /// `audit` says, in one transaction.
+    pub async fn change_setting(
+        &self,
+        key: &str,
+        value: Option<&Value>,
+        audit: &AuditInput,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        match value {
+            Some(v) => settings::set_setting(&mut *tx, key, v).await?,
+            None => {
+                settings::clear_setting(&mut *tx, key).await?;
+            }
+        }
+        audit::append_audit(
+            &mut *tx,
+            &audit.actor,
+            &audit.action,
+            &audit.subject,
+            &audit.details,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn add_severity_rule(&self, rule: &SeverityRuleRecord) -> Result<i64> {

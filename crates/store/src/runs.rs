@@ -245,6 +245,20 @@ pub struct RunHealth {
     pub failing_since: Option<String>,
 }
 
+/// When the newest run of `run_kind` started, of any tenant and however it ended.
+pub async fn last_started_at<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    run_kind: &str,
+) -> Result<Option<String>> {
+    let mut conn = db.acquire().await?;
+    let at: Option<String> =
+        sqlx::query_scalar("SELECT max(started_at) FROM runs WHERE run_kind = ?1")
+            .bind(run_kind)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(at)
+}
+
 /// Per tenant, how its finished runs of `run_kind` (`sync`) have gone: the newest one's status,
 /// and since when it has been failing. Tenants without such a run are not listed.
 pub async fn run_health<'c>(

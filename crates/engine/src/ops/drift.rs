@@ -82,6 +82,8 @@ pub struct DriftRun {
     pub findings: u64,
     pub opened: u64,
     pub reopened: u64,
+    /// Of `opened` and `reopened`, the findings of high severity: what the desktop app notifies.
+    pub opened_high: u64,
     pub resolved: u64,
     /// Ids of the findings this run resolved because it no longer saw their drift.
     pub resolved_ids: Vec<String>,
@@ -418,6 +420,7 @@ impl Engine {
                 findings: run.findings.len() as u64,
                 opened: run.opened,
                 reopened: run.reopened,
+                opened_high: run.opened_high,
                 resolved: run.resolved.len() as u64,
                 resolved_ids: run.resolved,
                 duration_ms,
@@ -811,6 +814,9 @@ impl Engine {
                 } else {
                     out.reopened += 1;
                 }
+                if o.severity == Severity::High {
+                    out.opened_high += 1;
+                }
                 out.audit
                     .push(transitioned(&mut record, decision.state, &why));
             }
@@ -962,6 +968,7 @@ struct Reconciled {
     unchecked: Vec<Finding>,
     opened: u64,
     reopened: u64,
+    opened_high: u64,
     /// Ids of the findings resolved because the run no longer saw their drift.
     resolved: Vec<String>,
     records: Vec<FindingRecord>,

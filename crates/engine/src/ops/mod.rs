@@ -13,6 +13,7 @@ pub mod policy_view;
 pub mod portfolio;
 pub mod queries;
 pub mod search;
+pub mod settings;
 pub mod severity;
 pub mod sync;
 pub mod tenant_add;

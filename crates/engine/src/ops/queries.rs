@@ -151,7 +151,7 @@ pub fn lapse_of(refreshed: OffsetDateTime) -> OffsetDateTime {
     refreshed + REFRESH_TOKEN_MAX_INACTIVE
 }
 
-fn parse_time(text: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_time(text: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
 }
 

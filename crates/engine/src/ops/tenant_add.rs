@@ -342,14 +342,17 @@ impl Engine {
     }
 
     /// The request `tenant add` makes of what was typed: each setting as given; else, for a tenant
-    /// already in the workspace, as stored; else the default (Microsoft's public cloud, the
-    /// default client id, no extra CA, device code).
+    /// already in the workspace, as stored; else the workspace's default (`tenant.*` settings, or
+    /// Microsoft's public cloud and the built-in client id; no extra CA, device code).
     pub async fn add_tenant_request(
         &self,
         flags: AddTenantFlags,
     ) -> Result<AddTenant, EngineError> {
         let stored = self.workspace.find_tenant(flags.tenant.trim()).await?;
         let stored = stored.as_ref();
+        // A new tenant connects with the workspace's defaults (`tenantatlas settings`), which are
+        // Microsoft's public cloud and the built-in client id until the MSP sets its own.
+        let defaults = self.settings().await?;
         let pick = |given: Option<String>, stored: Option<&String>, default: &str| {
             given
                 .or_else(|| stored.cloned())
@@ -359,13 +362,13 @@ impl Engine {
             authority: pick(
                 flags.authority,
                 stored.map(|t| &t.authority),
-                DEFAULT_AUTHORITY,
+                defaults.authority(),
             ),
-            graph: pick(flags.graph, stored.map(|t| &t.graph_url), DEFAULT_GRAPH),
+            graph: pick(flags.graph, stored.map(|t| &t.graph_url), defaults.graph()),
             client_id: pick(
                 flags.client_id,
                 stored.map(|t| &t.client_id),
-                DEFAULT_CLIENT_ID,
+                defaults.client_id(),
             ),
             ca_cert_pem: flags
                 .ca_cert_pem
@@ -433,7 +436,7 @@ impl Engine {
 }
 
 /// The GUID in a string, lower-cased, if it is one.
-fn uuid_like(text: &str) -> Option<String> {
+pub(crate) fn uuid_like(text: &str) -> Option<String> {
     let t = text.trim();
     let ok = t.len() == 36
         && t.chars().enumerate().all(|(i, c)| {
