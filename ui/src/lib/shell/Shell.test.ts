@@ -1,7 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte';
 import { createRawSnippet } from 'svelte';
 import Shell from './Shell.svelte';
+import { BITLOCKER, TENANT_HIT } from '../search/fixtures';
+
+// Search and the Tenant screen's reads answer from the test; every other command is the real
+// wrapper (nothing here calls one).
+vi.mock('../ipc/commands', async (actual) => ({
+  ...(await actual<typeof import('../ipc/commands')>()),
+  search: vi.fn(),
+  tenantOverview: vi.fn(),
+  tenantInventory: vi.fn(),
+}));
+const ipc = vi.mocked(await import('../ipc/commands'));
+
+beforeEach(() => {
+  vi.resetAllMocks();
+});
 
 afterEach(() => {
   cleanup();
@@ -65,19 +80,42 @@ describe('Shell', () => {
     expect(screen.getByText('the operations screen').closest('[hidden]')).not.toBeNull();
   });
 
-  it('focuses search on Ctrl+K, says results come later, and Escape closes it', async () => {
+  it('focuses search on Ctrl+K, shows results, and Escape closes them', async () => {
+    ipc.search.mockResolvedValue(BITLOCKER);
     show();
-    const search = screen.getByRole('searchbox', { name: 'Search everywhere' }) as HTMLInputElement;
+    const search = screen.getByRole('combobox', { name: 'Search everywhere' }) as HTMLInputElement;
     await fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
     expect(document.activeElement).toBe(search);
 
     await fireEvent.input(search, { target: { value: 'bitlocker' } });
-    expect(screen.getByText(/Search across all tenants arrives in a later version/)).toBeTruthy();
+    expect(await screen.findByRole('listbox', { name: 'Search results' })).toBeTruthy();
+    expect(ipc.search).toHaveBeenCalledWith('bitlocker');
 
+    await fireEvent.keyDown(search, { key: 'Escape' });
+    expect(screen.queryByRole('listbox')).toBeNull();
     await fireEvent.keyDown(search, { key: 'Escape' });
     expect(search.value).toBe('');
     expect(document.activeElement).not.toBe(search);
-    expect(screen.queryByText(/arrives in a later version/)).toBeNull();
+  });
+
+  it('opens a tenant picked in search over the portfolio, and a finding in Findings', async () => {
+    ipc.search.mockResolvedValue(BITLOCKER);
+    ipc.tenantOverview.mockReturnValue(new Promise(() => {}));
+    ipc.tenantInventory.mockReturnValue(new Promise(() => {}));
+    show();
+    const search = screen.getByRole('combobox', { name: 'Search everywhere' }) as HTMLInputElement;
+    search.focus();
+    await fireEvent.input(search, { target: { value: 'bitlocker' } });
+    await screen.findByRole('listbox', { name: 'Search results' });
+    await fireEvent.keyDown(search, { key: 'Enter' });
+    expect(screen.getByRole('heading', { level: 1, name: TENANT_HIT.tenant_name })).toBeTruthy();
+    expect(ipc.tenantOverview).toHaveBeenCalledWith(TENANT_HIT.tenant_id);
+
+    search.focus();
+    await fireEvent.input(search, { target: { value: 'bitlocker ' } });
+    await screen.findByRole('listbox', { name: 'Search results' });
+    await fireEvent.click(screen.getAllByRole('option').at(-1)!);
+    expect(screen.getByText('the findings screen')).toBeTruthy();
   });
 
   it('shows a workspace name from outside as text', () => {
