@@ -32,6 +32,9 @@ const COMMANDS: &[&str] = &[
     "tenant_inventory",
     "object_detail",
     "object_diff",
+    "get_settings",
+    "set_setting",
+    "schedule_status",
 ];
 
 fn main() {

@@ -15,6 +15,7 @@ use crate::ipc::{
 use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::operations::{RunDetail, RunRow};
 use crate::search::SearchAnswer;
+use crate::settings::{ScheduleStatus, SettingsView};
 use crate::state::{self, AppState};
 use crate::tenant::{InventoryRow, ObjectDetail, VersionChanges};
 use std::path::PathBuf;
@@ -245,6 +246,30 @@ pub async fn search(state: State<'_, AppState>, query: String) -> Answer<SearchA
     state.search(query).await
 }
 
+/// The Settings screen: the workspace's settings, the facts it shows beside them (folder,
+/// protection, keychain) and the severity rules.
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> Answer<SettingsView> {
+    state.settings().await
+}
+
+/// Sets one setting from its text (`sync.interval_minutes` = `"60"`); a refusal says in one
+/// line what is allowed. Answers the Settings screen's content afterwards.
+#[tauri::command]
+pub async fn set_setting(
+    state: State<'_, AppState>,
+    setting: String,
+    value: String,
+) -> Answer<SettingsView> {
+    state.set_setting(&setting, &value).await
+}
+
+/// Where the sync schedule stands: the interval, the next sync, and this window's scheduled runs.
+#[tauri::command]
+pub async fn schedule_status(state: State<'_, AppState>) -> Answer<ScheduleStatus> {
+    state.schedule_status().await
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -271,6 +296,8 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::tenant::InventoryRow>();
     v.visit::<crate::tenant::ObjectDetail>();
     v.visit::<crate::tenant::VersionChanges>();
+    v.visit::<crate::settings::SettingsView>();
+    v.visit::<crate::settings::ScheduleStatus>();
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ mod ipc;
 mod onboarding;
 mod operations;
 mod search;
+mod schedule;
+mod settings;
 mod state;
 mod tenant;
 mod workbench;
@@ -34,6 +36,12 @@ fn main() {
     };
     tauri::Builder::default()
         .manage(state)
+        .plugin(tauri_plugin_notification::init())
+        // The scheduled sync (`schedule.rs`): one task for the app's lifetime.
+        .setup(|app| {
+            schedule::start(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::workspace_status,
@@ -58,6 +66,9 @@ fn main() {
             commands::tenant_inventory,
             commands::object_detail,
             commands::object_diff,
+            commands::get_settings,
+            commands::set_setting,
+            commands::schedule_status,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -64,6 +64,8 @@ pub struct AppState {
     demo_requested: AtomicBool,
     /// The sign-in waiting in the onboarding wizard or Reconnect, if any.
     pub sign_in: crate::onboarding::PendingSignIn,
+    /// The scheduled syncs of this window (`schedule.rs`).
+    pub schedule: crate::schedule::ScheduleState,
 }
 
 impl AppState {
@@ -133,6 +135,19 @@ impl AppState {
         let token = CancellationToken::new();
         *slot = Some(token.clone());
         Ok(SyncClaim { state: self, token })
+    }
+
+    /// Whether a sync (Sync all, a tenant's first sync, a scheduled one) holds the sync slot.
+    pub fn sync_running(&self) -> bool {
+        self.sync
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
+    /// Whether the demo portfolio is being set up.
+    pub fn demo_setting_up(&self) -> bool {
+        self.demo_running.load(Ordering::SeqCst)
     }
 
     /// Cancels the running sync, if any; returns whether one was running.

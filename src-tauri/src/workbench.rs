@@ -9,6 +9,7 @@ use crate::state::{self, on_blocking_thread, AppState, Opened};
 use std::path::Path;
 use std::sync::Arc;
 use tenantatlas_demo::{Demo, DemoEvent, DEMO_PASSPHRASE};
+use tenantatlas_engine::ops::drift::DriftRun;
 use tenantatlas_engine::ops::workspace_status::{find_workspace, keychain_available, KeySource};
 use tenantatlas_engine::{Engine, SyncOptions, SyncSummary};
 
@@ -88,6 +89,16 @@ impl AppState {
         tenants: Vec<String>,
         on_step: impl Fn(SyncProgress) + Send + Sync + 'static,
     ) -> Answer<Vec<SyncOutcome>> {
+        Ok(self.sync_and_check(tenants, on_step).await?.outcomes)
+    }
+
+    /// [`AppState::sync_tenants`], also answering the drift runs it made (what the scheduler
+    /// notifies of).
+    pub async fn sync_and_check(
+        &self,
+        tenants: Vec<String>,
+        on_step: impl Fn(SyncProgress) + Send + Sync + 'static,
+    ) -> Answer<Synced> {
         let claim = self.start_sync()?;
         let opened = self.opened().await?;
         let options = SyncOptions {
@@ -103,6 +114,7 @@ impl AppState {
             )
             .await?;
         let cancelled = claim.token.is_cancelled();
+        let mut drift = Vec::new();
         if !cancelled {
             // As the command line's `sync` does: drift right after, so scores and findings follow
             // what was just read. The drift future is not provably `Send` (see
@@ -110,12 +122,23 @@ impl AppState {
             // `block_in_place` hands over to the runtime meanwhile.
             let engine = &opened.engine;
             let today = tenantatlas_engine::ops::findings::today();
-            tokio::task::block_in_place(|| {
+            drift = tokio::task::block_in_place(|| {
                 tokio::runtime::Handle::current().block_on(engine.drift_after_sync(&runs, today))
-            })?;
+            })?
+            .runs;
         }
-        Ok(runs.iter().map(|r| outcome(r, cancelled)).collect())
+        Ok(Synced {
+            outcomes: runs.iter().map(|r| outcome(r, cancelled)).collect(),
+            drift,
+        })
     }
+}
+
+/// What a sync and the drift check after it did.
+pub struct Synced {
+    pub outcomes: Vec<SyncOutcome>,
+    /// One drift run per tenant checked; empty when the sync was cancelled.
+    pub drift: Vec<DriftRun>,
 }
 
 /// The demo scenario in `dir`, its steps told to `on_step`.

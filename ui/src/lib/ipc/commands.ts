@@ -40,6 +40,10 @@ import type { RunErrorLine } from './bindings/RunErrorLine';
 import type { RunFact } from './bindings/RunFact';
 import type { RunRow } from './bindings/RunRow';
 import type { SavedFile } from './bindings/SavedFile';
+import type { ScheduleStatus } from './bindings/ScheduleStatus';
+import type { SettingsView } from './bindings/SettingsView';
+import type { SeverityRuleRow } from './bindings/SeverityRuleRow';
+import type { TenantDefaults } from './bindings/TenantDefaults';
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { SearchGroup } from './bindings/SearchGroup';
 import type { SearchHit } from './bindings/SearchHit';
@@ -70,6 +74,7 @@ export type {
   SyncProgress,
   WorkspaceStatus,
 };
+export type { ScheduleStatus, SettingsView, SeverityRuleRow, TenantDefaults };
 export type { FindingAuditEntry, FindingRow, SettingChange, TriageOutcome, TriageRefusal, TriageRequest };
 export type {
   AssignmentLine,
@@ -273,4 +278,22 @@ export function runDetail(id: string): Promise<RunDetail> {
  * (Rust: `commands::save_csv`). */
 export function saveCsv(fileName: string, content: string): Promise<SavedFile> {
   return call<SavedFile>('save_csv', { fileName, content });
+}
+
+/** The Settings screen: the workspace's settings, the facts shown beside them and the severity
+ * rules (Rust: `commands::get_settings`). */
+export function getSettings(): Promise<SettingsView> {
+  return call<SettingsView>('get_settings');
+}
+
+/** Sets one setting from its text (`sync.interval_minutes`, `"60"`); rejects with `invalid_input`
+ * and one line saying what is allowed (Rust: `commands::set_setting`). */
+export function setSetting(setting: string, value: string): Promise<SettingsView> {
+  return call<SettingsView>('set_setting', { setting, value });
+}
+
+/** Where the sync schedule stands and how this window's last scheduled sync ended
+ * (Rust: `commands::schedule_status`). */
+export function scheduleStatus(): Promise<ScheduleStatus> {
+  return call<ScheduleStatus>('schedule_status');
 }
