@@ -8,6 +8,8 @@ vi.mock('../ipc/commands', () => ({
   portfolio: vi.fn(),
   syncAll: vi.fn(),
   cancelSync: vi.fn(),
+  getSettings: vi.fn(),
+  scheduleStatus: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 

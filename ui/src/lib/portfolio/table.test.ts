@@ -28,6 +28,16 @@ describe('sync age against the SLA', () => {
     expect(syncAge('not a time', NOW)).toBe('never');
   });
 
+  it('follows the SLA the workspace sets', () => {
+    const sla = { warnHours: 4, overdueHours: 12 };
+    expect(syncAge(hoursBefore(3), NOW, sla)).toBe('fresh');
+    expect(syncAge(hoursBefore(5), NOW, sla)).toBe('late');
+    expect(syncAge(hoursBefore(13), NOW, sla)).toBe('overdue');
+    const tenant = row({ id: 'c', name: 'Contoso', last_good_sync: hoursBefore(5), findings: { high: 0, medium: 0, low: 0, info: 0 } });
+    expect(attentionReasons(tenant, NOW, sla)).toContain('last good sync 5 h ago');
+    expect(summarise([tenant], NOW, sla).needingAttention).toBe(1);
+  });
+
   it('reads as a short age', () => {
     expect(ago(hoursBefore(0), NOW)).toBe('just now');
     expect(ago(hoursBefore(0.5), NOW)).toBe('30 min ago');

@@ -9,16 +9,21 @@ export type Rating = 'good' | 'needs_attention' | 'at_risk' | 'failing' | 'not_c
 
 const RATINGS: readonly string[] = ['good', 'needs_attention', 'at_risk', 'failing', 'not_checked'];
 
-/** A tenant whose last good sync is older than this is late (amber)… */
-export const SLA_WARN_HOURS = 24;
-/** …and older than this, overdue (red). Constants until Settings lets the MSP set the SLA. */
-export const SLA_OVERDUE_HOURS = 72;
+/** The sync SLA: a tenant whose last good sync is older than `warnHours` is late (amber), older
+ * than `overdueHours` overdue (red). The workspace's settings say which (`sla.*`). */
+export interface Sla {
+  warnHours: number;
+  overdueHours: number;
+}
+
+/** The engine's defaults, until the workspace's settings are read. */
+export const DEFAULT_SLA: Sla = { warnHours: 24, overdueHours: 72 };
 
 const HOUR = 3_600_000;
 
 export type SyncAge = 'fresh' | 'late' | 'overdue' | 'never';
 
-export function syncAge(lastGoodSync: string | null, now: Date): SyncAge {
+export function syncAge(lastGoodSync: string | null, now: Date, sla: Sla = DEFAULT_SLA): SyncAge {
   if (lastGoodSync === null) {
     return 'never';
   }
@@ -26,10 +31,10 @@ export function syncAge(lastGoodSync: string | null, now: Date): SyncAge {
   if (Number.isNaN(hours)) {
     return 'never';
   }
-  if (hours > SLA_OVERDUE_HOURS) {
+  if (hours > sla.overdueHours) {
     return 'overdue';
   }
-  return hours > SLA_WARN_HOURS ? 'late' : 'fresh';
+  return hours > sla.warnHours ? 'late' : 'fresh';
 }
 
 /** "just now", "5 min ago", "3 h ago", "4 d ago"; "never" when there is no time. */
@@ -80,7 +85,7 @@ export const RATING_LABEL: Record<Rating, string> = {
 };
 
 /** Why a tenant needs an engineer's look, in words; empty when it does not. */
-export function attentionReasons(row: PortfolioRow, now: Date): string[] {
+export function attentionReasons(row: PortfolioRow, now: Date, sla: Sla = DEFAULT_SLA): string[] {
   const reasons: string[] = [];
   if (row.needs_reconnect) {
     reasons.push('sign-in needs reconnecting');
@@ -90,7 +95,7 @@ export function attentionReasons(row: PortfolioRow, now: Date): string[] {
   if (row.missing_permissions.length > 0) {
     reasons.push(`${row.missing_permissions.length} missing permission${row.missing_permissions.length === 1 ? '' : 's'}`);
   }
-  const age = syncAge(row.last_good_sync, now);
+  const age = syncAge(row.last_good_sync, now, sla);
   if (age === 'never') {
     reasons.push('never synced');
   } else if (age !== 'fresh') {
@@ -182,10 +187,15 @@ export interface Filter {
 }
 
 /** The rows whose name, domain or baseline contain `text` (any case), and that need attention if asked. */
-export function filterRows(rows: readonly PortfolioRow[], filter: Filter, now: Date): PortfolioRow[] {
+export function filterRows(
+  rows: readonly PortfolioRow[],
+  filter: Filter,
+  now: Date,
+  sla: Sla = DEFAULT_SLA,
+): PortfolioRow[] {
   const needle = filter.text.trim().toLocaleLowerCase();
   return rows.filter((row) => {
-    if (filter.needsAttention && attentionReasons(row, now).length === 0) {
+    if (filter.needsAttention && attentionReasons(row, now, sla).length === 0) {
       return false;
     }
     if (needle === '') {
@@ -203,13 +213,13 @@ export interface Summary {
   needingAttention: number;
 }
 
-export function summarise(rows: readonly PortfolioRow[], now: Date): Summary {
+export function summarise(rows: readonly PortfolioRow[], now: Date, sla: Sla = DEFAULT_SLA): Summary {
   const scores = rows.map((r) => r.score).filter((s): s is number => s !== null);
   return {
     tenants: rows.length,
     averageScore: scores.length === 0 ? null : Math.round(scores.reduce((a, b) => a + b, 0) / scores.length),
     openHigh: rows.reduce((sum, r) => sum + r.findings.high, 0),
-    needingAttention: rows.filter((r) => attentionReasons(r, now).length > 0).length,
+    needingAttention: rows.filter((r) => attentionReasons(r, now, sla).length > 0).length,
   };
 }
 

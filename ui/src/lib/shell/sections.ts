@@ -41,7 +41,7 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'settings',
     label: 'Settings',
-    ready: false,
+    ready: true,
     promise: 'Workspace, app registration, keychain, sync schedule, the sync SLA and severity rules.',
   },
 ];

@@ -1,0 +1,160 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte';
+import Settings from './Settings.svelte';
+import type { ScheduleStatus, SettingsView } from '../ipc/commands';
+import { workspaceSettings } from './current.svelte';
+
+vi.mock('../ipc/commands', () => ({
+  getSettings: vi.fn(),
+  setSetting: vi.fn(),
+  scheduleStatus: vi.fn(),
+}));
+const ipc = vi.mocked(await import('../ipc/commands'));
+
+const NOW = new Date('2026-12-05T12:00:00Z');
+
+function view(over: Partial<SettingsView> = {}): SettingsView {
+  return {
+    workspace: { path: '/home/alex/.local/share/tenantatlas', protection: 'keychain', demo: false },
+    keychain_available: true,
+    sync_interval_minutes: 60,
+    sla_warn_hours: 24,
+    sla_overdue_hours: 72,
+    tenant_defaults: { client_id: '', authority: '', graph: '' },
+    built_in: {
+      client_id: '14d82eec-204b-4c2f-b7e8-296a70dab67e',
+      authority: 'https://login.microsoftonline.com',
+      graph: 'https://graph.microsoft.com',
+    },
+    notify_high_findings: true,
+    severity_rules: [],
+    ...over,
+  };
+}
+
+const STATUS: ScheduleStatus = {
+  interval_minutes: 60,
+  next_at: '2026-12-05T12:42:00.000Z',
+  running: false,
+  last_started_at: null,
+  last_finished_at: null,
+  last_outcome: null,
+};
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  ipc.scheduleStatus.mockResolvedValue(STATUS);
+});
+
+afterEach(() => {
+  cleanup();
+});
+
+const show = (props: Record<string, unknown> = {}) => render(Settings, { props: { now: () => NOW, ...props } });
+
+describe('Settings', () => {
+  it('shows a loading line, then every section with the workspace facts', async () => {
+    ipc.getSettings.mockResolvedValue(view());
+    show();
+    expect(screen.getByTestId('settings-loading')).toBeTruthy();
+    for (const name of ['Workspace', 'Sync', 'Sync SLA', 'App registration for new tenants', 'Notifications', 'Severity rules']) {
+      expect(await screen.findByRole('heading', { level: 2, name })).toBeTruthy();
+    }
+    expect(screen.getByText('/home/alex/.local/share/tenantatlas')).toBeTruthy();
+    expect(screen.getByText('A random key in the OS keychain')).toBeTruthy();
+    expect(screen.getByText('Answers on this machine')).toBeTruthy();
+    expect((screen.getByLabelText('Client id') as HTMLInputElement).placeholder).toBe('14d82eec-204b-4c2f-b7e8-296a70dab67e');
+    expect((screen.getByLabelText('Graph address') as HTMLInputElement).placeholder).toBe('https://graph.microsoft.com');
+    expect((screen.getByLabelText('Sync every tenant while the app is open') as HTMLSelectElement).value).toBe('60');
+    expect(await screen.findByText('Next sync in 42 min')).toBeTruthy();
+    expect(screen.getByText(/No rules of your own/)).toBeTruthy();
+  });
+
+  it('saves the schedule when it changes', async () => {
+    ipc.getSettings.mockResolvedValue(view());
+    ipc.setSetting.mockResolvedValue(view({ sync_interval_minutes: 240 }));
+    show();
+    const select = (await screen.findByLabelText('Sync every tenant while the app is open')) as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: '240' } });
+    expect(ipc.setSetting).toHaveBeenCalledWith('sync.interval_minutes', '240');
+    expect(await screen.findByText('Saved')).toBeTruthy();
+  });
+
+  it('saves the SLA on blur, and the Portfolio follows it', async () => {
+    ipc.getSettings.mockResolvedValue(view());
+    ipc.setSetting.mockResolvedValue(view({ sla_warn_hours: 12 }));
+    show();
+    const warn = (await screen.findByLabelText('Late (amber) after, hours')) as HTMLInputElement;
+    await fireEvent.input(warn, { target: { value: '12' } });
+    await fireEvent.blur(warn);
+    expect(ipc.setSetting).toHaveBeenCalledWith('sla.warn_hours', '12');
+    await vi.waitFor(() => expect(workspaceSettings.sla).toEqual({ warnHours: 12, overdueHours: 72 }));
+  });
+
+  it('shows the engine refusal under the field and keeps what was typed, never undefined', async () => {
+    ipc.getSettings.mockResolvedValue(view());
+    ipc.setSetting.mockRejectedValue({
+      code: 'invalid_input',
+      message: 'sla.warn_hours takes 1 to 71 hours, fewer than sla.overdue_hours (72); raise sla.overdue_hours first',
+    });
+    show();
+    const warn = (await screen.findByLabelText('Late (amber) after, hours')) as HTMLInputElement;
+    await fireEvent.input(warn, { target: { value: '100' } });
+    await fireEvent.keyDown(warn, { key: 'Enter' });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Sla.warn_hours takes 1 to 71 hours');
+    expect(alert.textContent).not.toContain('undefined');
+    expect(warn.value).toBe('100');
+    expect(warn.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('does not save a text field that did not change', async () => {
+    ipc.getSettings.mockResolvedValue(view());
+    show();
+    const client = await screen.findByLabelText('Client id');
+    await fireEvent.blur(client);
+    expect(ipc.setSetting).not.toHaveBeenCalled();
+  });
+
+  it('saves the notification toggle', async () => {
+    ipc.getSettings.mockResolvedValue(view());
+    ipc.setSetting.mockResolvedValue(view({ notify_high_findings: false }));
+    show();
+    const toggle = await screen.findByRole('checkbox', { name: /new high-severity drift/ });
+    await fireEvent.click(toggle);
+    expect(ipc.setSetting).toHaveBeenCalledWith('notify.high_findings', 'false');
+  });
+
+  it('lists the severity rules and says when the schedule is off or running', async () => {
+    ipc.getSettings.mockResolvedValue(
+      view({
+        sync_interval_minutes: 0,
+        severity_rules: [
+          { id: 3, kind: 'deviceConfigurations', drift: null, pattern: 'BitLocker', severity: 'high', note: 'audit', created_at: '2026-12-01T00:00:00Z' },
+        ],
+      }),
+    );
+    ipc.scheduleStatus.mockResolvedValue({ ...STATUS, interval_minutes: 0, next_at: null });
+    show();
+    const rule = await screen.findByTestId('severity-rule');
+    expect(within(rule).getByText('BitLocker')).toBeTruthy();
+    expect(within(rule).getByText('high')).toBeTruthy();
+    expect(screen.getByText(/No scheduled sync/)).toBeTruthy();
+  });
+
+  it('shows a failed read with Retry, and hands back without a workspace', async () => {
+    ipc.getSettings.mockRejectedValueOnce({ code: 'workspace', message: 'the workspace is damaged; restore it' });
+    ipc.getSettings.mockResolvedValueOnce(view());
+    show();
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The workspace is damaged; restore it');
+    await fireEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('heading', { level: 2, name: 'Workspace' })).toBeTruthy();
+
+    cleanup();
+    ipc.getSettings.mockRejectedValue({ code: 'no_workspace', message: 'no workspace is open' });
+    const onnoworkspace = vi.fn();
+    show({ onnoworkspace });
+    await vi.waitFor(() => expect(onnoworkspace).toHaveBeenCalledOnce());
+  });
+});
