@@ -55,7 +55,7 @@ test('a finding: opened from the workbench, its risk accepted, the decision in i
   await window.find(`//h1[normalize-space(.)='Findings']`);
   const rows = await window.exec(`return document.querySelectorAll('[data-testid="finding-row"]').length;`);
   assert.ok(rows > 0, 'the demo has open findings');
-  await window.screenshot('findings');
+  await window.screenshot('findings-workbench');
   // The first finding (most severe first): selected, then its risk accepted.
   await window.click(`(//tr[@data-testid='finding-row'])[1]/td[3]`);
   await window.clickButton('Accept risk…');
