@@ -92,3 +92,27 @@ test('Operations: every run of the demo, one run in full, and the table saved as
   const csv = readFileSync(path, 'utf8');
   assert.equal(csv.trim().split('\r\n').length, runs + 1, 'a header and one line per run shown');
 });
+
+test('search everywhere: which tenants set BitLocker recovery password rotation, and to what', async () => {
+  await goTo(window, 'Portfolio');
+  // Ctrl+K from anywhere, then the question in a few words.
+  await window.chord('\uE009', 'k');
+  const focused = await window.exec(`return document.activeElement?.getAttribute('aria-label');`);
+  assert.equal(focused, 'Search everywhere');
+  await window.keys('bitlocker rotation');
+  await window.find(`//*[@data-testid='search-hit']`, 60000);
+  const settings = await window.exec(
+    `return [...document.querySelectorAll('[data-testid="search-hit"]')].map((h) => h.getAttribute('aria-label')).filter((l) => l.includes(' in '));`,
+  );
+  const tenants = new Set(settings.map((l) => l.split(' in ').pop()));
+  assert.ok(tenants.size >= 3, `the answer spans tenants: ${JSON.stringify(settings.slice(0, 5))}`);
+  assert.ok(
+    settings.some((l) => /rotation/i.test(l) && /: \S/.test(l)),
+    `a setting hit names the setting and its value: ${JSON.stringify(settings.slice(0, 5))}`,
+  );
+  await window.screenshot('search');
+  // Enter opens the first hit's tenant.
+  await window.keys('\uE015\uE007');
+  await window.find(`//button[contains(., 'Back to Portfolio')]`, 30000);
+  await window.keys('\uE00C');
+});

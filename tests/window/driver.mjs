@@ -259,6 +259,16 @@ export class Window {
     await this.wd('DELETE', this.s('/actions'));
   }
 
+  /** Presses keys together (e.g. '\uE009', 'k' for Ctrl+K): all down in order, then all up. */
+  async chord(...keys) {
+    const actions = [
+      ...keys.map((value) => ({ type: 'keyDown', value })),
+      ...[...keys].reverse().map((value) => ({ type: 'keyUp', value })),
+    ];
+    await this.wd('POST', this.s('/actions'), { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await this.wd('DELETE', this.s('/actions'));
+  }
+
   /** Saves a screenshot of the window as SHOTS/screenshot-name.png once two frames have been painted. */
   async screenshot(name) {
     await this.wd('POST', this.s('/execute/async'), {
