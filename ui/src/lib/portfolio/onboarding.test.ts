@@ -13,6 +13,7 @@ vi.mock('../ipc/commands', () => ({
   cancelSignIn: vi.fn(),
   openSignInPage: vi.fn(),
   syncTenant: vi.fn(),
+  saveCsv: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 
@@ -58,6 +59,22 @@ describe('Portfolio and the onboarding wizard', () => {
     await fireEvent.click(await screen.findByRole('button', { name: 'Done' }));
     await fireEvent.click(screen.getByRole('button', { name: 'Back to the portfolio' }));
     await vi.waitFor(() => expect(ipc.portfolio).toHaveBeenCalledTimes(2));
+  });
+
+  it('exports the tenants the table shows as CSV and says where', async () => {
+    ipc.portfolio.mockResolvedValue(ROWS);
+    ipc.saveCsv.mockResolvedValue({ path: '/home/ana/Downloads/tenantatlas-portfolio-2026-12-05.csv' });
+    show();
+    await screen.findAllByTestId('tenant-row');
+    await fireEvent.input(screen.getByLabelText('Filter tenants'), { target: { value: 'fabrikam' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    const [name, csv] = ipc.saveCsv.mock.calls[0];
+    expect(name).toBe('tenantatlas-portfolio-2026-12-05');
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('"Fabrikam"');
+    expect(lines[1]).toContain('"DeviceManagementConfiguration.Read.All"');
+    expect(await screen.findByText('Saved 1 tenant to /home/ana/Downloads/tenantatlas-portfolio-2026-12-05.csv')).toBeTruthy();
   });
 
   it('a tenant signed in but never synced continues at its first sync', async () => {
