@@ -9,6 +9,7 @@ vi.mock('../ipc/commands', () => ({
   tenantInventory: vi.fn(),
   objectDetail: vi.fn(),
   objectDiff: vi.fn(),
+  saveCsv: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 
@@ -130,6 +131,21 @@ describe('Tenant', () => {
     expect(screen.queryAllByTestId('inventory-row')).toHaveLength(0);
     await fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
     expect(names()).toHaveLength(5);
+  });
+
+  it('exports the objects the filters leave as CSV, named after the tenant', async () => {
+    ready();
+    ipc.saveCsv.mockResolvedValue({ path: '/home/ana/Downloads/x.csv' });
+    show();
+    await screen.findAllByTestId('inventory-row');
+    await fireEvent.input(screen.getByRole('searchbox', { name: 'Search objects' }), { target: { value: 'compliance' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'CSV' }));
+    const [name, csv] = ipc.saveCsv.mock.calls[0];
+    expect(name).toMatch(/^tenantatlas-inventory-fabrikam-\d{4}-\d{2}-\d{2}$/);
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain('"iOS - Compliance"');
+    expect(await screen.findByText('Saved 2 objects to /home/ana/Downloads/x.csv')).toBeTruthy();
   });
 
   it('pages a large inventory', async () => {
