@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "set_setting",
     "schedule_status",
+    "add_severity_rule",
+    "remove_severity_rule",
 ];
 
 fn main() {

@@ -15,7 +15,7 @@ use crate::ipc::{
 use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::operations::{RunDetail, RunRow};
 use crate::search::SearchAnswer;
-use crate::settings::{ScheduleStatus, SettingsView};
+use crate::settings::{NewSeverityRuleRequest, ScheduleStatus, SettingsView};
 use crate::state::{self, AppState};
 use crate::tenant::{InventoryRow, ObjectDetail, VersionChanges};
 use std::path::PathBuf;
@@ -264,6 +264,22 @@ pub async fn set_setting(
     state.set_setting(&setting, &value).await
 }
 
+/// Adds one of the MSP's severity rules, as `tenantatlas severity set` does; answers the Settings
+/// screen's content afterwards.
+#[tauri::command]
+pub async fn add_severity_rule(
+    state: State<'_, AppState>,
+    rule: NewSeverityRuleRequest,
+) -> Answer<SettingsView> {
+    state.add_severity_rule(rule).await
+}
+
+/// Removes a severity rule; answers the Settings screen's content afterwards.
+#[tauri::command]
+pub async fn remove_severity_rule(state: State<'_, AppState>, id: i32) -> Answer<SettingsView> {
+    state.remove_severity_rule(id).await
+}
+
 /// Where the sync schedule stands: the interval, the next sync, and this window's scheduled runs.
 #[tauri::command]
 pub async fn schedule_status(state: State<'_, AppState>) -> Answer<ScheduleStatus> {
@@ -298,6 +314,7 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::tenant::VersionChanges>();
     v.visit::<crate::settings::SettingsView>();
     v.visit::<crate::settings::ScheduleStatus>();
+    v.visit::<crate::settings::NewSeverityRuleRequest>();
 }
 
 #[cfg(test)]

@@ -69,6 +69,8 @@ fn main() {
             commands::get_settings,
             commands::set_setting,
             commands::schedule_status,
+            commands::add_severity_rule,
+            commands::remove_severity_rule,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -7,9 +7,9 @@
 
 use crate::ipc::{CommandError, OpenWorkspace};
 use crate::state::AppState;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tenantatlas_engine::ops::settings::WorkspaceSettings;
-use tenantatlas_engine::ops::severity::SeverityRule;
+use tenantatlas_engine::ops::severity::{NewSeverityRule, SeverityRule};
 use tenantatlas_engine::ops::tenant_add::{DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_GRAPH};
 use tenantatlas_engine::ops::workspace_status::keychain_available;
 use ts_rs::TS;
@@ -35,6 +35,22 @@ pub struct SeverityRuleRow {
     pub severity: String,
     pub note: Option<String>,
     pub created_at: String,
+}
+
+/// A severity rule to add, as `tenantatlas severity set` takes it: at least one of kind, drift
+/// and pattern; empty ones match anything.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+pub struct NewSeverityRuleRequest {
+    /// A kind's registry name (`deviceConfigurations`).
+    pub kind: Option<String>,
+    /// `missing`, `unexpected`, `modified`, `assignments` or `deleted`.
+    pub drift: Option<String>,
+    /// Text in a change's path, setting id or name, or the object's name.
+    pub pattern: Option<String>,
+    /// `high`, `medium`, `low` or `info`.
+    pub severity: String,
+    /// Why, for colleagues.
+    pub note: Option<String>,
 }
 
 /// Everything the Settings screen shows.
@@ -134,6 +150,34 @@ impl AppState {
         self.settings().await
     }
 
+    /// Adds a severity rule (checked and audited by the engine); answers the screen's content.
+    pub async fn add_severity_rule(
+        &self,
+        rule: NewSeverityRuleRequest,
+    ) -> Result<SettingsView, CommandError> {
+        {
+            let opened = self.opened().await?;
+            let rule = NewSeverityRule {
+                kind: rule.kind,
+                drift: rule.drift,
+                pattern: rule.pattern,
+                severity: rule.severity,
+                note: rule.note,
+            };
+            drive(opened.engine.add_severity_rule(&rule))?;
+        }
+        self.settings().await
+    }
+
+    /// Removes a severity rule (audited); answers the screen's content.
+    pub async fn remove_severity_rule(&self, id: i32) -> Result<SettingsView, CommandError> {
+        {
+            let opened = self.opened().await?;
+            drive(opened.engine.remove_severity_rule(i64::from(id)))?;
+        }
+        self.settings().await
+    }
+
     /// Where the schedule stands: the engine's next time, this window's scheduled runs.
     pub async fn schedule_status(&self) -> Result<ScheduleStatus, CommandError> {
         let schedule = self.opened().await?.engine.sync_schedule().await?;
@@ -193,6 +237,39 @@ mod tests {
             refused.message.contains("15 to 1440"),
             "{}",
             refused.message
+        );
+
+        let view = state
+            .add_severity_rule(NewSeverityRuleRequest {
+                drift: Some("deleted".into()),
+                severity: "high".into(),
+                ..NewSeverityRuleRequest::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(view.severity_rules.len(), 1);
+        let refused = state
+            .add_severity_rule(NewSeverityRuleRequest {
+                severity: "urgent".into(),
+                ..NewSeverityRuleRequest::default()
+            })
+            .await
+            .unwrap_err();
+        assert!(
+            refused.message.contains("high, medium, low or info"),
+            "{}",
+            refused.message
+        );
+        let id = view.severity_rules[0].id;
+        assert!(state
+            .remove_severity_rule(id)
+            .await
+            .unwrap()
+            .severity_rules
+            .is_empty());
+        assert_eq!(
+            state.remove_severity_rule(id).await.unwrap_err().code,
+            ErrorCode::NotFound
         );
 
         let status = state.schedule_status().await.unwrap();

@@ -47,3 +47,17 @@ test('the SLA warn hours set in Settings are the Portfolio SLA', async () => {
   await goTo(window, 'Portfolio');
   await window.waitForText('amber after 12 h, red after 72 h', 10000);
 });
+
+test('a severity rule added in Settings is listed, and removed again', async () => {
+  await goTo(window, 'Settings');
+  await window.find(`//h1[normalize-space(.)='Settings']`);
+  await window.exec(
+    `const s = document.querySelector('form[aria-label="Add a severity rule"] select');
+     s.value = 'deleted'; s.dispatchEvent(new Event('change', { bubbles: true }));`,
+  );
+  await window.clickButton('Add rule');
+  await window.find(`//tr[@data-testid='severity-rule'][contains(., 'deleted')]`);
+  await window.screenshot('settings-rule');
+  await window.click(`//button[starts-with(@aria-label, 'Remove rule')]`);
+  await window.waitForText('No rules of your own');
+});

@@ -40,6 +40,7 @@ import type { RunErrorLine } from './bindings/RunErrorLine';
 import type { RunFact } from './bindings/RunFact';
 import type { RunRow } from './bindings/RunRow';
 import type { SavedFile } from './bindings/SavedFile';
+import type { NewSeverityRuleRequest } from './bindings/NewSeverityRuleRequest';
 import type { ScheduleStatus } from './bindings/ScheduleStatus';
 import type { SettingsView } from './bindings/SettingsView';
 import type { SeverityRuleRow } from './bindings/SeverityRuleRow';
@@ -74,7 +75,7 @@ export type {
   SyncProgress,
   WorkspaceStatus,
 };
-export type { ScheduleStatus, SettingsView, SeverityRuleRow, TenantDefaults };
+export type { NewSeverityRuleRequest, ScheduleStatus, SettingsView, SeverityRuleRow, TenantDefaults };
 export type { FindingAuditEntry, FindingRow, SettingChange, TriageOutcome, TriageRefusal, TriageRequest };
 export type {
   AssignmentLine,
@@ -290,6 +291,17 @@ export function getSettings(): Promise<SettingsView> {
  * and one line saying what is allowed (Rust: `commands::set_setting`). */
 export function setSetting(setting: string, value: string): Promise<SettingsView> {
   return call<SettingsView>('set_setting', { setting, value });
+}
+
+/** Adds a severity rule, checked by the engine as `tenantatlas severity set`
+ * (Rust: `commands::add_severity_rule`). */
+export function addSeverityRule(rule: NewSeverityRuleRequest): Promise<SettingsView> {
+  return call<SettingsView>('add_severity_rule', { rule });
+}
+
+/** Removes a severity rule (Rust: `commands::remove_severity_rule`). */
+export function removeSeverityRule(id: number): Promise<SettingsView> {
+  return call<SettingsView>('remove_severity_rule', { id });
 }
 
 /** Where the sync schedule stands and how this window's last scheduled sync ended

@@ -7,6 +7,8 @@ import { workspaceSettings } from './current.svelte';
 vi.mock('../ipc/commands', () => ({
   getSettings: vi.fn(),
   setSetting: vi.fn(),
+  addSeverityRule: vi.fn(),
+  removeSeverityRule: vi.fn(),
   scheduleStatus: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
@@ -156,5 +158,27 @@ describe('Settings', () => {
     const onnoworkspace = vi.fn();
     show({ onnoworkspace });
     await vi.waitFor(() => expect(onnoworkspace).toHaveBeenCalledOnce());
+  });
+
+  it('adds a severity rule, shows a refusal, and removes one', async () => {
+    const RULE = { id: 4, kind: null, drift: 'deleted', pattern: null, severity: 'high', note: null, created_at: '2026-12-05T00:00:00Z' };
+    ipc.getSettings.mockResolvedValue(view());
+    ipc.addSeverityRule.mockRejectedValueOnce({
+      code: 'invalid_input',
+      message: 'a severity rule needs --kind, --drift or --match; one rule for all drift would hide the built-in table',
+    });
+    ipc.addSeverityRule.mockResolvedValueOnce(view({ severity_rules: [RULE] }));
+    ipc.removeSeverityRule.mockResolvedValue(view());
+    show();
+    await fireEvent.click(await screen.findByRole('button', { name: 'Add rule' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('A severity rule needs --kind, --drift or --match');
+    const form = screen.getByRole('form', { name: 'Add a severity rule' });
+    await fireEvent.change(within(form).getByLabelText('Drift'), { target: { value: 'deleted' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add rule' }));
+    expect(ipc.addSeverityRule).toHaveBeenLastCalledWith({ kind: null, drift: 'deleted', pattern: null, severity: 'high', note: null });
+    expect(await screen.findByTestId('severity-rule')).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove rule 4' }));
+    expect(ipc.removeSeverityRule).toHaveBeenCalledWith(4);
+    await vi.waitFor(() => expect(screen.queryByTestId('severity-rule')).toBeNull());
   });
 });
