@@ -335,3 +335,40 @@ pub async fn list_pins<'c>(
         })
         .collect()
 }
+
+/// One version of a baseline as its history lists it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BaselineVersionInfo {
+    pub version: i64,
+    pub created_at: String,
+    pub origin: String,
+    pub source: String,
+    pub objects: u64,
+}
+
+/// Every version of the named baseline, newest first.
+pub async fn baseline_versions<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    name: &str,
+) -> Result<Vec<BaselineVersionInfo>> {
+    let mut conn = db.acquire().await?;
+    let rows = sqlx::query(
+        "SELECT b.version, b.created_at, b.origin, b.source,
+                (SELECT count(*) FROM baseline_items i WHERE i.name = b.name AND i.version = b.version) AS objects
+         FROM baselines b WHERE b.name = ?1 ORDER BY b.version DESC",
+    )
+    .bind(name)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(BaselineVersionInfo {
+                version: row.try_get("version")?,
+                created_at: row.try_get("created_at")?,
+                origin: row.try_get("origin")?,
+                source: row.try_get("source")?,
+                objects: row.try_get::<i64, _>("objects")?.max(0) as u64,
+            })
+        })
+        .collect()
+}

@@ -294,13 +294,31 @@ pub(crate) fn match_items(
 impl Engine {
     /// Takes a new version of the named baseline from a tenant's snapshot or from a file.
     pub async fn create_baseline(&self, input: &CreateBaseline) -> Result<Baseline, EngineError> {
-        self.new_baseline_version(input, false).await
+        self.new_baseline_version(input, None, false).await
     }
 
-    /// `create_baseline`; `approved` marks a tenant's own signed-off snapshot.
+    /// `create_baseline` holding only the source's objects with these ids (as picked one by one
+    /// in the desktop app), after the kind and name filters.
+    pub async fn create_baseline_of(
+        &self,
+        input: &CreateBaseline,
+        object_ids: &[String],
+    ) -> Result<Baseline, EngineError> {
+        if object_ids.is_empty() {
+            return Err(EngineError::invalid(
+                "pick at least one object for the baseline",
+            ));
+        }
+        let picked: HashSet<&str> = object_ids.iter().map(String::as_str).collect();
+        self.new_baseline_version(input, Some(&picked), false).await
+    }
+
+    /// `create_baseline`, only of the `picked` object ids when given; `approved` marks a tenant's
+    /// own signed-off snapshot.
     async fn new_baseline_version(
         &self,
         input: &CreateBaseline,
+        picked: Option<&HashSet<&str>>,
         approved: bool,
     ) -> Result<Baseline, EngineError> {
         let name = input.name.trim();
@@ -376,6 +394,7 @@ impl Engine {
             .filter(|o| kinds.iter().any(|k| k == o.kind))
             .filter(|o| input.include.is_empty() || input.include.iter().any(|p| glob(p, &o.name)))
             .filter(|o| !input.exclude.iter().any(|p| glob(p, &o.name)))
+            .filter(|o| picked.is_none_or(|p| p.contains(o.object_id.as_str())))
             .collect();
         if chosen.is_empty() {
             return Err(EngineError::invalid(format!(
@@ -469,6 +488,7 @@ impl Engine {
                 vars: BTreeMap::new(),
                 unexpected: true,
             },
+            None,
             true,
         )
         .await?;

@@ -353,10 +353,13 @@ pub(crate) fn name_of(object: &SnapshotObject) -> String {
         .to_string()
 }
 
-type Pair<'a> = (Option<&'a SnapshotObject>, Option<&'a SnapshotObject>);
+pub(crate) type Pair<'a> = (Option<&'a SnapshotObject>, Option<&'a SnapshotObject>);
 
 /// Pairs the same object in two snapshots of one tenant.
-fn pair_by_id<'a>(from: &'a [SnapshotObject], to: &'a [SnapshotObject]) -> Vec<Pair<'a>> {
+pub(crate) fn pair_by_id<'a>(
+    from: &'a [SnapshotObject],
+    to: &'a [SnapshotObject],
+) -> Vec<Pair<'a>> {
     let mut to_by_key: HashMap<(&str, &str), &SnapshotObject> = to
         .iter()
         .map(|o| ((o.kind.as_str(), o.object_id.as_str()), o))
@@ -378,7 +381,7 @@ fn pair_by_id<'a>(from: &'a [SnapshotObject], to: &'a [SnapshotObject]) -> Vec<P
 
 /// Pairs objects of two tenants per kind by display name, case-insensitively. Should a tenant
 /// have two objects of one kind with one name, they pair in id order and any left over stands alone.
-fn pair_by_name<'a>(a: &'a [SnapshotObject], b: &'a [SnapshotObject]) -> Vec<Pair<'a>> {
+pub(crate) fn pair_by_name<'a>(a: &'a [SnapshotObject], b: &'a [SnapshotObject]) -> Vec<Pair<'a>> {
     let key = |o: &SnapshotObject| (o.kind.clone(), name_of(o).to_lowercase());
     let mut b_by_name: HashMap<(String, String), Vec<&SnapshotObject>> = HashMap::new();
     for o in b {
@@ -398,8 +401,65 @@ fn pair_by_name<'a>(a: &'a [SnapshotObject], b: &'a [SnapshotObject]) -> Vec<Pai
     pairs
 }
 
+/// How one pair of objects compares.
+pub(crate) enum Outcome<'a> {
+    /// Both sides configure the same thing (the same hash, or no change by meaning).
+    Same(&'a SnapshotObject, &'a SnapshotObject),
+    /// Added, removed or modified, with its labelled changes.
+    Differs(ObjectDiff),
+    /// Only on one side, whose other side did not read this kind completely.
+    NotCompared(String),
+}
+
 /// Compares paired objects: same hash is equal, otherwise the semantic diff decides; changes are
-/// labelled with `catalog`.
+/// labelled with `catalog`. Outcomes come in the order of `pairs`.
+pub(crate) fn compare_pairs<'a>(
+    pairs: &[Pair<'a>],
+    before: &Side,
+    after: &Side,
+    catalog: &SettingCatalog,
+) -> Vec<Outcome<'a>> {
+    let mut out = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let outcome = match *pair {
+            (Some(b), Some(a)) => {
+                if b.hash == a.hash {
+                    Outcome::Same(b, a)
+                } else if let Some(kind) = kinds::by_key(&b.kind) {
+                    let changes =
+                        semantic::diff(kind, &b.content, &a.content, &before.refs, &after.refs);
+                    if changes.is_empty() {
+                        Outcome::Same(b, a)
+                    } else {
+                        let changes =
+                            labelled(kind, changes, catalog, Some(&b.content), Some(&a.content));
+                        Outcome::Differs(object_diff(b, Some(a), DiffStatus::Modified, changes))
+                    }
+                } else {
+                    // A kind this build does not know: its content is compared as stored.
+                    Outcome::Differs(object_diff(b, Some(a), DiffStatus::Modified, Vec::new()))
+                }
+            }
+            (Some(b), None) if !after.complete.contains(&b.kind) => {
+                Outcome::NotCompared(b.kind.clone())
+            }
+            (Some(b), None) => {
+                Outcome::Differs(object_diff(b, None, DiffStatus::Removed, Vec::new()))
+            }
+            (None, Some(a)) if !before.complete.contains(&a.kind) => {
+                Outcome::NotCompared(a.kind.clone())
+            }
+            (None, Some(a)) => {
+                Outcome::Differs(object_diff(a, None, DiffStatus::Added, Vec::new()))
+            }
+            (None, None) => continue,
+        };
+        out.push(outcome);
+    }
+    out
+}
+
+/// The report of paired objects: what differs, sorted by kind and name, and the counts.
 fn report(
     from: DiffSide,
     to: DiffSide,
@@ -411,49 +471,21 @@ fn report(
     let mut objects = Vec::new();
     let mut summary = DiffSummary::default();
     let mut not_compared = BTreeSet::new();
-    for pair in pairs {
-        let (object, status, changes) = match *pair {
-            (Some(b), Some(a)) => {
-                if b.hash == a.hash {
-                    summary.unchanged += 1;
-                    continue;
-                }
-                let Some(kind) = kinds::by_key(&b.kind) else {
-                    // A kind this build does not know: its content is compared as stored.
-                    summary.modified += 1;
-                    objects.push(object_diff(b, Some(a), DiffStatus::Modified, Vec::new()));
-                    continue;
-                };
-                let changes =
-                    semantic::diff(kind, &b.content, &a.content, &before.refs, &after.refs);
-                if changes.is_empty() {
-                    summary.unchanged += 1;
-                    continue;
-                }
-                summary.modified += 1;
-                let changes = labelled(kind, changes, catalog, Some(&b.content), Some(&a.content));
-                objects.push(object_diff(b, Some(a), DiffStatus::Modified, changes));
-                continue;
+    for outcome in compare_pairs(pairs, before, after, catalog) {
+        match outcome {
+            Outcome::Same(..) => summary.unchanged += 1,
+            Outcome::NotCompared(kind) => {
+                not_compared.insert(kind);
             }
-            (Some(b), None) => {
-                if !after.complete.contains(&b.kind) {
-                    not_compared.insert(b.kind.clone());
-                    continue;
+            Outcome::Differs(object) => {
+                match object.status {
+                    DiffStatus::Added => summary.added += 1,
+                    DiffStatus::Removed => summary.removed += 1,
+                    DiffStatus::Modified => summary.modified += 1,
                 }
-                summary.removed += 1;
-                (b, DiffStatus::Removed, Vec::new())
+                objects.push(object);
             }
-            (None, Some(a)) => {
-                if !before.complete.contains(&a.kind) {
-                    not_compared.insert(a.kind.clone());
-                    continue;
-                }
-                summary.added += 1;
-                (a, DiffStatus::Added, Vec::new())
-            }
-            (None, None) => continue,
-        };
-        objects.push(object_diff(object, None, status, changes));
+        }
     }
     objects.sort_by(|x, y| {
         (&x.kind, x.name.to_lowercase(), &x.object_id).cmp(&(

@@ -2,7 +2,9 @@
 
 pub mod backup;
 pub mod baseline_file;
+pub mod baseline_view;
 pub mod baselines;
+pub mod compare;
 pub mod diff;
 pub mod drift;
 pub mod findings;
