@@ -37,6 +37,15 @@ const COMMANDS: &[&str] = &[
     "schedule_status",
     "add_severity_rule",
     "remove_severity_rule",
+    "list_baselines",
+    "baseline_detail",
+    "create_baseline",
+    "approve_snapshot",
+    "assign_baseline",
+    "unassign_baseline",
+    "check_drift",
+    "list_snapshots",
+    "compare_sides",
 ];
 
 fn main() {

@@ -6,6 +6,11 @@
 //! `ui/src/lib/ipc/commands.ts`.
 
 use crate::app_info::AppInfo;
+use crate::baselines::{
+    AssignOutcome, BaselineSummary, BaselineView, DriftChecked, NewBaselineRequest,
+    TenantAssignment,
+};
+use crate::compare::{CompareResult, SidePick, SnapshotChoice};
 use crate::exports::SavedFile;
 use crate::findings::{FindingAuditEntry, FindingRow, TriageOutcome, TriageRequest};
 use crate::ipc::{
@@ -286,6 +291,84 @@ pub async fn schedule_status(state: State<'_, AppState>) -> Answer<ScheduleStatu
     state.schedule_status().await
 }
 
+/// Every baseline at its latest version, with its tenants' average score.
+#[tauri::command]
+pub async fn list_baselines(state: State<'_, AppState>) -> Answer<Vec<BaselineSummary>> {
+    state.baselines().await
+}
+
+/// One baseline in full: objects, versions, and each assigned tenant's score and counts.
+#[tauri::command]
+pub async fn baseline_detail(state: State<'_, AppState>, name: String) -> Answer<BaselineView> {
+    state.baseline_view(&name).await
+}
+
+/// Takes a new baseline (or a new version) from a tenant's picked objects or from a file.
+#[tauri::command]
+pub async fn create_baseline(
+    state: State<'_, AppState>,
+    request: NewBaselineRequest,
+) -> Answer<BaselineSummary> {
+    state.new_baseline(request).await
+}
+
+/// Signs off a tenant's latest snapshot as its own baseline "<domain> approved".
+#[tauri::command]
+pub async fn approve_snapshot(
+    state: State<'_, AppState>,
+    tenant: String,
+) -> Answer<BaselineSummary> {
+    state.approve_snapshot(&tenant).await
+}
+
+/// Assigns the baseline to the tenants, each with its placeholder values.
+#[tauri::command]
+pub async fn assign_baseline(
+    state: State<'_, AppState>,
+    name: String,
+    tenants: Vec<TenantAssignment>,
+) -> Answer<AssignOutcome> {
+    state.assign_baseline(&name, tenants).await
+}
+
+/// Stops checking the tenant against the baseline.
+#[tauri::command]
+pub async fn unassign_baseline(
+    state: State<'_, AppState>,
+    name: String,
+    tenant: String,
+) -> Answer<BaselineSummary> {
+    state.unassign_baseline(&name, &tenant).await
+}
+
+/// Checks these tenants' drift against their baselines now.
+#[tauri::command]
+pub async fn check_drift(
+    state: State<'_, AppState>,
+    tenants: Vec<String>,
+) -> Answer<Vec<DriftChecked>> {
+    state.check_drift(tenants).await
+}
+
+/// A tenant's snapshots, newest first, for the Compare screen.
+#[tauri::command]
+pub async fn list_snapshots(
+    state: State<'_, AppState>,
+    tenant: String,
+) -> Answer<Vec<SnapshotChoice>> {
+    state.snapshots(&tenant).await
+}
+
+/// Two sides (tenant snapshots or baselines) compared by meaning.
+#[tauri::command]
+pub async fn compare_sides(
+    state: State<'_, AppState>,
+    left: SidePick,
+    right: SidePick,
+) -> Answer<CompareResult> {
+    state.compare(left, right).await
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -315,6 +398,15 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::settings::SettingsView>();
     v.visit::<crate::settings::ScheduleStatus>();
     v.visit::<crate::settings::NewSeverityRuleRequest>();
+    v.visit::<crate::baselines::BaselineSummary>();
+    v.visit::<crate::baselines::BaselineView>();
+    v.visit::<crate::baselines::NewBaselineRequest>();
+    v.visit::<crate::baselines::TenantAssignment>();
+    v.visit::<crate::baselines::AssignOutcome>();
+    v.visit::<crate::baselines::DriftChecked>();
+    v.visit::<crate::compare::SidePick>();
+    v.visit::<crate::compare::SnapshotChoice>();
+    v.visit::<crate::compare::CompareResult>();
 }
 
 #[cfg(test)]

@@ -14,14 +14,16 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod app_info;
+mod baselines;
 mod commands;
+mod compare;
 mod exports;
 mod findings;
 mod ipc;
 mod onboarding;
 mod operations;
-mod search;
 mod schedule;
+mod search;
 mod settings;
 mod state;
 mod tenant;
@@ -71,6 +73,15 @@ fn main() {
             commands::schedule_status,
             commands::add_severity_rule,
             commands::remove_severity_rule,
+            commands::list_baselines,
+            commands::baseline_detail,
+            commands::create_baseline,
+            commands::approve_snapshot,
+            commands::assign_baseline,
+            commands::unassign_baseline,
+            commands::check_drift,
+            commands::list_snapshots,
+            commands::compare_sides,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

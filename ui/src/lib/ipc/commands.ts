@@ -45,6 +45,39 @@ import type { ScheduleStatus } from './bindings/ScheduleStatus';
 import type { SettingsView } from './bindings/SettingsView';
 import type { SeverityRuleRow } from './bindings/SeverityRuleRow';
 import type { TenantDefaults } from './bindings/TenantDefaults';
+import type { AssignOutcome } from './bindings/AssignOutcome';
+import type { AssignRefusal } from './bindings/AssignRefusal';
+import type { BaselineObjectRow } from './bindings/BaselineObjectRow';
+import type { BaselineSummary } from './bindings/BaselineSummary';
+import type { BaselineTenantRow } from './bindings/BaselineTenantRow';
+import type { BaselineVersionRow } from './bindings/BaselineVersionRow';
+import type { BaselineView } from './bindings/BaselineView';
+import type { DriftChecked } from './bindings/DriftChecked';
+import type { NewBaselineRequest } from './bindings/NewBaselineRequest';
+import type { PlaceholderValue } from './bindings/PlaceholderValue';
+import type { TenantAssignment } from './bindings/TenantAssignment';
+import type { CompareChange } from './bindings/CompareChange';
+import type { CompareResult } from './bindings/CompareResult';
+import type { CompareRow } from './bindings/CompareRow';
+import type { CompareStatus } from './bindings/CompareStatus';
+import type { SidePick } from './bindings/SidePick';
+import type { SideTitle } from './bindings/SideTitle';
+import type { SnapshotChoice } from './bindings/SnapshotChoice';
+
+export type {
+  AssignOutcome,
+  AssignRefusal,
+  BaselineObjectRow,
+  BaselineSummary,
+  BaselineTenantRow,
+  BaselineVersionRow,
+  BaselineView,
+  DriftChecked,
+  NewBaselineRequest,
+  PlaceholderValue,
+  TenantAssignment,
+};
+export type { CompareChange, CompareResult, CompareRow, CompareStatus, SidePick, SideTitle, SnapshotChoice };
 import type { SearchAnswer } from './bindings/SearchAnswer';
 import type { SearchGroup } from './bindings/SearchGroup';
 import type { SearchHit } from './bindings/SearchHit';
@@ -308,4 +341,53 @@ export function removeSeverityRule(id: number): Promise<SettingsView> {
  * (Rust: `commands::schedule_status`). */
 export function scheduleStatus(): Promise<ScheduleStatus> {
   return call<ScheduleStatus>('schedule_status');
+}
+
+/** Every baseline at its latest version with its tenants' average score
+ * (Rust: `commands::list_baselines`). */
+export function listBaselines(): Promise<BaselineSummary[]> {
+  return call<BaselineSummary[]>('list_baselines');
+}
+
+/** One baseline in full: objects, versions, each assigned tenant's score and counts
+ * (Rust: `commands::baseline_detail`). */
+export function baselineDetail(name: string): Promise<BaselineView> {
+  return call<BaselineView>('baseline_detail', { name });
+}
+
+/** A new baseline (or version) from a tenant's picked objects or a file
+ * (Rust: `commands::create_baseline`). */
+export function createBaseline(request: NewBaselineRequest): Promise<BaselineSummary> {
+  return call<BaselineSummary>('create_baseline', { request });
+}
+
+/** Signs off a tenant's latest snapshot as its own baseline (Rust: `commands::approve_snapshot`). */
+export function approveSnapshot(tenant: string): Promise<BaselineSummary> {
+  return call<BaselineSummary>('approve_snapshot', { tenant });
+}
+
+/** Assigns a baseline to tenants; resolves with who was assigned and who refused and why
+ * (Rust: `commands::assign_baseline`). */
+export function assignBaseline(name: string, tenants: TenantAssignment[]): Promise<AssignOutcome> {
+  return call<AssignOutcome>('assign_baseline', { name, tenants });
+}
+
+/** Stops checking a tenant against a baseline (Rust: `commands::unassign_baseline`). */
+export function unassignBaseline(name: string, tenant: string): Promise<BaselineSummary> {
+  return call<BaselineSummary>('unassign_baseline', { name, tenant });
+}
+
+/** Checks these tenants' drift now (Rust: `commands::check_drift`). */
+export function checkDrift(tenants: string[]): Promise<DriftChecked[]> {
+  return call<DriftChecked[]>('check_drift', { tenants });
+}
+
+/** A tenant's snapshots, newest first (Rust: `commands::list_snapshots`). */
+export function listSnapshots(tenant: string): Promise<SnapshotChoice[]> {
+  return call<SnapshotChoice[]>('list_snapshots', { tenant });
+}
+
+/** Two sides compared by meaning (Rust: `commands::compare_sides`). */
+export function compareSides(left: SidePick, right: SidePick): Promise<CompareResult> {
+  return call<CompareResult>('compare_sides', { left, right });
 }

@@ -1,7 +1,7 @@
 // The sections of the navigation rail. Only those marked `ready` have a screen yet; the others
 // show what they will hold, so the rail already has its final shape and no link is broken.
 
-export type SectionId = 'portfolio' | 'findings' | 'baselines' | 'operations' | 'settings';
+export type SectionId = 'portfolio' | 'findings' | 'baselines' | 'compare' | 'operations' | 'settings';
 
 export interface Section {
   id: SectionId;
@@ -28,9 +28,15 @@ export const SECTIONS: readonly Section[] = [
   {
     id: 'baselines',
     label: 'Baselines',
-    ready: false,
+    ready: true,
     promise:
       'Golden baselines from a reference tenant, assigned to tenants, with what matched and what did not for each of them.',
+  },
+  {
+    id: 'compare',
+    label: 'Compare',
+    ready: true,
+    promise: 'Two tenants, two snapshots, or a tenant against a baseline, side by side by meaning.',
   },
   {
     id: 'operations',
