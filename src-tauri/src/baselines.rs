@@ -8,7 +8,7 @@
 //! lists of pairs rather than maps so the generated TypeScript stays plain.
 
 use crate::ipc::CommandError;
-use crate::state::AppState;
+use crate::state::{drive, AppState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -389,13 +389,6 @@ impl AppState {
         }
         Ok(checked)
     }
-}
-
-/// Drives an engine future to its end on this worker thread, which `block_in_place` hands over to
-/// the runtime meanwhile: drift and the findings it reads are not provably `Send` (see
-/// `state::on_blocking_thread`), and they borrow the open workspace.
-fn drive<F: std::future::Future>(future: F) -> F::Output {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(future))
 }
 
 #[cfg(test)]

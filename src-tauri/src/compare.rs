@@ -4,7 +4,7 @@
 //! values as text beside them), and what is the same.
 
 use crate::ipc::CommandError;
-use crate::state::AppState;
+use crate::state::{drive, AppState};
 use crate::tenant::ChangeLine;
 use serde::{Deserialize, Serialize};
 use tenantatlas_engine::ops::compare::{
@@ -225,12 +225,6 @@ impl AppState {
         let compared = drive(opened.engine.compare(&left, &right))?;
         Ok(compared.into())
     }
-}
-
-/// Drives an engine future to its end on this worker thread (`block_in_place`): the comparison
-/// reads snapshots, whose futures the compiler cannot prove `Send` (see `tenant::drive`).
-fn drive<F: std::future::Future>(future: F) -> F::Output {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(future))
 }
 
 #[cfg(test)]

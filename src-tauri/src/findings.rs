@@ -8,7 +8,7 @@
 //! desktop and the command line share one set of rules and the same refusals.
 
 use crate::ipc::CommandError;
-use crate::state::AppState;
+use crate::state::{drive, AppState};
 use serde::{Deserialize, Serialize};
 use tenantatlas_engine::ops::findings::{
     today, Finding, FindingChange, FindingFilter, RiskAcceptance, Triage, Triaged,
@@ -171,14 +171,6 @@ impl AppState {
         let triaged = drive(opened.engine.triage_findings(ids, &request.into(), today()))?;
         Ok(triaged.into())
     }
-}
-
-/// Drives an engine future to its end on this worker thread, which `block_in_place` hands over
-/// to the runtime meanwhile. For the engine calls that write findings: the compiler cannot prove
-/// their futures `Send` (see `state::on_blocking_thread`), which a Tauri command's future must be,
-/// and they borrow the open workspace, so they cannot move to a blocking thread of their own.
-fn drive<F: std::future::Future>(future: F) -> F::Output {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(future))
 }
 
 impl From<TriageRequest> for Triage {

@@ -9,7 +9,7 @@
 //! to what it asks now from a late answer to what it asked before.
 
 use crate::ipc::CommandError;
-use crate::state::AppState;
+use crate::state::{drive, AppState};
 use serde::Serialize;
 use tenantatlas_engine::ops::search::{
     self as engine, HitTenant, MatchRank, SearchOptions, SearchResults,
@@ -196,14 +196,6 @@ impl AppState {
         let results = drive(opened.engine.search(&query, &options))?;
         Ok(SearchAnswer::new(query, results))
     }
-}
-
-/// Drives the engine's search to its end on this worker thread, which `block_in_place` hands
-/// over to the runtime meanwhile: the compiler cannot prove its future `Send` (it reads
-/// snapshots through the store's generic `Acquire` functions, as `tenant.rs` explains), which a
-/// Tauri command's future must be.
-fn drive<F: std::future::Future>(future: F) -> F::Output {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(future))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! its refusal (`invalid_input`, one line saying what is allowed) is what the field shows.
 
 use crate::ipc::{CommandError, OpenWorkspace};
-use crate::state::AppState;
+use crate::state::{drive, AppState};
 use serde::{Deserialize, Serialize};
 use tenantatlas_engine::ops::settings::WorkspaceSettings;
 use tenantatlas_engine::ops::severity::{NewSeverityRule, SeverityRule};
@@ -191,13 +191,6 @@ impl AppState {
             last_outcome: runs.last_outcome,
         })
     }
-}
-
-/// Drives an engine future to its end on this worker thread, which `block_in_place` hands over to
-/// the runtime meanwhile: the compiler cannot prove `set_setting`'s future `Send` (its audited
-/// transaction; see `state::on_blocking_thread`), which a Tauri command's future must be.
-fn drive<F: std::future::Future>(future: F) -> F::Output {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(future))
 }
 
 #[cfg(test)]

@@ -238,6 +238,16 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// Drives an engine future to its end on this worker thread, which `block_in_place` hands over
+/// to the runtime meanwhile. For engine calls whose futures the compiler cannot prove `Send` (a
+/// known limit of its reasoning about higher-ranked lifetimes in async code, hit wherever the
+/// engine reads snapshots or writes findings through the store's generic `Acquire` functions:
+/// drift, policy views, diffs, search, audited settings), which a Tauri command's future must be.
+/// Unlike [`on_blocking_thread`] it borrows, so the open workspace's read guard stays where it is.
+pub fn drive<F: std::future::Future>(future: F) -> F::Output {
+    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(future))
+}
+
 /// Runs the future `make` returns on one of the runtime's blocking threads, driven there by
 /// `Handle::block_on`, and waits for it without blocking an async worker.
 ///

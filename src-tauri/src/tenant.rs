@@ -7,7 +7,7 @@
 //! same figures the Portfolio showed the moment before, never a second opinion.
 
 use crate::ipc::{CommandError, PortfolioRow};
-use crate::state::AppState;
+use crate::state::{drive, AppState};
 use serde::Serialize;
 use tenantatlas_engine::ops::inventory::{InventoryItem, Platform as EnginePlatform};
 use tenantatlas_engine::ops::labels::LabelledChange;
@@ -292,15 +292,6 @@ impl AppState {
             changes: diff.changes.into_iter().map(ChangeLine::from).collect(),
         })
     }
-}
-
-/// Drives an engine future to its end on this worker thread, which `block_in_place` hands over to
-/// the runtime meanwhile. For the engine calls whose futures the compiler cannot prove `Send`
-/// (`policy_view` and `diff_versions`, through the snapshot they read; see
-/// `state::on_blocking_thread`), which a Tauri command's future must be; unlike that function it
-/// borrows, so the open workspace's read guard stays where it is.
-fn drive<F: std::future::Future>(future: F) -> F::Output {
-    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(future))
 }
 
 #[cfg(test)]

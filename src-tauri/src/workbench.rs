@@ -117,15 +117,9 @@ impl AppState {
         let mut drift = Vec::new();
         if !cancelled {
             // As the command line's `sync` does: drift right after, so scores and findings follow
-            // what was just read. The drift future is not provably `Send` (see
-            // `on_blocking_thread`); it is driven to its end here on this worker thread, which
-            // `block_in_place` hands over to the runtime meanwhile.
-            let engine = &opened.engine;
+            // what was just read (its future is not provably `Send`: `state::drive`).
             let today = tenantatlas_engine::ops::findings::today();
-            drift = tokio::task::block_in_place(|| {
-                tokio::runtime::Handle::current().block_on(engine.drift_after_sync(&runs, today))
-            })?
-            .runs;
+            drift = state::drive(opened.engine.drift_after_sync(&runs, today))?.runs;
         }
         Ok(Synced {
             outcomes: runs.iter().map(|r| outcome(r, cancelled)).collect(),
