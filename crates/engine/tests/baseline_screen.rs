@@ -3,16 +3,14 @@
 //! assigned and checked; the baseline in full with each tenant's counts and score; and two tenants,
 //! a tenant and a baseline, and two snapshots of one tenant compared by meaning.
 
+mod common;
+
 use std::collections::BTreeMap;
 use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
 use tenantatlas_engine::ops::compare::{CompareSide, Compared, SideFacts};
 use tenantatlas_engine::ops::drift::DriftOptions;
 use tenantatlas_engine::ops::findings::today;
-use tenantatlas_engine::ops::tenant_add::{AddTenant, DEFAULT_CLIENT_ID};
-use tenantatlas_engine::{Engine, ErrorCode};
-use tenantatlas_graph::client::http_client;
-use tenantatlas_sim::state::Behaviour;
-use tenantatlas_sim::{SimConfig, Simulator};
+use tenantatlas_engine::ErrorCode;
 
 fn tenant_side(tenant: &str) -> CompareSide {
     CompareSide::Tenant {
@@ -23,56 +21,10 @@ fn tenant_side(tenant: &str) -> CompareSide {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_picked_baseline_in_full_and_sides_compared_by_meaning() {
-    let sim = Simulator::start(SimConfig {
-        tenants: 3,
-        objects_per_tenant: 60,
-        seed: 7,
-        behaviour: Behaviour {
-            auto_approve: true,
-            ..Behaviour::default()
-        },
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
-    let http = http_client(Some(&pem)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(
-        &dir.path().join("ws"),
-        Some("baseline screen test passphrase".into()),
-    )
-    .await
-    .unwrap();
+    let common::Connected { sim, engine, .. } =
+        common::connected(common::sim_config(3, 60, 7), dir.path()).await;
     let tenants = sim.tenants().to_vec();
-    for tenant in &tenants {
-        if !tenant.device_code_allowed {
-            http.post(format!(
-                "{}/_sim/tenants/{}/device-code",
-                sim.graph(),
-                tenant.id
-            ))
-            .json(&serde_json::json!({"allowed": true}))
-            .send()
-            .await
-            .unwrap();
-        }
-        engine
-            .add_tenant(
-                AddTenant {
-                    tenant: tenant.domain.clone(),
-                    authority: sim.authority().to_string(),
-                    graph: sim.graph().to_string(),
-                    client_id: DEFAULT_CLIENT_ID.to_string(),
-                    ca_cert_pem: Some(pem.clone()),
-                    browser: false,
-                },
-                |_| {},
-                tokio_util::sync::CancellationToken::new(),
-            )
-            .await
-            .unwrap();
-    }
     // One MSP object configured differently by hand in the second tenant.
     {
         let mut world = sim.sim.world();

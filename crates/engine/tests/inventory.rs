@@ -1,53 +1,17 @@
 //! A tenant's inventory on a real workspace: a simulated tenant synced, one object deleted and
 //! another changed in the cloud, synced again.
 
+mod common;
+
 use serde_json::{json, Value};
 use tenantatlas_engine::ops::inventory::{assignment_count, InventoryItem, Platform};
-use tenantatlas_engine::ops::tenant_add::{AddTenant, DEFAULT_CLIENT_ID};
-use tenantatlas_engine::Engine;
-use tenantatlas_sim::state::Behaviour;
-use tenantatlas_sim::{SimConfig, Simulator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_inventory_lists_live_and_deleted_objects_with_platforms_and_assignments() {
-    let sim = Simulator::start(SimConfig {
-        tenants: 1,
-        objects_per_tenant: 60,
-        seed: 11,
-        behaviour: Behaviour {
-            auto_approve: true,
-            ..Behaviour::default()
-        },
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
-    let tenant = sim.tenants()[0].clone();
-    // Device code, so no browser is needed: this test is about the inventory, not sign-in.
-    sim.sim.world().tenants[0].device_code_allowed = true;
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(
-        &dir.path().join("ws"),
-        Some("inventory test passphrase".into()),
-    )
-    .await
-    .unwrap();
-    engine
-        .add_tenant(
-            AddTenant {
-                tenant: tenant.domain.clone(),
-                authority: sim.authority().to_string(),
-                graph: sim.graph().to_string(),
-                client_id: DEFAULT_CLIENT_ID.to_string(),
-                ca_cert_pem: Some(pem),
-                browser: false,
-            },
-            |_| {},
-            tokio_util::sync::CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    let common::Connected { sim, engine, .. } =
+        common::connected(common::sim_config(1, 60, 11), dir.path()).await;
+    let tenant = sim.tenants()[0].clone();
     let sync = || engine.sync(&[], Default::default(), std::sync::Arc::new(|_| {}));
     sync().await.unwrap();
 

@@ -1,16 +1,14 @@
 //! The portfolio query on a real workspace: a simulated portfolio connected, synced, checked
 //! against a golden baseline twice, with one finding's risk accepted.
 
+mod common;
+
 use std::collections::HashMap;
 use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
 use tenantatlas_engine::ops::drift::DriftOptions;
 use tenantatlas_engine::ops::findings::{today, FindingFilter};
 use tenantatlas_engine::ops::portfolio::{FindingCounts, PortfolioTenant};
-use tenantatlas_engine::ops::tenant_add::{AddTenant, DEFAULT_CLIENT_ID};
 use tenantatlas_engine::Engine;
-use tenantatlas_graph::client::http_client;
-use tenantatlas_sim::state::Behaviour;
-use tenantatlas_sim::{SimConfig, Simulator};
 
 fn by_domain(rows: Vec<PortfolioTenant>) -> HashMap<String, PortfolioTenant> {
     rows.into_iter().map(|r| (r.domain.clone(), r)).collect()
@@ -39,57 +37,10 @@ async fn standing(engine: &Engine, domain: &str) -> FindingCounts {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_portfolio_shows_each_tenants_sync_score_trend_and_findings() {
-    let sim = Simulator::start(SimConfig {
-        tenants: 3,
-        objects_per_tenant: 60,
-        seed: 7,
-        behaviour: Behaviour {
-            auto_approve: true,
-            ..Behaviour::default()
-        },
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
-    let http = http_client(Some(&pem)).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(
-        &dir.path().join("ws"),
-        Some("portfolio test passphrase".into()),
-    )
-    .await
-    .unwrap();
+    let common::Connected { sim, engine, .. } =
+        common::connected(common::sim_config(3, 60, 7), dir.path()).await;
     let tenants = sim.tenants().to_vec();
-    for tenant in &tenants {
-        // Device code everywhere: this test is about the portfolio, not the browser sign-in.
-        if !tenant.device_code_allowed {
-            http.post(format!(
-                "{}/_sim/tenants/{}/device-code",
-                sim.graph(),
-                tenant.id
-            ))
-            .json(&serde_json::json!({"allowed": true}))
-            .send()
-            .await
-            .unwrap();
-        }
-        engine
-            .add_tenant(
-                AddTenant {
-                    tenant: tenant.domain.clone(),
-                    authority: sim.authority().to_string(),
-                    graph: sim.graph().to_string(),
-                    client_id: DEFAULT_CLIENT_ID.to_string(),
-                    ca_cert_pem: Some(pem.clone()),
-                    browser: false,
-                },
-                |_| {},
-                tokio_util::sync::CancellationToken::new(),
-            )
-            .await
-            .unwrap();
-    }
 
     // Connected, not synced: no sync, no baseline, no score.
     let before = engine.portfolio().await.unwrap();

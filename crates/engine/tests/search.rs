@@ -3,6 +3,8 @@
 //! value) and findings searched across all tenants, archived tenants left out unless asked, and
 //! the index rebuilt when a new sync brings a changed value.
 
+mod common;
+
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -10,11 +12,8 @@ use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
 use tenantatlas_engine::ops::drift::DriftOptions;
 use tenantatlas_engine::ops::findings::today;
 use tenantatlas_engine::ops::search::{MatchRank, SearchKind, SearchOptions, SearchResults};
-use tenantatlas_engine::ops::tenant_add::{AddTenant, DEFAULT_CLIENT_ID};
 use tenantatlas_engine::Engine;
-use tenantatlas_graph::client::http_client;
-use tenantatlas_sim::state::Behaviour;
-use tenantatlas_sim::{SimConfig, SimHandle, Simulator};
+use tenantatlas_sim::SimHandle;
 
 const ROTATION: &str = "device_vendor_msft_bitlocker_configurerecoverypasswordrotation";
 
@@ -27,51 +26,8 @@ async fn search(engine: &Engine, text: &str) -> SearchResults {
 
 /// Three simulated tenants connected (device code everywhere) and synced into a new workspace.
 async fn synced_portfolio(dir: &std::path::Path) -> (SimHandle, Engine) {
-    let sim = Simulator::start(SimConfig {
-        tenants: 3,
-        objects_per_tenant: 60,
-        seed: 7,
-        behaviour: Behaviour {
-            auto_approve: true,
-            ..Behaviour::default()
-        },
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
-    let http = http_client(Some(&pem)).unwrap();
-    let engine = Engine::open(&dir.join("ws"), Some("search test passphrase".into()))
-        .await
-        .unwrap();
-    for tenant in sim.tenants().to_vec() {
-        if !tenant.device_code_allowed {
-            http.post(format!(
-                "{}/_sim/tenants/{}/device-code",
-                sim.graph(),
-                tenant.id
-            ))
-            .json(&json!({"allowed": true}))
-            .send()
-            .await
-            .unwrap();
-        }
-        engine
-            .add_tenant(
-                AddTenant {
-                    tenant: tenant.domain.clone(),
-                    authority: sim.authority().to_string(),
-                    graph: sim.graph().to_string(),
-                    client_id: DEFAULT_CLIENT_ID.to_string(),
-                    ca_cert_pem: Some(pem.clone()),
-                    browser: false,
-                },
-                |_| {},
-                tokio_util::sync::CancellationToken::new(),
-            )
-            .await
-            .unwrap();
-    }
+    let common::Connected { sim, engine, .. } =
+        common::connected(common::sim_config(3, 60, 7), dir).await;
     engine
         .sync(&[], Default::default(), Arc::new(|_| {}))
         .await

@@ -1,0 +1,82 @@
+//! What the engine's integration tests share: a simulated portfolio with every tenant connected
+//! (device code everywhere: these tests are not about the browser sign-in) to a fresh workspace
+//! in a temporary folder.
+
+// Each test file is its own crate and uses only part of this module.
+#![allow(dead_code)]
+
+use std::path::Path;
+use tenantatlas_engine::ops::tenant_add::{AddTenant, DEFAULT_CLIENT_ID};
+use tenantatlas_engine::Engine;
+use tenantatlas_graph::client::http_client;
+use tenantatlas_graph::reqwest::Client;
+use tenantatlas_sim::state::Behaviour;
+use tenantatlas_sim::{SimConfig, SimHandle, Simulator};
+
+/// A simulator of `tenants` × `objects` (with `seed`) that approves every sign-in.
+pub fn sim_config(tenants: usize, objects: usize, seed: u64) -> SimConfig {
+    SimConfig {
+        tenants,
+        objects_per_tenant: objects,
+        seed,
+        behaviour: Behaviour {
+            auto_approve: true,
+            ..Behaviour::default()
+        },
+        ..SimConfig::default()
+    }
+}
+
+pub struct Connected {
+    pub sim: SimHandle,
+    pub engine: Engine,
+    /// The simulator's CA certificate, and a client that trusts it (for `/_sim/…`).
+    pub pem: String,
+    pub http: Client,
+}
+
+/// Starts the simulator and connects each of its tenants to a new workspace `ws` in `dir`.
+pub async fn connected(config: SimConfig, dir: &Path) -> Connected {
+    let sim = Simulator::start(config)
+        .await
+        .expect("the simulator starts");
+    let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
+    let http = http_client(Some(&pem)).unwrap();
+    let engine = Engine::open(&dir.join("ws"), Some("engine test passphrase".into()))
+        .await
+        .expect("the workspace opens");
+    for tenant in sim.tenants().to_vec() {
+        if !tenant.device_code_allowed {
+            http.post(format!(
+                "{}/_sim/tenants/{}/device-code",
+                sim.graph(),
+                tenant.id
+            ))
+            .json(&serde_json::json!({"allowed": true}))
+            .send()
+            .await
+            .unwrap();
+        }
+        engine
+            .add_tenant(
+                AddTenant {
+                    tenant: tenant.domain.clone(),
+                    authority: sim.authority().to_string(),
+                    graph: sim.graph().to_string(),
+                    client_id: DEFAULT_CLIENT_ID.to_string(),
+                    ca_cert_pem: Some(pem.clone()),
+                    browser: false,
+                },
+                |_| {},
+                tokio_util::sync::CancellationToken::new(),
+            )
+            .await
+            .expect("tenant add");
+    }
+    Connected {
+        sim,
+        engine,
+        pem,
+        http,
+    }
+}
