@@ -717,6 +717,19 @@ fn bench(root: &Path) -> Result {
             "--locked",
         ],
     )?;
+    step("search across 100 tenants × 300 objects: the first query (which indexes) and warm ones");
+    run(
+        root,
+        "cargo",
+        &[
+            "bench",
+            "-p",
+            "tenantatlas-engine",
+            "--bench",
+            "search",
+            "--locked",
+        ],
+    )?;
     step("the desktop app in a real window: cold start to first paint, the demo portfolio, memory, the Findings workbench with ~20,000 findings");
     run(root, "npm", &["run", "--prefix", "ui", "build"])?;
     build_desktop(root)?;
