@@ -28,12 +28,14 @@ async fn main() {
         std::process::exit(2);
     };
     if dir.exists() {
-        eprintln!("{} exists; give a folder that does not exist yet", dir.display());
+        eprintln!(
+            "{} exists; give a folder that does not exist yet",
+            dir.display()
+        );
         std::process::exit(2);
     }
-    let number = |arg: Option<String>, default: usize| {
-        arg.and_then(|a| a.parse().ok()).unwrap_or(default)
-    };
+    let number =
+        |arg: Option<String>, default: usize| arg.and_then(|a| a.parse().ok()).unwrap_or(default);
     let tenants = number(args.next(), 115);
     let objects = number(args.next(), 300);
     std::env::set_var("BENCH_WORKSPACE_DIR", &dir);
