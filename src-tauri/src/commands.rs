@@ -14,8 +14,8 @@ use crate::compare::{CompareResult, SidePick, SnapshotChoice};
 use crate::exports::SavedFile;
 use crate::findings::{FindingAuditEntry, FindingRow, TriageOutcome, TriageRequest};
 use crate::ipc::{
-    CommandError, DemoProgress, OpenWorkspace, PortfolioRow, SyncOutcome, SyncProgress,
-    WorkspaceStatus,
+    CommandError, DayFindings, DemoProgress, OpenWorkspace, PortfolioRow, SyncOutcome,
+    SyncProgress, WorkspaceStatus,
 };
 use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::operations::{RunDetail, RunRow};
@@ -68,6 +68,13 @@ pub async fn open_demo(
             let _ = progress.send(step);
         })
         .await
+}
+
+/// Standing findings by severity across the portfolio, one entry per day for the last `days`
+/// (1–366), oldest first.
+#[tauri::command]
+pub async fn findings_over_time(state: State<'_, AppState>, days: u32) -> Answer<Vec<DayFindings>> {
+    state.findings_over_time(days).await
 }
 
 /// Every tenant of the open workspace at a glance.
@@ -379,6 +386,7 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<OpenWorkspace>();
     v.visit::<DemoProgress>();
     v.visit::<PortfolioRow>();
+    v.visit::<DayFindings>();
     v.visit::<SyncProgress>();
     v.visit::<SyncOutcome>();
     v.visit::<crate::onboarding::ConnectRequest>();

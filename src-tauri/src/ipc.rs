@@ -228,6 +228,26 @@ pub struct SeverityCounts {
     pub info: u32,
 }
 
+/// Standing findings by severity across the portfolio at the end of one day (UTC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct DayFindings {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub findings: SeverityCounts,
+    /// Tenants with a drift check on or before that day.
+    pub checked: u32,
+}
+
+impl From<tenantatlas_engine::ops::portfolio::DayFindings> for DayFindings {
+    fn from(d: tenantatlas_engine::ops::portfolio::DayFindings) -> Self {
+        DayFindings {
+            day: d.day,
+            findings: severity_counts(&d.findings),
+            checked: u32::try_from(d.checked).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 /// One tenant on the portfolio screen.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 pub struct PortfolioRow {

@@ -2,8 +2,8 @@
 //! without a window; `commands.rs` only adapts them to Tauri (state, channels).
 
 use crate::ipc::{
-    CommandError, DemoProgress, ErrorCode, OpenWorkspace, PortfolioRow, SyncOutcome, SyncProgress,
-    WorkspaceStatus,
+    CommandError, DayFindings, DemoProgress, ErrorCode, OpenWorkspace, PortfolioRow, SyncOutcome,
+    SyncProgress, WorkspaceStatus,
 };
 use crate::state::{self, on_blocking_thread, AppState, Opened};
 use std::path::Path;
@@ -64,6 +64,14 @@ impl AppState {
             state::remove_demo_dir(dir);
         }
         opened
+    }
+
+    /// Standing findings by severity across the portfolio, one entry per day for the last `days`.
+    pub async fn findings_over_time(&self, days: u32) -> Answer<Vec<DayFindings>> {
+        let opened = self.opened().await?;
+        let today = tenantatlas_engine::ops::findings::today();
+        let history = opened.engine.findings_over_time(days, today).await?;
+        Ok(history.into_iter().map(DayFindings::from).collect())
     }
 
     /// Every tenant of the open workspace at a glance.

@@ -121,6 +121,28 @@ async fn the_portfolio_shows_each_tenants_sync_score_trend_and_findings() {
         "the simulated tenants drift from the golden baseline"
     );
 
+    // Findings over time: today holds what the drift runs left standing, summed over the
+    // tenants, as the portfolio counts them; the days before any drift, nothing.
+    let history = engine.findings_over_time(7, today()).await.unwrap();
+    assert_eq!(history.len(), 7);
+    assert_eq!(history[6].day, today().to_string());
+    let mut expected = FindingCounts::default();
+    for row in rows.values() {
+        expected.high += row.findings.high;
+        expected.medium += row.findings.medium;
+        expected.low += row.findings.low;
+        expected.info += row.findings.info;
+    }
+    assert_eq!(history[6].findings, expected);
+    assert_eq!(
+        history[6].checked,
+        rows.len() as u64 - 1,
+        "all but the reference tenant"
+    );
+    assert!(history[..6]
+        .iter()
+        .all(|d| d.findings.total() == 0 && d.checked == 0));
+
     // Accept the risk of one finding: counted apart, no longer standing.
     let finding = first
         .findings

@@ -361,9 +361,21 @@ impl Engine {
         record.counts = counts;
         record.objects = compared;
         record.duration_ms = Some(duration_ms);
+        // Standing findings by severity once this run is done: the history the findings-over-time
+        // chart reads (`Engine::findings_over_time`).
+        let mut standing: BTreeMap<&str, u64> = ["high", "medium", "low", "info"]
+            .into_iter()
+            .map(|s| (s, 0))
+            .collect();
+        for f in run.findings.iter().filter(|f| f.is_standing()) {
+            if let Some(n) = standing.get_mut(f.severity.as_str()) {
+                *n += 1;
+            }
+        }
         record.progress = json!({
             "baselines": checked,
             "findings": run.findings.len(),
+            "standing": standing,
             "opened": run.opened,
             "reopened": run.reopened,
             "resolved": run.resolved.len(),

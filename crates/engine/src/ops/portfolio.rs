@@ -195,3 +195,93 @@ impl Engine {
             .collect())
     }
 }
+
+/// Standing findings by severity across the portfolio at the end of one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DayFindings {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub findings: FindingCounts,
+    /// Tenants with a drift check on or before that day (the others count nothing).
+    pub checked: u64,
+}
+
+/// A drift run's standing findings by severity (`None` for runs from before it was recorded).
+fn standing_of(run: &RunRecord) -> Option<FindingCounts> {
+    let standing = run.progress.get("standing")?;
+    let n = |s: &str| standing.get(s).and_then(|v| v.as_u64()).unwrap_or(0);
+    Some(FindingCounts {
+        high: n("high"),
+        medium: n("medium"),
+        low: n("low"),
+        info: n("info"),
+    })
+}
+
+impl Engine {
+    /// Standing findings by severity across every tenant, one entry per day for the `days` days
+    /// up to `today` (oldest first): each tenant counts as its newest drift run on or before that
+    /// day left it; a tenant not yet checked by then counts nothing. Archived tenants are left out.
+    pub async fn findings_over_time(
+        &self,
+        days: u32,
+        today: Date,
+    ) -> Result<Vec<DayFindings>, EngineError> {
+        let active: std::collections::HashSet<String> = self
+            .workspace
+            .list_tenants()
+            .await?
+            .into_iter()
+            .filter(|t| t.state != tenantatlas_store::TenantState::Archived)
+            .map(|t| t.id)
+            .collect();
+        // Per tenant, its drift runs that recorded their standing findings, oldest first.
+        let mut by_tenant: HashMap<String, Vec<(String, FindingCounts)>> = HashMap::new();
+        for run in self.workspace.list_runs().await? {
+            let Some(tenant) = run.tenant_id.as_deref().filter(|t| active.contains(*t)) else {
+                continue;
+            };
+            if run.run_kind != "drift" || run.status == RunStatus::Running {
+                continue;
+            }
+            if let Some(counts) = standing_of(&run) {
+                let day = run.started_at.get(..10).unwrap_or_default().to_string();
+                by_tenant
+                    .entry(tenant.to_string())
+                    .or_default()
+                    .push((day, counts));
+            }
+        }
+        for runs in by_tenant.values_mut() {
+            // Stable: runs of one day keep their order, and the newest of a day comes last.
+            runs.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        let days = days.clamp(1, 366);
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let mut out = Vec::with_capacity(days as usize);
+        for back in (0..days).rev() {
+            let date = today - time::Duration::days(i64::from(back));
+            let day = date.format(&format).unwrap_or_default();
+            let mut total = FindingCounts::default();
+            let mut checked = 0;
+            for runs in by_tenant.values() {
+                // The newest run on or before this day.
+                if let Some((_, counts)) =
+                    runs.iter().rev().find(|(d, _)| d.as_str() <= day.as_str())
+                {
+                    checked += 1;
+                    total.high += counts.high;
+                    total.medium += counts.medium;
+                    total.low += counts.low;
+                    total.info += counts.info;
+                }
+            }
+            out.push(DayFindings {
+                day,
+                findings: total,
+                checked,
+            });
+        }
+        Ok(out)
+    }
+}

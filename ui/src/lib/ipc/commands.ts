@@ -6,6 +6,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppInfo } from './bindings/AppInfo';
 import type { CommandError } from './bindings/CommandError';
+import type { DayFindings } from './bindings/DayFindings';
 import type { DemoProgress } from './bindings/DemoProgress';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { OpenWorkspace } from './bindings/OpenWorkspace';
@@ -65,6 +66,7 @@ import type { SideTitle } from './bindings/SideTitle';
 import type { SnapshotChoice } from './bindings/SnapshotChoice';
 
 export type {
+  DayFindings,
   AssignOutcome,
   AssignRefusal,
   BaselineObjectRow,
@@ -390,4 +392,10 @@ export function listSnapshots(tenant: string): Promise<SnapshotChoice[]> {
 /** Two sides compared by meaning (Rust: `commands::compare_sides`). */
 export function compareSides(left: SidePick, right: SidePick): Promise<CompareResult> {
   return call<CompareResult>('compare_sides', { left, right });
+}
+
+/** Standing findings by severity across the portfolio, one entry per day for the last `days`,
+ * oldest first (Rust: `commands::findings_over_time`). */
+export function findingsOverTime(days: number): Promise<DayFindings[]> {
+  return call<DayFindings[]>('findings_over_time', { days });
 }
