@@ -143,17 +143,26 @@ function ageMatches(row: FindingRow, age: AgeFilter, now: Date): boolean {
   }
 }
 
-/** The words a text filter looks in: the object, tenant, kind, baseline, id and every change. */
-function haystack(row: FindingRow): string[] {
-  return [
-    row.object,
-    row.tenant_name,
-    row.tenant_domain,
-    row.kind_label,
-    row.baseline,
-    row.id,
-    ...row.changes.flatMap((c) => [c.summary, c.setting ?? '', c.setting_id ?? '']),
-  ];
+/** The words a text filter looks in — the object, tenant, kind, baseline, id and every change —
+ * lower-cased once per row (rows are replaced, never changed, so the row is the key). */
+const haystacks = new WeakMap<FindingRow, string>();
+function haystack(row: FindingRow): string {
+  let text = haystacks.get(row);
+  if (text === undefined) {
+    text = [
+      row.object,
+      row.tenant_name,
+      row.tenant_domain,
+      row.kind_label,
+      row.baseline,
+      row.id,
+      ...row.changes.flatMap((c) => [c.summary, c.setting ?? '', c.setting_id ?? '']),
+    ]
+      .join('\n')
+      .toLocaleLowerCase();
+    haystacks.set(row, text);
+  }
+  return text;
 }
 
 export function filterFindings(rows: readonly FindingRow[], filter: Filter, now: Date): FindingRow[] {
@@ -166,7 +175,7 @@ export function filterFindings(rows: readonly FindingRow[], filter: Filter, now:
       return false;
     }
     if (!ageMatches(row, filter.age, now)) return false;
-    return needle === '' || haystack(row).some((field) => field.toLocaleLowerCase().includes(needle));
+    return needle === '' || haystack(row).includes(needle);
   });
 }
 
