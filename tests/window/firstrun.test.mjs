@@ -36,3 +36,22 @@ test('a weak passphrase cannot create a workspace', async () => {
   await window.waitForText('Portfolio', 60000);
   await window.waitForText('No tenants yet', 30000);
 });
+
+test('the window follows the desktop theme: a dark GTK theme gives the dark palette', async () => {
+  const dark = await launch({ env: { GTK_THEME: 'Adwaita:dark' } });
+  try {
+    await dark.waitForText('Create a workspace', 60000);
+    const looks = await dark.exec(`return {
+      dark: matchMedia('(prefers-color-scheme: dark)').matches,
+      bg: getComputedStyle(document.documentElement).getPropertyValue('--bg').trim(),
+    };`);
+    assert.equal(looks.dark, true);
+    assert.equal(looks.bg, '#0e141d', 'the dark palette');
+    await dark.screenshot('firstrun-dark');
+  } finally {
+    await dark.close();
+  }
+  // And the light one by default.
+  const bg = await window.exec(`return getComputedStyle(document.documentElement).getPropertyValue('--bg').trim();`);
+  assert.equal(bg, '#f4f6fa', 'the light palette');
+});
