@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
-import { launch } from './driver.mjs';
+import { launch, literal } from './driver.mjs';
 import { goTo } from './flows.mjs';
 
 let window;
@@ -111,8 +111,11 @@ test('search everywhere: which tenants set BitLocker recovery password rotation,
     `a setting hit names the setting and its value: ${JSON.stringify(settings.slice(0, 5))}`,
   );
   await window.screenshot('search');
-  // Enter opens the first hit's tenant.
-  await window.keys('\uE015\uE007');
+  // Enter on a setting opens its tenant's screen with its object shown.
+  const first = settings[0];
+  const object = first.slice(first.indexOf(', ') + 2, first.lastIndexOf(' in '));
+  await window.keys('\uE007');
   await window.find(`//button[contains(., 'Back to Portfolio')]`, 30000);
+  await window.find(`//section[@aria-label='Object']//h2[contains(., ${literal(object)})]`, 30000);
   await window.keys('\uE00C');
 });

@@ -292,6 +292,19 @@ describe('Findings', () => {
     ).toBeTruthy();
   });
 
+  it('selects a finding picked in search, widening the filters when they hide it', async () => {
+    ipc.findingAudit.mockResolvedValue([]);
+    const view = await ready();
+    expect(screen.queryByText(/f-resolved/)).toBeNull();
+    await view.rerender({ focus: { id: 'f-resolved', n: 1 } });
+    await vi.waitFor(() => {
+      const row = screen.getAllByTestId('finding-row').find((r) => r.dataset.id === 'f-resolved');
+      expect(row?.getAttribute('aria-selected')).toBe('true');
+    });
+    expect((screen.getByLabelText('State') as HTMLSelectElement).value).toBe('all');
+    expect(ipc.findingAudit).toHaveBeenCalledWith('f-resolved');
+  });
+
   it('puts only the rows near the view in the page, however many findings there are', async () => {
     const many = Array.from({ length: 20_000 }, (_, i) =>
       finding({ id: `f${i}`, object: `Policy ${String(i).padStart(5, '0')}`, severity: i % 7 === 0 ? 'high' : 'low' }),

@@ -148,6 +148,13 @@ describe('Tenant', () => {
     expect(await screen.findByText('Saved 2 objects to /home/ana/Downloads/x.csv')).toBeTruthy();
   });
 
+  it('opens with an object shown when search picked one', async () => {
+    ready();
+    render(Tenant, { props: { tenant: { id: FABRIKAM.id, name: FABRIKAM.name, objectId: 'c2' }, onback: vi.fn(), now: () => NOW } });
+    await screen.findAllByTestId('inventory-row');
+    await vi.waitFor(() => expect(ipc.objectDetail).toHaveBeenCalledWith(FABRIKAM.id, 'c2'));
+  });
+
   it('pages a large inventory', async () => {
     ipc.tenantOverview.mockResolvedValue(FABRIKAM);
     ipc.tenantInventory.mockResolvedValue(
