@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "open_workspace",
     "open_demo",
     "portfolio",
+    "pin_baseline_object",
     "findings_over_time",
     "sync_all",
     "cancel_sync",

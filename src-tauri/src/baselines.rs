@@ -354,6 +354,28 @@ impl AppState {
         Ok(outcome)
     }
 
+    /// Matches the baseline's `object` (kind and name, as the baseline lists it) to the tenant's
+    /// object `to` (an id from its latest snapshot) by hand, whatever its name; `to: None` removes
+    /// the pin. Answers the baseline in full again.
+    pub async fn pin_object(
+        &self,
+        baseline: &str,
+        tenant: &str,
+        kind: &str,
+        object: &str,
+        to: Option<String>,
+    ) -> Answer<BaselineView> {
+        {
+            let opened = self.opened().await?;
+            drive(
+                opened
+                    .engine
+                    .pin_object(baseline, tenant, kind, object, to.as_deref()),
+            )?;
+        }
+        self.baseline_view(baseline).await
+    }
+
     /// Stops checking the tenant against the baseline; its findings stay.
     pub async fn unassign_baseline(&self, name: &str, tenant: &str) -> Answer<BaselineSummary> {
         let opened = self.opened().await?;

@@ -376,6 +376,22 @@ pub async fn compare_sides(
     state.compare(left, right).await
 }
 
+/// Matches a baseline object to a tenant's object by hand (`to`: the tenant object's id), or
+/// removes the pin (`to: None`); answers the baseline in full.
+#[tauri::command]
+pub async fn pin_baseline_object(
+    state: State<'_, AppState>,
+    baseline: String,
+    tenant: String,
+    kind: String,
+    object: String,
+    to: Option<String>,
+) -> Answer<crate::baselines::BaselineView> {
+    state
+        .pin_object(&baseline, &tenant, &kind, &object, to)
+        .await
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {

@@ -50,6 +50,7 @@ fn main() {
             commands::open_workspace,
             commands::open_demo,
             commands::portfolio,
+            commands::pin_baseline_object,
             commands::findings_over_time,
             commands::sync_all,
             commands::cancel_sync,

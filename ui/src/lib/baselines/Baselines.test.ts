@@ -15,6 +15,7 @@ vi.mock('../ipc/commands', () => ({
   createBaseline: vi.fn(),
   approveSnapshot: vi.fn(),
   tenantInventory: vi.fn(),
+  pinBaselineObject: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 
@@ -153,6 +154,38 @@ describe('Baselines', () => {
     expect(within(dialog).getByText(/findings stay/)).toBeTruthy();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Unassign' }));
     expect(ipc.unassignBaseline).toHaveBeenCalledWith('MSP golden', 't1');
+  });
+
+  it('pins a baseline object to a tenant object of another name, and removes a pin', async () => {
+    const detail = await openGolden();
+    await within(detail).findByTestId('baseline-tenant');
+    ipc.tenantInventory.mockResolvedValue([
+      { object_id: 'w1', kind: 'deviceConfigurations', kind_label: 'Device configuration', name: 'Contoso WLAN', deleted: false, version_no: 1, platforms: [], assignments: 1 },
+      { object_id: 'w2', kind: 'deviceConfigurations', kind_label: 'Device configuration', name: 'Old WLAN', deleted: true, version_no: 2, platforms: [], assignments: 0 },
+      { object_id: 'c1', kind: 'deviceCompliancePolicies', kind_label: 'Compliance policy', name: 'Compliance', deleted: false, version_no: 1, platforms: [], assignments: 1 },
+    ]);
+    const pinnedView: BaselineView = {
+      ...VIEW,
+      objects: VIEW.objects.map((o) => (o.name === 'Wi-Fi' ? { ...o, pinned_in: ['contoso.onmicrosoft.com'] } : o)),
+    };
+    ipc.pinBaselineObject.mockResolvedValue(pinnedView);
+    await fireEvent.click(within(detail).getByRole('button', { name: 'Pin Wi-Fi in a tenant' }));
+    const dialog = screen.getByRole('dialog');
+    // Only the tenant's live objects of the same kind are offered.
+    const choice = (await within(dialog).findByLabelText("The tenant's object")) as HTMLSelectElement;
+    expect([...choice.options].map((o) => o.textContent)).toEqual(['Choose an object…', 'Contoso WLAN']);
+    expect(within(dialog).queryByRole('button', { name: 'Remove the pin' })).toBeNull();
+    await fireEvent.change(choice, { target: { value: 'w1' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Pin' }));
+    expect(ipc.pinBaselineObject).toHaveBeenCalledWith('MSP golden', 't1', 'deviceConfigurations', 'Wi-Fi', 'w1');
+    expect(await screen.findByText('Wi-Fi in Contoso is matched to Contoso WLAN.')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+
+    // The pinned BitLocker template: its pin can be removed.
+    ipc.pinBaselineObject.mockResolvedValue(VIEW);
+    await fireEvent.click(within(detail).getByRole('button', { name: 'Pin {prefix} - Win - BitLocker in a tenant' }));
+    await fireEvent.click(await within(screen.getByRole('dialog')).findByRole('button', { name: 'Remove the pin' }));
+    expect(ipc.pinBaselineObject).toHaveBeenLastCalledWith('MSP golden', 't1', 'deviceConfigurations', '{prefix} - Win - BitLocker', null);
   });
 
   it('creates a baseline from picked objects of a tenant, with a name template', async () => {

@@ -399,3 +399,16 @@ export function compareSides(left: SidePick, right: SidePick): Promise<CompareRe
 export function findingsOverTime(days: number): Promise<DayFindings[]> {
   return call<DayFindings[]>('findings_over_time', { days });
 }
+
+/** Matches the baseline's `object` (its name as the baseline lists it) of `kind` to the tenant's
+ * object `to` (an id), or removes the pin when `to` is null; resolves with the baseline in full
+ * (Rust: `commands::pin_baseline_object`). */
+export function pinBaselineObject(
+  baseline: string,
+  tenant: string,
+  kind: string,
+  object: string,
+  to: string | null,
+): Promise<BaselineView> {
+  return call<BaselineView>('pin_baseline_object', { baseline, tenant, kind, object, to });
+}
