@@ -41,6 +41,26 @@ test('Baselines: the golden baseline with its tenants, their scores and counts',
   await shots('baselines');
 });
 
+test('Baselines: an object pinned in a tenant to an object of another name', async () => {
+  // Still on the golden baseline: pin its first device configuration in the first tenant.
+  await window.click(`(//button[starts-with(@aria-label, 'Pin ')])[1]`);
+  const dialog = `//div[@role='dialog']`;
+  await window.find(`${dialog}//select[@id='pin-object']`, 30000);
+  const choice = await window.exec(`
+    const select = document.getElementById('pin-object');
+    const option = [...select.options].find((o) => o.value !== '');
+    select.value = option.value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    return option.textContent;
+  `);
+  await window.screenshot('baselines-pin');
+  await window.click(`${dialog}//button[normalize-space(.)='Pin']`);
+  const note = await window.find(`//*[contains(normalize-space(.), 'is matched to') and not(*)]`, 30000);
+  const words = await window.wd('GET', window.s(`/element/${note}/text`));
+  assert.ok(words.includes(choice), `the notice names the tenant's object: ${words}`);
+  await window.find(`//span[contains(@class, 'pin') and starts-with(normalize-space(.), 'pinned in')]`);
+});
+
 test('Compare: two tenants side by side, a different object in words', async () => {
   await goTo(window, 'Compare');
   await window.find(`//h1[normalize-space(.)='Compare']`);
