@@ -16,6 +16,7 @@ vi.mock('../ipc/commands', () => ({
   approveSnapshot: vi.fn(),
   tenantInventory: vi.fn(),
   pinBaselineObject: vi.fn(),
+  saveCsv: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 
@@ -154,6 +155,20 @@ describe('Baselines', () => {
     expect(within(dialog).getByText(/findings stay/)).toBeTruthy();
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Unassign' }));
     expect(ipc.unassignBaseline).toHaveBeenCalledWith('MSP golden', 't1');
+  });
+
+  it('exports the tenants of a baseline as CSV', async () => {
+    const detail = await openGolden();
+    await within(detail).findByTestId('baseline-tenant');
+    ipc.saveCsv.mockResolvedValue({ path: '/home/ana/Downloads/b.csv' });
+    await fireEvent.click(within(detail).getByRole('button', { name: 'Export CSV' }));
+    const [name, csv] = ipc.saveCsv.mock.calls[0];
+    expect(name).toMatch(/^tenantatlas-baseline-msp-golden-\d{4}-\d{2}-\d{2}$/);
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('"Contoso"');
+    expect(lines[1]).toContain('"prefix=Contoso"');
+    expect(await screen.findByText('Saved 1 tenant of MSP golden to /home/ana/Downloads/b.csv')).toBeTruthy();
   });
 
   it('pins a baseline object to a tenant object of another name, and removes a pin', async () => {
