@@ -99,12 +99,16 @@ pub fn save_new(dir: &Path, name: &str, content: &str) -> Result<PathBuf, Comman
         } else {
             dir.join(format!("{stem} ({n}).csv"))
         };
-        // create_new: an existing file (or a link planted there) is never written through.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
+        // create_new: an existing file (or a link planted there) is never written through; the
+        // export holds tenant configuration, so it is the user's alone (0600) as the workspace is.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
         {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&path) {
             Ok(mut file) => {
                 file.write_all(content.as_bytes())
                     .map_err(|e| failed(e, &path))?;
@@ -140,7 +144,13 @@ mod tests {
         let second = save_new(dir.path(), "runs", "c,d\n").unwrap();
         assert_eq!(first, dir.path().join("runs.csv"));
         assert_eq!(second, dir.path().join("runs (2).csv"));
-        assert_eq!(std::fs::read_to_string(first).unwrap(), "a,b\n");
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "a,b\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&first).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "an export is the user's alone");
+        }
         let too_big = "x".repeat(MAX_EXPORT_BYTES + 1);
         assert_eq!(
             save_new(dir.path(), "big", &too_big).unwrap_err().code,
