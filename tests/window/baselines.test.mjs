@@ -2,7 +2,7 @@
 // two tenants side by side and shows a different object's settings in words.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch } from './driver.mjs';
+import { launch, until } from './driver.mjs';
 import { goTo } from './flows.mjs';
 
 let window;
@@ -64,6 +64,12 @@ test('Baselines: an object pinned in a tenant to an object of another name', asy
 test('Compare: two tenants side by side, a different object in words', async () => {
   await goTo(window, 'Compare');
   await window.find(`//h1[normalize-space(.)='Compare']`);
+  // The pickers fill once the tenants are read.
+  await until('the tenants in the pickers', 60000, () =>
+    window.exec(
+      `return document.querySelectorAll('select[aria-label="Left: tenant or baseline"] optgroup[label="Tenants"] option').length >= 2;`,
+    ),
+  );
   // The first tenant on the left; on the right, the first other tenant that configures something
   // differently from it (the demo's tenants drift in different ways).
   const tenants = await window.exec(`

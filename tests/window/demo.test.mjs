@@ -21,6 +21,7 @@ test('--demo opens the demo portfolio by itself', async () => {
   // The steps show while the simulated cloud starts and the tenants connect and sync.
   await window.waitForText('demo', 30000);
   await window.find(`//h1[normalize-space(.)='Portfolio']`, 180000);
+  await window.find(`//tr[@data-testid='tenant-row']`, 60000);
   const tenants = await window.exec(`return document.querySelectorAll('tbody tr').length;`);
   assert.equal(await card('card-tenants'), String(tenants));
   assert.ok(tenants >= 5, `the demo has several tenants (${tenants})`);
@@ -53,6 +54,8 @@ test('Sync all shows each tenant progress, then how it ended', async () => {
 test('a finding: opened from the workbench, its risk accepted, the decision in its audit trail', async () => {
   await goTo(window, 'Findings');
   await window.find(`//h1[normalize-space(.)='Findings']`);
+  // The workbench reads the findings when it first shows: wait for them, not only the heading.
+  await window.find(`//tr[@data-testid='finding-row']`, 60000);
   const rows = await window.exec(`return document.querySelectorAll('[data-testid="finding-row"]').length;`);
   assert.ok(rows > 0, 'the demo has open findings');
   await window.screenshot('findings-workbench');
@@ -76,6 +79,7 @@ test('a finding: opened from the workbench, its risk accepted, the decision in i
 test('Operations: every run of the demo, one run in full, and the table saved as CSV', async () => {
   await goTo(window, 'Operations');
   await window.find(`//h1[normalize-space(.)='Operations']`);
+  await window.find(`//tr[@data-testid='run-row']`, 60000);
   const runs = await window.exec(`return document.querySelectorAll('[data-testid="run-row"]').length;`);
   assert.ok(runs >= 16, `demo syncs, drift checks and Sync all's runs are listed (${runs})`);
   await window.click(`(//tr[@data-testid='run-row'][.//td[2][normalize-space(.)='Sync']])[1]/td[3]`);

@@ -20,6 +20,8 @@ test('Settings shows the workspace and its settings', async () => {
   for (const section of ['Workspace', 'Sync', 'Sync SLA', 'App registration for new tenants', 'Notifications', 'Severity rules']) {
     await window.find(`//h2[normalize-space(.)=${JSON.stringify(section)}]`);
   }
+  // The schedule is read apart from the settings: wait for it too.
+  await window.waitForText('Next sync in', 30000);
   const text = await window.text();
   assert.match(text, /tenantatlas-demo-/, 'the demo folder is named');
   assert.match(text, /A key derived from your passphrase/, 'the demo workspace has a passphrase');
