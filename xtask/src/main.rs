@@ -44,7 +44,8 @@ const DESKTOP_PACKAGES: &[&str] = &[
 ];
 
 /// The other Debian packages `cargo xtask test` needs (WebKitGTK for Tauri, Xvfb and
-/// WebKitWebDriver for the real-window test, poppler/qpdf for PDF checks, keyring tools for the
+/// WebKitWebDriver for the real-window test, poppler/qpdf/Ghostscript for PDF and PDF/A checks, openssl and unzip
+/// for checking evidence bundles without TenantAtlas, keyring tools for the
 /// keychain tests, git for `cargo xtask ci`'s clone).
 const CHECK_PACKAGES: &[&str] = &[
     "curl",
@@ -63,6 +64,9 @@ const CHECK_PACKAGES: &[&str] = &[
     "imagemagick",
     "poppler-utils",
     "qpdf",
+    "ghostscript",
+    "openssl",
+    "unzip",
     "fonts-dejavu-core",
     "keyutils",
     "gnome-keyring",
