@@ -9,9 +9,11 @@
 
 pub mod content;
 pub mod diff;
+pub mod evidence;
 pub mod kinds;
 pub mod labels;
 pub mod permissions;
+pub mod redact;
 pub mod score;
 pub mod severity;
 pub mod templates;
