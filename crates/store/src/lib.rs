@@ -27,11 +27,13 @@ pub mod checkpoints;
 pub mod definitions;
 pub mod directory;
 pub mod error;
+pub mod exchange;
 pub mod findings;
 pub mod keys;
 pub mod lock;
 mod methods;
 pub mod objects;
+pub mod packs;
 pub mod runs;
 pub mod settings;
 pub mod severity_rules;
@@ -56,6 +58,7 @@ pub use runs::{
     finish_run, get_run, heartbeat, list_runs, mark_abandoned_runs_interrupted,
     mark_stale_runs_interrupted, start_owned_run, start_run, RunError, RunRecord, RunStatus,
 };
+pub use packs::PackRecord;
 pub use severity_rules::SeverityRuleRecord;
 pub use snapshots::{
     commit_snapshot, get_content, list_snapshots, snapshot_items, SnapshotInfo, SnapshotItem,

@@ -30,6 +30,23 @@ pub const TENANT_AUTHORITY: &str = "tenant.authority";
 pub const TENANT_GRAPH: &str = "tenant.graph";
 /// Whether the desktop app raises an OS notification when a scheduled sync opens high findings.
 pub const NOTIFY_HIGH: &str = "notify.high_findings";
+/// Review packs' branding: the MSP's name on the cover and in every page's header…
+pub const REPORT_MSP_NAME: &str = "report.msp_name";
+/// …its logo (a PNG file, read when a pack is made)…
+pub const REPORT_LOGO: &str = "report.logo";
+/// …its accent colour (`#rrggbb`)…
+pub const REPORT_ACCENT: &str = "report.accent";
+/// …the footer text on every page…
+pub const REPORT_FOOTER: &str = "report.footer";
+/// …and the document control block: author, reviewer, distribution.
+pub const REPORT_AUTHOR: &str = "report.author";
+pub const REPORT_REVIEWER: &str = "report.reviewer";
+pub const REPORT_DISTRIBUTION: &str = "report.distribution";
+
+/// The longest branding text; a footer longer than this would not fit a line anyway.
+const REPORT_TEXT_MAX: usize = 200;
+/// The largest logo file read.
+pub const REPORT_LOGO_MAX_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Every key, in the order the front doors list them.
 pub const KEYS: &[&str] = &[
@@ -40,6 +57,13 @@ pub const KEYS: &[&str] = &[
     TENANT_AUTHORITY,
     TENANT_GRAPH,
     NOTIFY_HIGH,
+    REPORT_MSP_NAME,
+    REPORT_LOGO,
+    REPORT_ACCENT,
+    REPORT_FOOTER,
+    REPORT_AUTHOR,
+    REPORT_REVIEWER,
+    REPORT_DISTRIBUTION,
 ];
 
 /// The schedule's bounds when it is on: more often than every 15 minutes would spend tenants'
@@ -66,6 +90,8 @@ pub struct WorkspaceSettings {
     pub tenant_graph: Option<String>,
     /// Default true.
     pub notify_high_findings: bool,
+    /// Review packs' branding; empty texts are left out of the packs.
+    pub report: ReportBranding,
     /// The keys the MSP set; every other has its default.
     pub set: Vec<String>,
 }
@@ -80,7 +106,37 @@ impl Default for WorkspaceSettings {
             tenant_authority: None,
             tenant_graph: None,
             notify_high_findings: true,
+            report: ReportBranding::default(),
             set: Vec::new(),
+        }
+    }
+}
+
+/// What review packs say about the MSP that makes them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReportBranding {
+    /// Default "Managed service provider" (a pack always names who made it).
+    pub msp_name: String,
+    /// A PNG file; `None`: no logo.
+    pub logo: Option<String>,
+    /// `#rrggbb`; default a dark blue that prints as dark grey.
+    pub accent: String,
+    pub footer: String,
+    pub author: String,
+    pub reviewer: String,
+    pub distribution: String,
+}
+
+impl Default for ReportBranding {
+    fn default() -> Self {
+        ReportBranding {
+            msp_name: "Managed service provider".into(),
+            logo: None,
+            accent: "#1f4e79".into(),
+            footer: "Confidential".into(),
+            author: String::new(),
+            reviewer: String::new(),
+            distribution: String::new(),
         }
     }
 }
@@ -136,6 +192,13 @@ impl WorkspaceSettings {
             TENANT_AUTHORITY => json!(self.authority()),
             TENANT_GRAPH => json!(self.graph()),
             NOTIFY_HIGH => json!(self.notify_high_findings),
+            REPORT_MSP_NAME => json!(self.report.msp_name),
+            REPORT_LOGO => json!(self.report.logo.as_deref().unwrap_or("")),
+            REPORT_ACCENT => json!(self.report.accent),
+            REPORT_FOOTER => json!(self.report.footer),
+            REPORT_AUTHOR => json!(self.report.author),
+            REPORT_REVIEWER => json!(self.report.reviewer),
+            REPORT_DISTRIBUTION => json!(self.report.distribution),
             _ => Value::Null,
         }
     }
@@ -153,6 +216,13 @@ impl WorkspaceSettings {
                 TENANT_AUTHORITY => text(value).map(|v| s.tenant_authority = Some(v)),
                 TENANT_GRAPH => text(value).map(|v| s.tenant_graph = Some(v)),
                 NOTIFY_HIGH => value.as_bool().map(|v| s.notify_high_findings = v),
+                REPORT_MSP_NAME => text(value).map(|v| s.report.msp_name = v),
+                REPORT_LOGO => text(value).map(|v| s.report.logo = Some(v)),
+                REPORT_ACCENT => text(value).map(|v| s.report.accent = v),
+                REPORT_FOOTER => text(value).map(|v| s.report.footer = v),
+                REPORT_AUTHOR => text(value).map(|v| s.report.author = v),
+                REPORT_REVIEWER => text(value).map(|v| s.report.reviewer = v),
+                REPORT_DISTRIBUTION => text(value).map(|v| s.report.distribution = v),
                 _ => None,
             };
             if read.is_some() {
@@ -183,6 +253,11 @@ fn allowed(key: &str) -> &'static str {
         TENANT_AUTHORITY => "an https URL; empty for Microsoft's public cloud",
         TENANT_GRAPH => "an https URL; empty for Microsoft's public cloud",
         NOTIFY_HIGH => "true or false",
+        REPORT_MSP_NAME | REPORT_FOOTER | REPORT_AUTHOR | REPORT_REVIEWER | REPORT_DISTRIBUTION => {
+            "text of up to 200 characters; empty for the default"
+        }
+        REPORT_LOGO => "the path of a PNG file of up to 8 MiB; empty for no logo",
+        REPORT_ACCENT => "a colour as #rrggbb; empty for the default",
         _ => "",
     }
 }
@@ -208,6 +283,23 @@ fn https_url(key: &str, value: &str) -> Result<String, EngineError> {
         )));
     }
     Ok(trimmed.to_string())
+}
+
+/// A logo setting: an absolute path to a regular PNG file of at most
+/// [`REPORT_LOGO_MAX_BYTES`] (checked by its signature now; decoded when a pack is made).
+fn logo_path(key: &str, path: &str) -> Result<String, EngineError> {
+    let absolute = std::path::absolute(path).map_err(|e| {
+        EngineError::invalid(format!("{key}: '{path}' is not a usable path ({e})"))
+    })?;
+    let bytes = crate::ops::input::read_bounded(&absolute, REPORT_LOGO_MAX_BYTES)
+        .map_err(|e| EngineError::invalid(format!("{key}: {e}")))?;
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Err(EngineError::invalid(format!(
+            "{key}: {} is not a PNG file; save the logo as PNG and set it again",
+            absolute.display()
+        )));
+    }
+    Ok(absolute.display().to_string())
 }
 
 /// What `value` (as typed) means for `key` given the settings now: the JSON to store, or `None`
@@ -265,6 +357,34 @@ fn parse(key: &str, value: &str, now: &WorkspaceSettings) -> Result<Option<Value
             _ => Err(EngineError::invalid(format!(
                 "{key} takes true or false; '{value}' is neither"
             ))),
+        },
+        REPORT_MSP_NAME | REPORT_FOOTER | REPORT_AUTHOR | REPORT_REVIEWER | REPORT_DISTRIBUTION => {
+            let value = value.trim();
+            if value.is_empty() {
+                return Ok(None);
+            }
+            if value.chars().count() > REPORT_TEXT_MAX || value.chars().any(char::is_control) {
+                return Err(EngineError::invalid(format!(
+                    "{key} takes {}; this one is longer or holds control characters",
+                    allowed(key)
+                )));
+            }
+            Ok(Some(json!(value)))
+        }
+        REPORT_ACCENT => match value.trim() {
+            "" => Ok(None),
+            colour => tenantatlas_report::doc::Rgb::parse_hex(colour)
+                .map(|rgb| Some(json!(rgb.to_hex())))
+                .ok_or_else(|| {
+                    EngineError::invalid(format!(
+                        "{key} takes {}; '{value}' is not one",
+                        allowed(key)
+                    ))
+                }),
+        },
+        REPORT_LOGO => match value.trim() {
+            "" => Ok(None),
+            path => Ok(Some(json!(logo_path(key, path)?))),
         },
         _ => Err(EngineError::invalid(format!(
             "unknown setting '{key}'; the settings are {}",
