@@ -183,6 +183,19 @@ impl WorkspaceKey {
         seed
     }
 
+    /// The 32-byte secret of the workspace's age X25519 identity, which opens snapshot bundles a
+    /// colleague encrypted to this workspace (`exchange.rs`): derived from the database key as the
+    /// signing seed is, under its own domain string, so the two keys are unrelated and neither is
+    /// ever stored.
+    pub(crate) fn exchange_seed(&self) -> Zeroizing<[u8; 32]> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"tenantatlas workspace exchange key v1\0");
+        hasher.update(self.0.as_ref());
+        let mut seed = Zeroizing::new([0u8; 32]);
+        seed.copy_from_slice(&hasher.finalize());
+        seed
+    }
+
     /// A short fingerprint kept in `workspace.json`, so that a wrong key is told apart from a
     /// damaged database before SQLCipher is asked (both look like "file is not a database").
     /// It gives an attacker nothing: with a random key it is a hash of 256 random bits, and with a

@@ -66,6 +66,20 @@ pub async fn commit_snapshot<'c>(
     objects: &[CapturedObject],
     complete_kinds: &[&str],
 ) -> Result<SnapshotSummary> {
+    commit_snapshot_taken_at(db, tenant_id, run_id, objects, complete_kinds, &now()).await
+}
+
+/// [`commit_snapshot`] of a capture made at `at` (the store's time form) rather than now: a
+/// snapshot imported from a bundle keeps the time it was taken in its own workspace, for the
+/// snapshot, its new versions and the tenant's last sync.
+pub(crate) async fn commit_snapshot_taken_at<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    tenant_id: &str,
+    run_id: &str,
+    objects: &[CapturedObject],
+    complete_kinds: &[&str],
+    at: &str,
+) -> Result<SnapshotSummary> {
     // Check every hash before touching the database: a wrong one would poison `contents` for
     // every other object that truly has that hash.
     let mut texts = Vec::with_capacity(objects.len());
@@ -82,13 +96,12 @@ pub async fn commit_snapshot<'c>(
     }
 
     let tenant_id = tenant_id.to_lowercase();
-    let at = now();
     // `&Workspace` begins IMMEDIATE, and the first statement writes anyway, so this transaction
     // holds the write lock from the start and never has to upgrade a read lock.
     let mut tx = db.begin().await?;
     let updated =
         sqlx::query("UPDATE tenants SET last_sync_at = ?1, last_sync_run_id = ?2 WHERE id = ?3")
-            .bind(&at)
+            .bind(at)
             .bind(run_id)
             .bind(&tenant_id)
             .execute(&mut *tx)
@@ -102,7 +115,7 @@ pub async fn commit_snapshot<'c>(
     )
     .bind(&tenant_id)
     .bind(run_id)
-    .bind(&at)
+    .bind(at)
     .bind(objects.len() as i64)
     .bind(serde_json::to_string(complete_kinds)?)
     .fetch_one(&mut *tx)
@@ -187,7 +200,7 @@ pub async fn commit_snapshot<'c>(
         .bind(version_no)
         .bind(&object.hash)
         .bind(snapshot_id)
-        .bind(&at)
+        .bind(at)
         .execute(&mut *tx)
         .await?;
         versions_added += 1;
