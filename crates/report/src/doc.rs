@@ -145,7 +145,10 @@ pub enum Block {
     /// Big-number tiles in one row (e.g. score, open findings, objects).
     Stats(Vec<Stat>),
     /// A framed paragraph with a tone (e.g. a limitation, a warning).
-    Callout { tone: Tone, text: String },
+    Callout {
+        tone: Tone,
+        text: String,
+    },
     Table(Table),
     Chart(Chart),
 }

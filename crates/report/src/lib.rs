@@ -11,3 +11,4 @@
 //! Dependencies point downward: the engine uses this crate; this crate knows no workspace.
 
 pub mod doc;
+pub mod pdf;
