@@ -10,6 +10,7 @@
 pub mod content;
 pub mod diff;
 pub mod evidence;
+pub mod evidence;
 pub mod kinds;
 pub mod labels;
 pub mod permissions;

@@ -12,16 +12,17 @@
 //! checkpoint taken *before* the rewrite, and kept where the rewriter cannot reach it, catches it.
 //! The copies stored in the workspace itself catch an edit that forgets them, no more.
 
-use crate::audit::GENESIS;
+use crate::audit::{self, AuditEntry, ExcerptFrom, ExcerptLine, GENESIS};
 use crate::error::Result;
 use crate::workspace::{now, Workspace};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sqlx::{Acquire, Row, Sqlite};
 use std::collections::BTreeMap;
+use tenantatlas_core::evidence::{self, CheckpointHead};
 
 /// The `format` of a checkpoint file; a later format gets a new number.
-pub const CHECKPOINT_FORMAT: &str = "tenantatlas-audit-checkpoint/1";
+pub const CHECKPOINT_FORMAT: &str = evidence::CHECKPOINT_FORMAT;
 
 /// A signed head of the audit chain, as stored and as written to a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,18 +98,16 @@ impl CheckpointError {
 }
 
 impl Checkpoint {
-    /// The bytes the signature covers: the canonical JSON of everything but the key and signature.
+    /// The bytes the signature covers: the canonical JSON of everything but the key and signature
+    /// (see [`evidence::checkpoint_signed_bytes`], which the bundle verifier uses too).
     pub fn signed_bytes(&self) -> Vec<u8> {
-        let quote = |s: &str| serde_json::to_string(s).expect("strings serialise");
-        format!(
-            "{{\"at\":{},\"format\":{},\"hash\":{},\"seq\":{},\"workspace_id\":{}}}",
-            quote(&self.at),
-            quote(&self.format),
-            quote(&self.hash),
-            self.seq,
-            quote(&self.workspace_id)
-        )
-        .into_bytes()
+        evidence::checkpoint_signed_bytes(&CheckpointHead {
+            format: &self.format,
+            workspace_id: &self.workspace_id,
+            seq: self.seq,
+            hash: &self.hash,
+            at: &self.at,
+        })
     }
 
     /// Signs the head `(seq, hash)` of `workspace_id`'s log at `at` with `seed`.
@@ -145,9 +144,7 @@ impl Checkpoint {
                 checkpoint.format
             )));
         }
-        let hex_of = |text: &str, len: usize| {
-            text.len() == len && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        };
+        let hex_of = |text: &str, len: usize| evidence::is_hex_of(text, len / 2);
         if checkpoint.seq < 0 || !hex_of(&checkpoint.hash, 64) {
             return Err(garbage("its seq or hash is not an audit entry's".into()));
         }
@@ -269,6 +266,58 @@ pub async fn create_checkpoint(workspace: &Workspace) -> Result<Checkpoint> {
     .await?;
     tx.commit().await?;
     Ok(checkpoint)
+}
+
+/// Signs the log's current head like [`create_checkpoint`], and returns with it the excerpt of
+/// the log from `from` up to exactly that head (see [`audit::excerpt`]): what a review pack
+/// carries as `audit/checkpoint.json` and `audit/log.jsonl`. The checkpoint comes first and the
+/// excerpt stops at its entry, so entries appended in between cannot make the two disagree.
+pub async fn checkpoint_with_excerpt(
+    workspace: &Workspace,
+    from: &ExcerptFrom,
+    concerns: impl Fn(&AuditEntry) -> bool,
+) -> Result<(Checkpoint, Vec<ExcerptLine>)> {
+    let checkpoint = create_checkpoint(workspace).await?;
+    let lines = audit::excerpt(workspace.pool(), from, checkpoint.seq, concerns).await?;
+    Ok((checkpoint, lines))
+}
+
+/// Signs with the workspace's Ed25519 key (the one its checkpoints carry) without handing out
+/// the key: review packs are signed through it. It implements the core's
+/// [`evidence::Signer`], which the report crate's bundle builder takes.
+#[derive(Clone)]
+pub struct WorkspaceSigner {
+    key: SigningKey,
+}
+
+impl WorkspaceSigner {
+    pub fn new(workspace: &Workspace) -> WorkspaceSigner {
+        WorkspaceSigner {
+            key: SigningKey::from_bytes(workspace.signing_seed()),
+        }
+    }
+}
+
+impl std::fmt::Debug for WorkspaceSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The public half only: a debug log never shows the key.
+        f.debug_struct("WorkspaceSigner")
+            .field(
+                "public_key",
+                &hex::encode(self.key.verifying_key().as_bytes()),
+            )
+            .finish()
+    }
+}
+
+impl evidence::Signer for WorkspaceSigner {
+    fn public_key(&self) -> [u8; 32] {
+        self.key.verifying_key().to_bytes()
+    }
+
+    fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.key.sign(message).to_bytes()
+    }
 }
 
 /// The checkpoints stored in the workspace, oldest first, with their row ids.
