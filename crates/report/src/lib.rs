@@ -10,5 +10,6 @@
 //!
 //! Dependencies point downward: the engine uses this crate; this crate knows no workspace.
 
+pub mod bundle;
 pub mod doc;
 pub mod pdf;
