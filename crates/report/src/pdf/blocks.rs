@@ -541,8 +541,7 @@ fn table_of(ctx: &mut Ctx<'_>, table: &Table) -> Vec<Item> {
     for (r, row) in table.rows.iter().enumerate() {
         let zebra = r % 2 == 1;
         // Each cell's lines; badges are one line, cut to the column.
-        let mut cells: Vec<(Vec<String>, FontKind, f32, f32, Option<crate::doc::Tone>)> =
-            Vec::new();
+        let mut cells: Vec<CellLines> = Vec::new();
         for (c, w) in widths.iter().enumerate() {
             let Some(cell) = row.cells.get(c) else {
                 cells.push((Vec::new(), FontKind::Sans, CELL_SIZE, CELL_LEAD, None));
@@ -691,6 +690,10 @@ fn table_of(ctx: &mut Ctx<'_>, table: &Table) -> Vec<Item> {
     items.push(Item::TableEnd);
     items
 }
+
+/// A cell's wrapped lines and how they are set: font, size, leading, and the tone when the
+/// cell is a badge.
+type CellLines = (Vec<String>, FontKind, f32, f32, Option<crate::doc::Tone>);
 
 fn sane_weight(w: f32) -> f32 {
     if w.is_finite() && w > 0.0 {

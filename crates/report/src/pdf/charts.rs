@@ -90,6 +90,7 @@ fn bars_of(ctx: &Ctx<'_>, title: &str, bars: &[Bar], max: Option<f64>, unit: &st
             )
         })
         .fold(24.0f32, f32::max)
+        .min(BODY_W * 0.25)
         + 10.0;
     let track_x = MARGIN_X + label_w;
     let track_w = (BODY_W - label_w - value_w).max(20.0);
@@ -120,14 +121,15 @@ fn bars_of(ctx: &Ctx<'_>, title: &str, bars: &[Bar], max: Option<f64>, unit: &st
         if frac > 0.0 {
             ops.push(Op::rect(track_x, by, (track_w * frac).max(1.0), bh, color));
         }
-        ops.push(Op::text(
+        let vx = track_x + track_w * frac + 6.0;
+        let value = fit(
+            fonts,
             FontKind::Bold,
             size,
-            track_x + track_w * frac + 6.0,
-            by + 8.0,
-            INK,
-            format!("{}{}", number(bar.value), clean(unit)),
-        ));
+            &format!("{}{}", number(bar.value), clean(unit)),
+            MARGIN_X + BODY_W - vx,
+        );
+        ops.push(Op::text(FontKind::Bold, size, vx, by + 8.0, INK, value));
         let s = Strip::new(row_h, ops);
         // Keep a short chart in one piece; a long one may break between bars.
         let keep = n <= 12 && i + 1 < n;
@@ -200,6 +202,7 @@ fn lines_of(
         .iter()
         .map(|v| fonts.width(FontKind::Sans, &format!("{}{}", number(*v), unit), 7.0))
         .fold(0.0f32, f32::max)
+        .min(BODY_W * 0.25)
         + 8.0;
     let px = MARGIN_X + axis_w;
     let pw = BODY_W - axis_w - 8.0;
@@ -216,7 +219,13 @@ fn lines_of(
             if i == 0 { 0.8 } else { 0.4 },
             if i == 0 { MUTED } else { RULE },
         ));
-        let label = format!("{}{}", number(v), unit);
+        let label = fit(
+            fonts,
+            FontKind::Sans,
+            7.0,
+            &format!("{}{}", number(v), unit),
+            axis_w - 8.0,
+        );
         let lw = fonts.width(FontKind::Sans, &label, 7.0);
         ops.push(Op::text(
             FontKind::Sans,

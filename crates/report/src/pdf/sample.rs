@@ -38,7 +38,7 @@ const OWNERS: [&str; 5] = [
     "J. Müller",
     "A. Lefèvre",
     "Service desk",
-    "S. Søren­sen",
+    "S. Søren\u{AD}sen",
     "Customer IT — É. Durand",
 ];
 
@@ -626,9 +626,9 @@ fn sample_logo() -> Logo {
         for x in 0..w {
             let (dx, dy) = (x as f32 - 30.0, y as f32 - 30.0);
             let d = (dx * dx + dy * dy).sqrt();
-            let px = if (22.0..27.0).contains(&d) || (d < 14.0 && (dx.abs() + dy.abs()) < 14.0) {
-                [0x1f, 0x4e, 0x79]
-            } else if x > 66 && (18..24).contains(&y) && x < 170 {
+            let mark = (22.0..27.0).contains(&d) || (d < 14.0 && (dx.abs() + dy.abs()) < 14.0);
+            let line = x > 66 && (18..24).contains(&y) && x < 170;
+            let px = if mark || line {
                 [0x1f, 0x4e, 0x79]
             } else if x > 66 && (32..36).contains(&y) && x < 140 {
                 [0x8a, 0x93, 0x9e]

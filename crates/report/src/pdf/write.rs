@@ -247,21 +247,23 @@ pub(crate) fn write(
     let keywords = text(&meta.keywords.join(", "));
     let creator = text(&meta.creator);
     {
+        // PDFDocEncoding where the text fits it: Ghostscript's PDF/A check refuses UTF-16
+        // strings in the info dictionary ("cannot be represented in XMP").
         let mut info = pdf.document_info(info_id);
-        if !title.is_empty() {
-            info.title(TextStr(&title));
-        }
-        if !author.is_empty() {
-            info.author(TextStr(&author));
-        }
-        if !subject.is_empty() {
-            info.subject(TextStr(&subject));
-        }
-        if !keywords.is_empty() {
-            info.keywords(TextStr(&keywords));
-        }
-        if !creator.is_empty() {
-            info.creator(TextStr(&creator));
+        for (key, value) in [
+            (&b"Title"[..], &title),
+            (b"Author", &author),
+            (b"Subject", &subject),
+            (b"Keywords", &keywords),
+            (b"Creator", &creator),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
+            match pdf_doc_encoding(value) {
+                Some(bytes) => info.pair(Name(key), Str(&bytes)),
+                None => info.pair(Name(key), TextStr(value)),
+            };
         }
         info.producer(TextStr(PRODUCER));
         info.creation_date(created);
@@ -515,6 +517,52 @@ fn xmp_date(t: OffsetDateTime) -> String {
         t.minute(),
         t.second()
     )
+}
+
+/// Text in PDFDocEncoding (Latin-1 plus the typographic marks at 0x80–0xA0), or `None` when
+/// a character is outside it.
+fn pdf_doc_encoding(text: &str) -> Option<Vec<u8>> {
+    const HIGH: [(char, u8); 32] = [
+        ('•', 0x80),
+        ('†', 0x81),
+        ('‡', 0x82),
+        ('…', 0x83),
+        ('—', 0x84),
+        ('–', 0x85),
+        ('ƒ', 0x86),
+        ('⁄', 0x87),
+        ('‹', 0x88),
+        ('›', 0x89),
+        ('−', 0x8a),
+        ('‰', 0x8b),
+        ('„', 0x8c),
+        ('“', 0x8d),
+        ('”', 0x8e),
+        ('‘', 0x8f),
+        ('’', 0x90),
+        ('‚', 0x91),
+        ('™', 0x92),
+        ('ﬁ', 0x93),
+        ('ﬂ', 0x94),
+        ('Ł', 0x95),
+        ('Œ', 0x96),
+        ('Š', 0x97),
+        ('Ÿ', 0x98),
+        ('Ž', 0x99),
+        ('ı', 0x9a),
+        ('ł', 0x9b),
+        ('œ', 0x9c),
+        ('š', 0x9d),
+        ('ž', 0x9e),
+        ('€', 0xa0),
+    ];
+    text.chars()
+        .map(|c| match c as u32 {
+            0x20..=0x7e => Some(c as u8),
+            0xa1..=0xff if c != '\u{ad}' => Some(c as u32 as u8),
+            _ => HIGH.iter().find(|(h, _)| *h == c).map(|(_, b)| *b),
+        })
+        .collect()
 }
 
 fn esc(s: &str) -> String {
