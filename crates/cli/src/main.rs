@@ -13,6 +13,7 @@ mod secrets;
 mod settings;
 mod sim;
 mod tenant;
+mod verify;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +50,9 @@ enum Command {
     Demo(sim::DemoArgs),
     /// Restore a whole workspace from a file written by `backup` (works on a damaged workspace).
     RestoreBackup(backup::RestoreArgs),
+    /// Check a review pack's evidence bundle offline: hashes, signature, audit chain, PDF
+    /// (opens no workspace; exit code 1 when anything fails).
+    Verify(verify::VerifyArgs),
     #[command(flatten)]
     Workspace(WorkspaceCommand),
 }
@@ -145,6 +149,8 @@ fn main() -> ExitCode {
             Command::RestoreBackup(args) => {
                 backup::restore(cli.workspace.as_deref(), args, cli.json).await
             }
+            // Not through `workspace::open`: an auditor verifies without any workspace.
+            Command::Verify(args) => verify::verify(args, cli.json),
             Command::Workspace(command) => {
                 let engine = workspace::open(cli.workspace.as_deref()).await?;
                 let result = match command {

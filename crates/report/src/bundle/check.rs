@@ -369,7 +369,7 @@ fn check_audit(
             _ => "no entries".to_string(),
         };
         out.facts.push(format!(
-            "the audit log excerpt ({range}: {full} shown, {elided} of other customers elided) chains to the head that {CHECKPOINT} signed at {}",
+            "the audit log excerpt ({range}: {full} shown, {elided} not about this tenant elided) chains to the head that {CHECKPOINT} signed at {}",
             one_line(&checkpoint.at)
         ));
     }
