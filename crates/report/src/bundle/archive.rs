@@ -117,8 +117,16 @@ pub fn read(archive: &[u8]) -> Result<Vec<ZipEntry>, ArchiveProblem> {
     let mut next_local = 0usize;
     let mut total: u64 = 0;
     for n in 0..count {
-        let entry = central_entry(&bytes, at, next_local)
-            .map_err(|reason| damaged(&format!("central directory record {}: {reason}", n + 1)))?;
+        let entry = central_entry(&bytes, at, next_local).map_err(|reason| {
+            // Name the file when its record still says which it is.
+            match central_name(&bytes, at) {
+                Some(name) => ArchiveProblem {
+                    entry: Some(name),
+                    reason: format!("in the central directory, {reason}"),
+                },
+                None => damaged(&format!("central directory record {}: {reason}", n + 1)),
+            }
+        })?;
         let (entry, record_len) = entry;
         let name_problem = |reason: String| ArchiveProblem {
             entry: Some(entry.name.clone()),
@@ -214,6 +222,15 @@ fn central_entry(
         data_start: 0,
     };
     Ok((entry, CENTRAL_LEN + name_len))
+}
+
+/// The name in the central directory record at `at`, if it reads as a bundle path.
+fn central_name(bytes: &Bytes<'_>, at: usize) -> Option<String> {
+    let len = usize::from(bytes.u16(at + 28)?);
+    let name = std::str::from_utf8(bytes.slice(at + CENTRAL_LEN, len)?).ok()?;
+    super::path_problem(name)
+        .is_none()
+        .then(|| name.to_string())
 }
 
 /// Checks `entry`'s local header (at `entry.local_offset`) against its central record, sets
