@@ -5,6 +5,7 @@
 mod output;
 mod backup;
 mod diff;
+mod exchange;
 mod governance;
 mod logging;
 mod progress;
@@ -100,6 +101,12 @@ enum WorkspaceCommand {
     Search(search::SearchArgs),
     /// Show the workspace's settings, or `settings set KEY VALUE` to change one.
     Settings(settings::SettingsArgs),
+    /// Print this workspace's public key, which colleagues export snapshots `--to`.
+    ExchangeKey(exchange::ExchangeKeyArgs),
+    /// Write a tenant's latest snapshot (or all) to one file encrypted to a colleague's key.
+    ExportSnapshot(exchange::ExportSnapshotArgs),
+    /// Add a colleague's snapshot bundle as an offline, read-only tenant.
+    ImportSnapshot(exchange::ImportSnapshotArgs),
 }
 
 fn main() -> ExitCode {
@@ -181,6 +188,15 @@ fn main() -> ExitCode {
                     WorkspaceCommand::Search(args) => search::search(&engine, args, cli.json).await,
                     WorkspaceCommand::Settings(args) => {
                         settings::settings(&engine, args, cli.json).await
+                    }
+                    WorkspaceCommand::ExchangeKey(args) => {
+                        exchange::exchange_key(&engine, args, cli.json).await
+                    }
+                    WorkspaceCommand::ExportSnapshot(args) => {
+                        exchange::export_snapshot(&engine, args, cli.json).await
+                    }
+                    WorkspaceCommand::ImportSnapshot(args) => {
+                        exchange::import_snapshot(&engine, args, cli.json).await
                     }
                 };
                 // Close also after a failed command: the log is folded into the database file.

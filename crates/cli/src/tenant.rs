@@ -220,7 +220,9 @@ fn tenant_table(tenants: &[TenantSummary]) -> Table {
             t.name.as_str(),
             &t.domain,
             &t.state,
-            if t.sign_in == "browser" {
+            if t.sign_in_status == SignInStatus::Imported {
+                "imported"
+            } else if t.sign_in == "browser" {
                 "browser"
             } else {
                 "device code"
@@ -242,6 +244,7 @@ fn lapse_words(t: &TenantSummary) -> String {
         SignInStatus::Expired => "expired".to_string(),
         SignInStatus::Revoked => "revoked".to_string(),
         SignInStatus::None => "not signed in".to_string(),
+        SignInStatus::Imported => "never (offline)".to_string(),
     }
 }
 
@@ -255,7 +258,7 @@ fn sign_in_advice(tenants: &[TenantSummary]) -> Vec<String> {
             let domain = output::shell_word(&t.domain);
             let lapses = t.sign_in_lapses_at.as_deref().map(day).unwrap_or_default();
             match t.sign_in_status {
-                SignInStatus::Current => None,
+                SignInStatus::Current | SignInStatus::Imported => None,
                 SignInStatus::Lapsing => Some(format!(
                     "sign-in for {name} lapses {lapses} unless used: run `tenantatlas sync --tenant {domain}` before then"
                 )),
@@ -287,6 +290,9 @@ fn sync_words(t: &TenantSummary) -> String {
         (Some(since), None) => format!("failing since {}, never synced", when(since)),
         (None, Some(good)) if t.last_sync_status.as_deref() == Some("partial") => {
             format!("{good} (partial)")
+        }
+        (None, Some(good)) if t.sign_in_status == SignInStatus::Imported => {
+            format!("{good} (snapshot imported)")
         }
         (None, Some(good)) => good,
         (None, None) => "never".to_string(),

@@ -7,6 +7,7 @@ pub mod baselines;
 pub mod compare;
 pub mod diff;
 pub mod drift;
+pub mod exchange;
 pub mod findings;
 pub mod input;
 pub mod inventory;

@@ -76,7 +76,7 @@ pub struct PortfolioTenant {
     pub missing_permissions: Vec<String>,
     /// When the saved sign-in lapses unless a sync uses it first.
     pub sign_in_lapses_at: Option<String>,
-    /// `current`, `lapsing`, `expired`, `revoked` or `none`.
+    /// `current`, `lapsing`, `expired`, `revoked`, `none`, or `imported` (from a snapshot bundle).
     pub sign_in_status: String,
     /// Whether only signing in again (`tenant reconnect`) helps.
     pub needs_reconnect: bool,

@@ -80,7 +80,8 @@ pub struct TenantSummary {
     /// `sign_in_refreshed_at` (Entra's inactivity limit for refresh tokens).
     pub sign_in_lapses_at: Option<String>,
     /// `current`, `lapsing` (within 14 days), `expired`, `revoked` or `none`; the last three
-    /// need `tenantatlas tenant reconnect`.
+    /// need `tenantatlas tenant reconnect`. `imported` for a tenant imported from a snapshot
+    /// bundle (no sign-in, none needed; `last_sync` is when its newest snapshot was taken).
     pub sign_in_status: SignInStatus,
 }
 
@@ -98,6 +99,9 @@ pub enum SignInStatus {
     Revoked,
     /// The workspace holds no sign-in for the tenant.
     None,
+    /// The tenant was imported from a snapshot bundle: it never signs in here, and needs no
+    /// sign-in (`engine::ops::exchange`).
+    Imported,
 }
 
 impl SignInStatus {
@@ -200,6 +204,13 @@ impl Engine {
                 .into_iter()
                 .map(|r| (r.tenant_id.clone(), r))
                 .collect();
+        let imported: std::collections::HashSet<String> = self
+            .workspace
+            .offline_tenants()
+            .await?
+            .into_iter()
+            .map(|o| o.tenant_id)
+            .collect();
         let now = OffsetDateTime::now_utc();
         Ok(self
             .workspace
@@ -208,7 +219,15 @@ impl Engine {
             .into_iter()
             .map(|t| {
                 let health = health.remove(&t.id);
-                let sign_in = sign_in_health(sign_ins.get(&t.id), now);
+                let sign_in = if imported.contains(&t.id) {
+                    SignInHealth {
+                        refreshed_at: None,
+                        lapses_at: None,
+                        status: SignInStatus::Imported,
+                    }
+                } else {
+                    sign_in_health(sign_ins.get(&t.id), now)
+                };
                 TenantSummary {
                     sign_in_refreshed_at: sign_in.refreshed_at,
                     sign_in_lapses_at: sign_in.lapses_at,

@@ -61,6 +61,8 @@ pub struct SyncSummary {
     pub id: String,
     pub tenant: String,
     pub tenant_name: String,
+    /// `succeeded`, `partial` or `failed`; `skipped` (with a note in `warnings`, and no run) for
+    /// a tenant imported from a snapshot bundle in a sync of all tenants.
     pub status: String,
     pub objects: u64,
     pub versions_added: u64,
@@ -133,6 +135,20 @@ impl Engine {
                 "no tenants to sync; connect one with `tenantatlas tenant add DOMAIN`",
             ));
         }
+        // Tenants imported from a snapshot bundle have no sign-in: asked for by name, the sync
+        // refuses; in a sync of all tenants each is skipped with a note, never failing the run.
+        let imported: std::collections::HashSet<String> = self
+            .workspace
+            .offline_tenants()
+            .await?
+            .into_iter()
+            .map(|o| o.tenant_id)
+            .collect();
+        if !tenants.is_empty() {
+            if let Some(tenant) = selected.iter().find(|t| imported.contains(&t.id)) {
+                return Err(crate::ops::exchange::cannot_sync(tenant));
+            }
+        }
         // One sync at a time per workspace; runs left behind by processes that died since the
         // workspace was opened are recorded as interrupted first.
         let _lock = lock_workspace(self.workspace.dir())?;
@@ -140,7 +156,16 @@ impl Engine {
         let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
         let definitions = Arc::new(DefinitionsGate::default());
         let mut tasks = tokio::task::JoinSet::new();
+        let mut results = Vec::new();
         for (index, tenant) in selected.into_iter().enumerate() {
+            if imported.contains(&tenant.id) {
+                let mut summary = SyncSummary::new("", &tenant, "skipped");
+                summary
+                    .warnings
+                    .push(crate::ops::exchange::SKIPPED_NOTE.to_string());
+                results.push((index, summary));
+                continue;
+            }
             let workspace = self.workspace.clone();
             let semaphore = semaphore.clone();
             let definitions = definitions.clone();
@@ -160,7 +185,6 @@ impl Engine {
                 .instrument(span),
             );
         }
-        let mut results = Vec::new();
         while let Some(joined) = tasks.join_next().await {
             let (index, summary) = joined.map_err(|e| {
                 EngineError::new(
