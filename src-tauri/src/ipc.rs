@@ -162,6 +162,14 @@ pub enum SyncProgress {
     },
     /// The tenant's sync ended: `succeeded`, `partial` or `failed`.
     Finished { tenant_id: String, status: String },
+    /// A report being made reached step `step` of `steps` (`what`: "typesetting", …); the tenant's
+    /// domain for a review pack, none for the portfolio report.
+    ReportStep {
+        tenant: Option<String>,
+        step: u32,
+        steps: u32,
+        what: String,
+    },
 }
 
 impl From<ProgressEvent> for SyncProgress {
@@ -198,6 +206,17 @@ impl From<ProgressEvent> for SyncProgress {
             ProgressEvent::SyncFinished { tenant, status } => SyncProgress::Finished {
                 tenant_id: tenant,
                 status,
+            },
+            ProgressEvent::ReportStep {
+                tenant,
+                step,
+                steps,
+                what,
+            } => SyncProgress::ReportStep {
+                tenant,
+                step: n(step),
+                steps: n(steps),
+                what,
             },
         }
     }

@@ -236,7 +236,11 @@ impl AppState {
             .collect();
         versions.reverse();
         Ok(ObjectDetail {
-            raw_json: serde_json::to_string_pretty(&stored.content).unwrap_or_default(),
+            // Raw, but never with a secret in it (`core::redact`).
+            raw_json: serde_json::to_string_pretty(&tenantatlas_core::redact::without_secrets(
+                &stored.content,
+            ))
+            .unwrap_or_default(),
             settings: view
                 .settings
                 .into_iter()

@@ -9,6 +9,7 @@ mod exchange;
 mod governance;
 mod logging;
 mod progress;
+mod report;
 mod search;
 mod secrets;
 mod settings;
@@ -101,6 +102,9 @@ enum WorkspaceCommand {
     Search(search::SearchArgs),
     /// Show the workspace's settings, or `settings set KEY VALUE` to change one.
     Settings(settings::SettingsArgs),
+    /// Review packs (PDF + signed evidence bundle), the portfolio report, exports.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Print this workspace's public key, which colleagues export snapshots `--to`.
     ExchangeKey(exchange::ExchangeKeyArgs),
     /// Write a tenant's latest snapshot (or all) to one file encrypted to a colleague's key.
@@ -188,6 +192,9 @@ fn main() -> ExitCode {
                     WorkspaceCommand::Search(args) => search::search(&engine, args, cli.json).await,
                     WorkspaceCommand::Settings(args) => {
                         settings::settings(&engine, args, cli.json).await
+                    }
+                    WorkspaceCommand::Report(command) => {
+                        report::report(&engine, command, cli.json).await
                     }
                     WorkspaceCommand::ExchangeKey(args) => {
                         exchange::exchange_key(&engine, args, cli.json).await

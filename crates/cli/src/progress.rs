@@ -61,6 +61,8 @@ impl Bars {
                     bar.finish_with_message(status.clone());
                 }
             }
+            // Reports print their steps themselves (`report.rs`).
+            ProgressEvent::ReportStep { .. } => {}
         }
     }
 

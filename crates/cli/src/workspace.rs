@@ -294,7 +294,10 @@ pub async fn policies(engine: &Engine, command: PoliciesCommand, json: bool) -> 
             version,
         } => {
             if json {
-                return print_json(&engine.policy(&tenant, &object, version).await?);
+                // The stored object, with its secrets hidden like every output's (`core::redact`).
+                let mut stored = engine.policy(&tenant, &object, version).await?;
+                tenantatlas_core::redact::secrets(&mut stored.content);
+                return print_json(&stored);
             }
             print_policy(&engine.policy_view(&tenant, &object, version).await?)
         }

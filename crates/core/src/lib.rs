@@ -8,8 +8,8 @@
 //!   its own independent table of what *Microsoft* serves. The two must agree only through HTTP.
 
 pub mod content;
+pub mod csv;
 pub mod diff;
-pub mod evidence;
 pub mod evidence;
 pub mod kinds;
 pub mod labels;

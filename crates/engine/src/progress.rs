@@ -25,4 +25,12 @@ pub enum ProgressEvent {
     },
     /// The tenant's snapshot was committed (or the run failed).
     SyncFinished { tenant: String, status: String },
+    /// A report is being made: `step` of `steps` ("reading the workspace", "typesetting",
+    /// "signing the evidence", "writing the files").
+    ReportStep {
+        tenant: Option<String>,
+        step: u64,
+        steps: u64,
+        what: String,
+    },
 }

@@ -8,6 +8,7 @@ use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
 use crate::findings::{self, AuditInput, EqualPairs, FindingRecord, SeenAgain};
 use crate::objects::{self, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo};
+use crate::packs::{self, PackRecord};
 use crate::runs::{self, RunHealth, RunRecord};
 use crate::settings;
 use crate::severity_rules::{self, SeverityRuleRecord};
@@ -339,5 +340,17 @@ impl Workspace {
 
     pub async fn get_finding(&self, id: &str) -> Result<Option<FindingRecord>> {
         findings::get_finding(self.pool(), id).await
+    }
+
+    pub async fn add_pack(&self, pack: &PackRecord) -> Result<i64> {
+        packs::add_pack(self.pool(), pack).await
+    }
+
+    pub async fn list_packs(&self) -> Result<Vec<PackRecord>> {
+        packs::list_packs(self.pool()).await
+    }
+
+    pub async fn latest_pack(&self, tenant_id: &str) -> Result<Option<PackRecord>> {
+        packs::latest_pack(self.pool(), tenant_id).await
     }
 }

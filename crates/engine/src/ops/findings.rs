@@ -599,7 +599,7 @@ pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, TenantLabe
                     let path = text("path").unwrap_or_default();
                     let before = c.get("before").filter(|v| !v.is_null()).cloned();
                     let after = c.get("after").filter(|v| !v.is_null()).cloned();
-                    FindingChange {
+                    let mut change = FindingChange {
                         setting: text("setting_name").or_else(|| text("setting")),
                         setting_id: text("setting"),
                         summary: text("summary").unwrap_or_else(|| {
@@ -617,7 +617,21 @@ pub(crate) fn finding(record: &FindingRecord, names: &HashMap<String, TenantLabe
                         path,
                         before,
                         after,
+                    };
+                    // The stored change keeps the values (encrypted); what is shown never has a secret.
+                    let secret_setting = change.setting_id.clone().or(change.setting.clone());
+                    crate::ops::labels::ShownChange {
+                        path: &change.path,
+                        setting: secret_setting.as_deref(),
+                        before: &mut change.before,
+                        after: &mut change.after,
+                        before_label: &mut change.before_label,
+                        after_label: &mut change.after_label,
+                        summary: &mut change.summary,
+                        text_diff: &mut change.text_diff,
                     }
+                    .hide_secrets();
+                    change
                 })
                 .collect()
         })

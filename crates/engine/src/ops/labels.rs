@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tenantatlas_core::kinds::ObjectKind;
 use tenantatlas_core::labels::{label, ChangeLabel, SettingCatalog};
+use tenantatlas_core::redact;
 
 // The change's own types, so that front doors can read a `LabelledChange` (its category, say)
 // without depending on `core` for them.
@@ -33,11 +34,76 @@ pub fn labelled(
 ) -> Vec<LabelledChange> {
     changes
         .into_iter()
-        .map(|change| LabelledChange {
-            label: label(kind, &change, catalog, before, after),
-            change,
+        .map(|change| {
+            let mut labelled = LabelledChange {
+                label: label(kind, &change, catalog, before, after),
+                change,
+            };
+            let c = &mut labelled;
+            ShownChange {
+                path: &c.change.path,
+                setting: c.label.setting.as_deref().or(c.change.setting.as_deref()),
+                before: &mut c.change.before,
+                after: &mut c.change.after,
+                before_label: &mut c.label.before,
+                after_label: &mut c.label.after,
+                summary: &mut c.label.summary,
+                text_diff: &mut c.change.text_diff,
+            }
+            .hide_secrets();
+            labelled
         })
         .collect()
+}
+
+/// A change about to be shown (a diff, a finding, a comparison): the parts that may carry a
+/// secret's value, so that [`ShownChange::hide_secrets`] can hide them (`core::redact`).
+pub(crate) struct ShownChange<'a> {
+    pub path: &'a str,
+    pub setting: Option<&'a str>,
+    pub before: &'a mut Option<Value>,
+    pub after: &'a mut Option<Value>,
+    pub before_label: &'a mut Option<String>,
+    pub after_label: &'a mut Option<String>,
+    pub summary: &'a mut String,
+    pub text_diff: &'a mut Option<String>,
+}
+
+impl ShownChange<'_> {
+    /// A change of a secret (`…preSharedKey`, `…Password`) shows that it changed, never the
+    /// values; any other change has secrets inside its values and text hidden.
+    pub fn hide_secrets(self) {
+        let hidden = || Some(Value::String(redact::SECRET.to_string()));
+        if redact::is_secret_path(self.path) || self.setting.is_some_and(redact::is_secret_path) {
+            for value in [self.before, self.after] {
+                if value.is_some() {
+                    *value = hidden();
+                }
+            }
+            for label in [self.before_label, self.after_label] {
+                if label.is_some() {
+                    *label = Some(redact::SECRET.to_string());
+                }
+            }
+            *self.summary = format!(
+                "{}: changed ({})",
+                self.setting.unwrap_or(self.path),
+                redact::SECRET
+            );
+            *self.text_diff = None;
+            return;
+        }
+        for value in [self.before, self.after].into_iter().flatten() {
+            redact::secrets(value);
+        }
+        for text in [self.before_label, self.after_label, self.text_diff]
+            .into_iter()
+            .flatten()
+        {
+            *text = redact::text_secrets(text).0;
+        }
+        *self.summary = redact::text_secrets(self.summary).0;
+    }
 }
 
 impl Engine {

@@ -15,6 +15,7 @@ pub mod labels;
 pub mod policy_view;
 pub mod portfolio;
 pub mod queries;
+pub mod report;
 pub mod search;
 pub mod settings;
 pub mod severity;

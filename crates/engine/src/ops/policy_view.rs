@@ -42,7 +42,9 @@ impl Engine {
         object_id: &str,
         version: Option<u32>,
     ) -> Result<PolicyView, EngineError> {
-        let object = self.policy(tenant, object_id, version).await?;
+        let mut object = self.policy(tenant, object_id, version).await?;
+        // What is shown never holds a secret (`core::redact`).
+        tenantatlas_core::redact::secrets(&mut object.content);
         let tenant = self.tenant(tenant).await?;
         let (_, side) = self.latest_side(&tenant).await?;
         let catalog = self.setting_catalog().await?;

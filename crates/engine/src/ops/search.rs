@@ -304,7 +304,9 @@ impl SnapshotIndex {
                 text,
             });
             let Some(kind) = kind else { continue };
-            for s in describe_settings(kind, &object.content, catalog, refs) {
+            // A secret is neither found nor shown by a search.
+            let content = tenantatlas_core::redact::without_secrets(&object.content);
+            for s in describe_settings(kind, &content, catalog, refs) {
                 let setting_lower = searchable(&s.setting);
                 let id_lower = s.setting_id.as_deref().map(searchable).unwrap_or_default();
                 let text = [
