@@ -500,6 +500,41 @@ impl Engine {
         Ok(out)
     }
 
+    /// Checks a remembered pack's evidence bundle as `tenantatlas verify` would, against the
+    /// tenant's previous pack when its bundle is still where it was written. The paths come from
+    /// the workspace, never from the caller.
+    pub async fn verify_pack(&self, id: i64) -> Result<PackVerification, EngineError> {
+        let packs = self.workspace.list_packs().await?;
+        let Some(pack) = packs.iter().find(|p| p.id == id) else {
+            return Err(EngineError::not_found(format!(
+                "no pack {id} in this workspace; `tenantatlas report list` shows them"
+            )));
+        };
+        let Some(path) = &pack.bundle_path else {
+            return Err(EngineError::invalid(format!(
+                "pack {id} was made without an evidence bundle, so there is nothing to verify"
+            )));
+        };
+        let bytes = crate::ops::input::read_bounded(Path::new(path), bundle::limits::TOTAL_BYTES)
+            .map_err(|e| EngineError::invalid(format!("the evidence bundle cannot be read: {e}")))?;
+        let previous = pack.previous_sums_sha256.as_ref().and_then(|sums| {
+            packs
+                .iter()
+                .find(|p| p.sums_sha256.as_ref() == Some(sums))
+                .and_then(|p| p.bundle_path.as_deref())
+                .and_then(|p| crate::ops::input::read_bounded(Path::new(p), bundle::limits::TOTAL_BYTES).ok())
+        });
+        let checked = bundle::verify(&bytes, previous.as_deref());
+        Ok(PackVerification {
+            id,
+            bundle: path.clone(),
+            against_previous: previous.is_some(),
+            ok: checked.ok,
+            problems: checked.problems,
+            facts: checked.facts,
+        })
+    }
+
     async fn tenant_names_by_id(&self) -> Result<Vec<(String, String, String)>, EngineError> {
         Ok(self
             .workspace
@@ -509,6 +544,18 @@ impl Engine {
             .map(|t| (t.id, t.name, t.domain))
             .collect())
     }
+}
+
+/// A remembered pack's bundle, checked.
+#[derive(Clone, Debug, Serialize)]
+pub struct PackVerification {
+    pub id: i64,
+    pub bundle: String,
+    /// Whether the previous pack's bundle was found and the link to it checked too.
+    pub against_previous: bool,
+    pub ok: bool,
+    pub problems: Vec<String>,
+    pub facts: Vec<String>,
 }
 
 /// One generated pack as the Reports screen lists it.
