@@ -365,7 +365,8 @@ fn tiles(fonts: &Fonts, stats: &[Stat]) -> Vec<Item> {
             items.push(Item::Gap(gap));
         }
         let mut cells = Vec::new();
-        let mut row_h: f32 = 0.0;
+        // Values line up across the row: every tile leaves room for the longest label.
+        let (mut label_n, mut note_n) = (0usize, 0usize);
         for (i, stat) in row.iter().enumerate() {
             let x = MARGIN_X + i as f32 * (w + gap);
             let value_size = 22.0;
@@ -380,21 +381,28 @@ fn tiles(fonts: &Fonts, stats: &[Stat]) -> Vec<Item> {
             let notes = wrap(fonts, FontKind::Sans, 7.5, &stat.note, w - 2.0 * pad - 4.0);
             let labels: Vec<_> = labels.into_iter().take(3).collect();
             let notes: Vec<_> = notes.into_iter().take(4).collect();
-            let h = pad + labels.len() as f32 * 10.5 + 28.0 + notes.len() as f32 * 10.0 + pad;
-            row_h = row_h.max(h);
+            label_n = label_n.max(labels.len());
+            note_n = note_n.max(notes.len());
             cells.push((x, stat, value, labels, notes));
         }
+        let row_h = pad + label_n as f32 * 10.5 + 28.0 + note_n as f32 * 10.0 + pad;
         for (x, stat, value, labels, notes) in cells {
             let bar = tone_strong(stat.tone);
             ops.push(Op::rect(x, y, w, row_h, PANEL));
             ops.push(Op::rect(x, y, 3.5, row_h, bar));
             let tx = x + pad + 3.0;
             let mut ty = y + pad + 7.0;
-            for l in labels {
-                ops.push(Op::text(FontKind::Bold, 8.0, tx, ty, MUTED, l));
-                ty += 10.5;
+            for (i, l) in labels.into_iter().enumerate() {
+                ops.push(Op::text(
+                    FontKind::Bold,
+                    8.0,
+                    tx,
+                    ty + i as f32 * 10.5,
+                    MUTED,
+                    l,
+                ));
             }
-            ty += 20.0;
+            ty += label_n as f32 * 10.5 + 20.0;
             ops.push(Op::text(FontKind::Bold, 22.0, tx, ty, INK, value));
             ty += 14.0;
             for n in notes {
@@ -748,10 +756,12 @@ fn draw_cell(
             Align::Left => x + pad,
             Align::Right => x + w - pad - bw,
         };
+        // The lightest badge gets an outline so its box shows on a zebra row too.
+        let stroke = (tone == crate::doc::Tone::Neutral).then_some((FAINT, 0.5));
         ops.push(Op::Path {
             segs: round_rect(bx, pad_top + 0.5, bw, 11.0, 2.5),
             fill: Some(fill),
-            stroke: None,
+            stroke,
             dash: None,
         });
         ops.push(Op::text(

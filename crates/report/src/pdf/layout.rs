@@ -519,3 +519,53 @@ pub(crate) fn fit(fonts: &Fonts, font: FontKind, size: f32, text: &str, width: f
     out.push('…');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tone_prints_as_a_different_grey() {
+        let tones = [
+            Tone::Neutral,
+            Tone::Good,
+            Tone::Info,
+            Tone::Warning,
+            Tone::Serious,
+            Tone::Critical,
+        ];
+        let greys: Vec<f32> = tones.iter().map(|t| grey_level(tone_fill(*t).0)).collect();
+        for pair in greys.windows(2) {
+            assert!(
+                pair[0] - pair[1] >= 0.08,
+                "tones too close in grey: {greys:?}"
+            );
+        }
+        // The ink on each fill stays readable: dark on light fills, white on dark ones.
+        for t in tones {
+            let (fill, ink) = tone_fill(t);
+            assert!((grey_level(fill) - grey_level(ink)).abs() > 0.4, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_inside_over_long_words() {
+        let fonts = Fonts::load().expect("fonts");
+        let lines = wrap(&fonts, FontKind::Sans, 10.0, "Müller & Söhne GmbH", 60.0);
+        assert_eq!(lines, ["Müller &", "Söhne", "GmbH"]);
+        let long = "x".repeat(200);
+        let lines = wrap(&fonts, FontKind::Sans, 10.0, &long, 100.0);
+        assert!(lines.len() > 5);
+        assert!(lines
+            .iter()
+            .all(|l| fonts.width(FontKind::Sans, l, 10.0) <= 100.0));
+        assert_eq!(lines.concat(), long);
+        assert!(wrap(&fonts, FontKind::Sans, 10.0, " \u{0} \u{202e} ", 100.0).is_empty());
+        assert_eq!(
+            fit(&fonts, FontKind::Sans, 10.0, &long, 50.0)
+                .chars()
+                .last(),
+            Some('…')
+        );
+    }
+}
