@@ -109,7 +109,13 @@ pub async fn report(engine: &Engine, command: ReportCommand, json: bool) -> Resu
 fn steps(json: bool) -> impl Fn(ProgressEvent) + Sync {
     let show = !json && std::io::stderr().is_terminal();
     move |event| {
-        if let (true, ProgressEvent::ReportStep { step, steps, what, .. }) = (show, &event) {
+        if let (
+            true,
+            ProgressEvent::ReportStep {
+                step, steps, what, ..
+            },
+        ) = (show, &event)
+        {
             eprintln!("  [{step}/{steps}] {what}…");
         }
     }
@@ -142,16 +148,25 @@ async fn review_pack(engine: &Engine, args: ReviewPackArgs, json: bool) -> Resul
     if let (Some(path), Some(bytes), Some(sums)) =
         (&pack.evidence, pack.evidence_bytes, &pack.sums_sha256)
     {
-        outln!("  Evidence bundle: {} ({}), signed by {}", clean(path), size(bytes), pack.signer_fingerprint);
+        outln!(
+            "  Evidence bundle: {} ({}), signed by {}",
+            clean(path),
+            size(bytes),
+            pack.signer_fingerprint
+        );
         outln!("  SHA-256 of its SHA256SUMS: {sums} (the next pack of this tenant names it)");
         if let Some(previous) = &pack.previous_sums_sha256 {
             outln!("  Continues the pack whose SHA256SUMS hashes to {previous}");
         }
-        outln!("  Check it anywhere: tenantatlas verify {}", output::shell_word(path));
+        outln!(
+            "  Check it anywhere: tenantatlas verify {}",
+            output::shell_word(path)
+        );
     }
     outln!(
         "  Score {}, {} open findings; {} secret values hidden{}.",
-        pack.score.map_or("not scored".to_string(), |s| format!("{s:.0}%")),
+        pack.score
+            .map_or("not scored".to_string(), |s| format!("{s:.0}%")),
         pack.open_findings,
         pack.secrets_hidden,
         match pack.people_pseudonymised {

@@ -25,7 +25,10 @@ async fn a_colleague_imports_a_snapshot_and_reviews_it_offline() {
         .json(&["exchange-key", "--out", key_file.to_str().unwrap()])
         .await;
     assert_eq!(written["key"], key.as_str());
-    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), format!("{key}\n"));
+    assert_eq!(
+        std::fs::read_to_string(&key_file).unwrap(),
+        format!("{key}\n")
+    );
     let again = bob
         .run(&["exchange-key", "--out", key_file.to_str().unwrap()])
         .await;
@@ -79,7 +82,11 @@ async fn a_colleague_imports_a_snapshot_and_reviews_it_offline() {
     assert_eq!(listed[0]["sign_in_status"], "imported");
     let text = bob.run(&["tenant", "list"]).await;
     text.assert_success();
-    assert!(text.stdout.contains("(snapshot imported)"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("(snapshot imported)"),
+        "{}",
+        text.stdout
+    );
     assert!(!text.stdout.contains("reconnect"), "{}", text.stdout);
 
     // Sync refuses it by name in one line, and skips it in a sync of all.
@@ -104,7 +111,9 @@ async fn a_colleague_imports_a_snapshot_and_reviews_it_offline() {
         .await
         .only_error_line();
     assert!(
-        line.contains(&format!("not encrypted to this workspace's key ({carol_key})")),
+        line.contains(&format!(
+            "not encrypted to this workspace's key ({carol_key})"
+        )),
         "{line}"
     );
 }

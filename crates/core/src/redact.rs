@@ -88,7 +88,7 @@ pub fn is_secret_name(name: &str) -> bool {
 /// name: a change to it is shown without its values.
 pub fn is_secret_path(path: &str) -> bool {
     let last = path
-        .rsplit(|c: char| c == '.' || c == '/' || c == '>')
+        .rsplit(['.', '/', '>'])
         .next()
         .unwrap_or(path)
         .trim()
@@ -199,9 +199,15 @@ static TEXT_RULES: LazyLock<Vec<TextRule>> = LazyLock::new(|| {
     };
     vec![
         // A PEM private key, whole.
-        rule(r"(?s)(-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----)", 1),
+        rule(
+            r"(?s)(-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----)",
+            1,
+        ),
         // ConvertTo-SecureString "…" / -String '…'
-        rule(r#"(?i)ConvertTo-SecureString\s+(?:-String\s+)?("[^"]*"|'[^']*')"#, 1),
+        rule(
+            r#"(?i)ConvertTo-SecureString\s+(?:-String\s+)?("[^"]*"|'[^']*')"#,
+            1,
+        ),
         // -Password "…", -ClientSecret $x is a variable (kept), -Token abc
         rule(
             r#"(?i)-(?:Password|Passwd|Secret|ClientSecret|Token|AccessToken|ApiKey|Key|PreSharedKey|Credential)\s+("[^"]*"|'[^']*'|[^\s$"'(][^\s;]*)"#,
@@ -222,7 +228,10 @@ static TEXT_RULES: LazyLock<Vec<TextRule>> = LazyLock::new(|| {
             1,
         ),
         // A JSON web token anywhere.
-        rule(r"(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})", 1),
+        rule(
+            r"(eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})",
+            1,
+        ),
     ]
 });
 
@@ -434,7 +443,11 @@ mod tests {
             .decode(object["scriptContent"].as_str().unwrap())
             .unwrap();
         let body = String::from_utf8(body).unwrap();
-        assert!(!body.contains("P@ssw0rd-2026") && !body.contains("An0ther!") && !body.contains("abc123def456"));
+        assert!(
+            !body.contains("P@ssw0rd-2026")
+                && !body.contains("An0ther!")
+                && !body.contains("abc123def456")
+        );
         assert!(body.contains("$user = 'svc-join'"), "{body}");
         assert!(body.contains("Write-Host $password"), "{body}");
         assert!(body.contains(SECRET));
@@ -456,8 +469,14 @@ mod tests {
         secrets(&mut object);
         let all = |v: &Value| {
             let mut out = String::new();
-            for s in [&v["scriptContent"], &v["payload"], &v["omaSettings"][0]["value"]] {
-                let raw = base64::engine::general_purpose::STANDARD.decode(s.as_str().unwrap()).unwrap();
+            for s in [
+                &v["scriptContent"],
+                &v["payload"],
+                &v["omaSettings"][0]["value"],
+            ] {
+                let raw = base64::engine::general_purpose::STANDARD
+                    .decode(s.as_str().unwrap())
+                    .unwrap();
                 out.push_str(&String::from_utf8_lossy(&raw));
             }
             out
@@ -473,13 +492,21 @@ mod tests {
     fn free_text_shapes() {
         let (out, n) = text_secrets("Server=db;User Id=sa;Password=Pa55word;Encrypt=yes");
         assert_eq!(n, 1);
-        assert_eq!(out, format!("Server=db;User Id=sa;Password={SECRET};Encrypt=yes"));
+        assert_eq!(
+            out,
+            format!("Server=db;User Id=sa;Password={SECRET};Encrypt=yes")
+        );
         let jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXRleHQ";
         assert_eq!(text_secrets(&format!("Authorization: Bearer {jwt}")).1, 1);
         let pem = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
         assert_eq!(text_secrets(pem).0, SECRET);
         // Not secrets: words about passwords, and variables.
-        for text in ["Password must be 8 characters", "$cred = Get-Credential", "-Password $pw", "passwordRequired"] {
+        for text in [
+            "Password must be 8 characters",
+            "$cred = Get-Credential",
+            "-Password $pw",
+            "passwordRequired",
+        ] {
             assert_eq!(text_secrets(text).1, 0, "{text}");
         }
     }

@@ -22,7 +22,11 @@ fn real_exports_lose_no_setting_to_redaction() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
     let mut files = Vec::new();
     json_files(&root, &mut files);
-    assert!(files.len() > 40, "fixtures missing under {}", root.display());
+    assert!(
+        files.len() > 40,
+        "fixtures missing under {}",
+        root.display()
+    );
     for file in files {
         let text = std::fs::read_to_string(&file).expect("fixture is UTF-8");
         let Ok(original) = serde_json::from_str::<Value>(&text) else {
@@ -30,7 +34,12 @@ fn real_exports_lose_no_setting_to_redaction() {
         };
         let mut redacted = original.clone();
         let count = redact::secrets(&mut redacted);
-        assert_eq!(count, 0, "{} lost {count} value(s) to redaction", file.display());
+        assert_eq!(
+            count,
+            0,
+            "{} lost {count} value(s) to redaction",
+            file.display()
+        );
         assert_eq!(redacted, original, "{}", file.display());
     }
 }

@@ -54,11 +54,11 @@ pub use keys::{KeyOptions, KeySource};
 pub use objects::{
     get_object, history, list_objects, ObjectFilter, ObjectSummary, ObjectVersion, VersionInfo,
 };
+pub use packs::PackRecord;
 pub use runs::{
     finish_run, get_run, heartbeat, list_runs, mark_abandoned_runs_interrupted,
     mark_stale_runs_interrupted, start_owned_run, start_run, RunError, RunRecord, RunStatus,
 };
-pub use packs::PackRecord;
 pub use severity_rules::SeverityRuleRecord;
 pub use snapshots::{
     commit_snapshot, get_content, list_snapshots, snapshot_items, SnapshotInfo, SnapshotItem,

@@ -34,7 +34,10 @@ const COLUMNS: &str = "id, kind, tenant_id, generated_at, period_from, period_to
     open_findings, run_id";
 
 /// Remembers a pack (its `id` is ignored) and returns its id.
-pub async fn add_pack<'c>(db: impl Acquire<'c, Database = Sqlite>, pack: &PackRecord) -> Result<i64> {
+pub async fn add_pack<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    pack: &PackRecord,
+) -> Result<i64> {
     let mut conn = db.acquire().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO report_packs (kind, tenant_id, generated_at, period_from, period_to, pdf_path,

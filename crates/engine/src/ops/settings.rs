@@ -288,9 +288,8 @@ fn https_url(key: &str, value: &str) -> Result<String, EngineError> {
 /// A logo setting: an absolute path to a regular PNG file of at most
 /// [`REPORT_LOGO_MAX_BYTES`] (checked by its signature now; decoded when a pack is made).
 fn logo_path(key: &str, path: &str) -> Result<String, EngineError> {
-    let absolute = std::path::absolute(path).map_err(|e| {
-        EngineError::invalid(format!("{key}: '{path}' is not a usable path ({e})"))
-    })?;
+    let absolute = std::path::absolute(path)
+        .map_err(|e| EngineError::invalid(format!("{key}: '{path}' is not a usable path ({e})")))?;
     let bytes = crate::ops::input::read_bounded(&absolute, REPORT_LOGO_MAX_BYTES)
         .map_err(|e| EngineError::invalid(format!("{key}: {e}")))?;
     if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {

@@ -136,7 +136,10 @@ pub fn review_pack(data: &PackData, ctx: &PackContext) -> Document {
     let tenant = &data.tenant;
     let title = format!("Review pack — {} — {}", tenant.name, data.period.name);
     let mut facts = vec![
-        ("Tenant".to_string(), format!("{} ({})", tenant.domain, tenant.id)),
+        (
+            "Tenant".to_string(),
+            format!("{} ({})", tenant.domain, tenant.id),
+        ),
         ("Period".to_string(), data.period.words()),
         ("Prepared by".to_string(), ctx.branding.msp_name.clone()),
         ("Generated".to_string(), when(&data.generated_at)),
@@ -338,7 +341,13 @@ fn summary(data: &PackData) -> Section {
         s.push(Block::Chart(Chart::Lines {
             title: "Baseline score over the last drift checks".into(),
             x_labels: (1..=n)
-                .map(|i| if i == n { "latest".into() } else { format!("−{}", n - i) })
+                .map(|i| {
+                    if i == n {
+                        "latest".into()
+                    } else {
+                        format!("−{}", n - i)
+                    }
+                })
                 .collect(),
             series: vec![Series {
                 name: "Score".into(),
@@ -390,7 +399,11 @@ fn summary(data: &PackData) -> Section {
     if expiring > 0 {
         points.push(format!(
             "{} within 30 days: renew or resolve before then.",
-            count_words(expiring, "risk acceptance expires", "risk acceptances expire")
+            count_words(
+                expiring,
+                "risk acceptance expires",
+                "risk acceptances expire"
+            )
         ));
     }
     if !data.missing_permissions.is_empty() {
@@ -482,7 +495,12 @@ fn permissions(data: &PackData) -> Section {
             rows: data
                 .missing_permissions
                 .iter()
-                .map(|g| Row::new(vec![Cell::mono(g.permission.clone()), g.kinds.join(", ").into()]))
+                .map(|g| {
+                    Row::new(vec![
+                        Cell::mono(g.permission.clone()),
+                        g.kinds.join(", ").into(),
+                    ])
+                })
                 .collect(),
             empty: String::new(),
         }));
@@ -583,7 +601,11 @@ fn finding_rows(findings: &[FindingFacts], accepted: bool) -> Vec<Row> {
                     if f.changes.len() > 12 {
                         lines.push(format!("… and {} more changes", f.changes.len() - 12));
                     }
-                    lines.push(format!("Baseline: {} · finding {}", f.baseline, short(&f.id)));
+                    lines.push(format!(
+                        "Baseline: {} · finding {}",
+                        f.baseline,
+                        short(&f.id)
+                    ));
                     lines
                 },
             }
@@ -894,7 +916,10 @@ fn appendix(data: &PackData, ctx: &PackContext) -> Section {
     let mut s = Section::new("Appendix: evidence and how to verify it");
     let mut facts = vec![("Signing key".to_string(), ctx.signer_fingerprint.clone())];
     if let Some(snap) = &data.snapshot {
-        facts.push(("Snapshot".into(), format!("#{} of {}", snap.id, when(&snap.taken_at))));
+        facts.push((
+            "Snapshot".into(),
+            format!("#{} of {}", snap.id, when(&snap.taken_at)),
+        ));
     }
     if let Some(p) = &data.previous {
         facts.push(("Previous pack's SHA256SUMS".into(), p.sums_sha256.clone()));
@@ -907,7 +932,9 @@ fn appendix(data: &PackData, ctx: &PackContext) -> Section {
             rows: ctx
                 .evidence
                 .iter()
-                .map(|(path, hash)| Row::new(vec![Cell::mono(path.clone()), Cell::mono(hash.clone())]))
+                .map(|(path, hash)| {
+                    Row::new(vec![Cell::mono(path.clone()), Cell::mono(hash.clone())])
+                })
                 .collect(),
             empty: String::new(),
         }));

@@ -75,12 +75,25 @@ fn findings_csv(findings: &[&FindingFacts]) -> String {
 }
 
 fn inventory_csv(data: &PackData) -> String {
-    let mut out = csv::line(&["kind", "name", "id", "platforms", "assignments", "assigned_to", "sha256"]);
+    let mut out = csv::line(&[
+        "kind",
+        "name",
+        "id",
+        "platforms",
+        "assignments",
+        "assigned_to",
+        "sha256",
+    ]);
     for o in &data.objects {
         let platforms: Vec<String> = o
             .platforms
             .iter()
-            .map(|p| serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+            .map(|p| {
+                serde_json::to_value(p)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            })
             .collect();
         out.push_str(&csv::line(&[
             o.kind_label.as_str(),
@@ -96,7 +109,16 @@ fn inventory_csv(data: &PackData) -> String {
 }
 
 fn runs_csv(data: &PackData) -> String {
-    let mut out = csv::line(&["id", "kind", "status", "started_at", "duration_ms", "objects", "graph_calls", "errors"]);
+    let mut out = csv::line(&[
+        "id",
+        "kind",
+        "status",
+        "started_at",
+        "duration_ms",
+        "objects",
+        "graph_calls",
+        "errors",
+    ]);
     for r in &data.runs {
         out.push_str(&csv::line(&[
             r.id.as_str(),
@@ -114,7 +136,9 @@ fn runs_csv(data: &PackData) -> String {
 
 /// `audit/log.csv`: the excerpt for spreadsheets (the JSONL is what verifies).
 pub fn audit_csv(lines: &[ExcerptLine]) -> String {
-    let mut out = csv::line(&["seq", "at", "actor", "action", "subject", "details", "hash", "elided"]);
+    let mut out = csv::line(&[
+        "seq", "at", "actor", "action", "subject", "details", "hash", "elided",
+    ]);
     for line in lines {
         match line {
             ExcerptLine::Full(e) => out.push_str(&csv::line(&[
@@ -166,13 +190,19 @@ pub fn data_entries(data: &PackData) -> Vec<Entry> {
         entry("evidence/findings.json", json_bytes(&all)),
         entry("evidence/findings.csv", findings_csv(&all).into_bytes()),
         entry("evidence/risk-register.json", json_bytes(&accepted)),
-        entry("evidence/risk-register.csv", findings_csv(&accepted).into_bytes()),
+        entry(
+            "evidence/risk-register.csv",
+            findings_csv(&accepted).into_bytes(),
+        ),
         entry("evidence/changes.json", json_bytes(&data.changes)),
-        entry("evidence/coverage.json", json_bytes(&json!({
-            "kinds": data.coverage,
-            "missing_permissions": data.missing_permissions,
-            "granted_scopes": data.tenant.granted_scopes,
-        }))),
+        entry(
+            "evidence/coverage.json",
+            json_bytes(&json!({
+                "kinds": data.coverage,
+                "missing_permissions": data.missing_permissions,
+                "granted_scopes": data.tenant.granted_scopes,
+            })),
+        ),
         entry("evidence/baselines.json", json_bytes(&data.baselines)),
         entry("evidence/inventory.csv", inventory_csv(data).into_bytes()),
         entry("evidence/runs.json", json_bytes(&data.runs)),

@@ -9,6 +9,7 @@ use crate::ops::diff::{DiffReport, DiffStatus};
 use crate::ops::findings::{Finding, FindingFilter};
 use crate::ops::inventory::{assignment_count, platforms_of, Platform};
 use crate::ops::portfolio::PortfolioTenant;
+use crate::ops::queries::SignInStatus;
 use crate::ops::queries::TenantSummary;
 use crate::{Engine, EngineError};
 use serde::Serialize;
@@ -19,7 +20,6 @@ use tenantatlas_core::kinds::{self, REGISTRY};
 use tenantatlas_core::labels::describe_assignments;
 use tenantatlas_core::redact::{self, Pseudonyms};
 use tenantatlas_core::text::visible;
-use crate::ops::queries::SignInStatus;
 use tenantatlas_store::tenants::SignInMethod;
 use tenantatlas_store::{PackRecord, RunRecord, SnapshotInfo, TenantRecord};
 use time::{Date, OffsetDateTime};
@@ -292,11 +292,11 @@ impl Engine {
 
         let snapshots = self.workspace.list_snapshots(&tenant.id).await?;
         let end = period.end_text();
-        let current: Option<&SnapshotInfo> =
-            snapshots.iter().rev().find(|s| s.created_at < end);
+        let current: Option<&SnapshotInfo> = snapshots.iter().rev().find(|s| s.created_at < end);
         let (snapshot, objects, coverage) = match current {
             Some(info) => {
-                let (snapshot, objects, coverage) = self.snapshot_facts(tenant, info, scrub).await?;
+                let (snapshot, objects, coverage) =
+                    self.snapshot_facts(tenant, info, scrub).await?;
                 (Some(snapshot), objects, coverage)
             }
             None => (None, Vec::new(), self.coverage_without_snapshot(tenant)),
@@ -362,7 +362,10 @@ impl Engine {
         resolved.sort_by(|a, b| b.last_seen_at.cmp(&a.last_seen_at));
 
         let changes = match current {
-            Some(to) => Some(self.change_facts(tenant, &snapshots, to, period, scrub).await?),
+            Some(to) => Some(
+                self.change_facts(tenant, &snapshots, to, period, scrub)
+                    .await?,
+            ),
             None => None,
         };
 
@@ -389,10 +392,7 @@ impl Engine {
                 SignInMethod::Browser => "Browser sign-in (delegated, read-only permissions)",
             }
             .to_string(),
-            sign_in_status: summary
-                .as_ref()
-                .map(|s| sign_in_words(s))
-                .unwrap_or_default(),
+            sign_in_status: summary.as_ref().map(sign_in_words).unwrap_or_default(),
             last_good_sync: summary.and_then(|s| s.last_good_sync),
             granted_scopes: tenant.granted_scopes.clone(),
         };
@@ -454,7 +454,9 @@ impl Engine {
                 kind_label: kind.map_or_else(|| o.kind.clone(), |k| k.label.to_string()),
                 object_id: o.object_id.clone(),
                 name: scrub.text(name),
-                platforms: kind.map(|k| platforms_of(k, &o.content)).unwrap_or_default(),
+                platforms: kind
+                    .map(|k| platforms_of(k, &o.content))
+                    .unwrap_or_default(),
                 assigned_to,
                 assignments: assignment_count(&o.content),
                 content,
@@ -476,9 +478,10 @@ impl Engine {
                 let why = (!checked).then(|| {
                     if !k.readable_with(&tenant.granted_scopes) {
                         tenantatlas_core::permissions::consent_lacks(k)
-                    } else if let Some(e) = run.as_ref().and_then(|r| {
-                        r.errors.iter().find(|e| e.kind.as_deref() == Some(k.key))
-                    }) {
+                    } else if let Some(e) = run
+                        .as_ref()
+                        .and_then(|r| r.errors.iter().find(|e| e.kind.as_deref() == Some(k.key)))
+                    {
                         scrub.text(&format!("the sync could not read it: {}", e.message))
                     } else {
                         "not read completely by the sync of this snapshot".to_string()
@@ -648,6 +651,8 @@ fn sign_in_words(summary: &TenantSummary) -> String {
         SignInStatus::Expired => "Expired: reconnect the tenant".to_string(),
         SignInStatus::Revoked => "Revoked by the tenant: reconnect it".to_string(),
         SignInStatus::None => "Not signed in".to_string(),
-        SignInStatus::Imported => "Imported from a snapshot bundle (never signs in here)".to_string(),
+        SignInStatus::Imported => {
+            "Imported from a snapshot bundle (never signs in here)".to_string()
+        }
     }
 }

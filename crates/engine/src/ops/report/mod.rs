@@ -26,7 +26,9 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use tenantatlas_core::evidence::Signer;
 use tenantatlas_core::redact::Pseudonyms;
-use tenantatlas_report::bundle::{self, Entry, PackInfo, PackPeriod, PackSigner, PackSnapshot, PackTenant};
+use tenantatlas_report::bundle::{
+    self, Entry, PackInfo, PackPeriod, PackSigner, PackSnapshot, PackTenant,
+};
 use tenantatlas_report::doc::{Branding, Logo, Rgb};
 use tenantatlas_store::audit::{concerns_tenant, ExcerptFrom};
 use tenantatlas_store::checkpoints::{checkpoint_with_excerpt, WorkspaceSigner};
@@ -172,7 +174,9 @@ pub fn page_count(pdf: &[u8]) -> u64 {
 
 impl Engine {
     /// The MSP's branding from the settings, with its logo read and decoded.
-    pub(crate) async fn branding(&self) -> Result<(Branding, crate::ops::settings::ReportBranding), EngineError> {
+    pub(crate) async fn branding(
+        &self,
+    ) -> Result<(Branding, crate::ops::settings::ReportBranding), EngineError> {
         let settings = self.settings().await?.report;
         let logo = match &settings.logo {
             Some(path) => {
@@ -276,12 +280,18 @@ impl Engine {
             };
             let document = compose::review_pack(&data, &ctx);
             let pdf = tenantatlas_report::pdf::render(&document).map_err(|e| {
-                EngineError::new(ErrorCode::Workspace, format!("the PDF could not be made: {e}"))
+                EngineError::new(
+                    ErrorCode::Workspace,
+                    format!("the PDF could not be made: {e}"),
+                )
             })?;
             let bundle = match &options.evidence {
                 Some(_) => {
                     step(3, "signing the evidence");
-                    Some(self.bundle(&data, data_entries, &pdf, &signer, options.redact_pii).await?)
+                    Some(
+                        self.bundle(&data, data_entries, &pdf, &signer, options.redact_pii)
+                            .await?,
+                    )
                 }
                 None => None,
             };
@@ -309,7 +319,12 @@ impl Engine {
             None => None,
         };
         let pdf_sha256 = sha256_hex(&pdf);
-        let display = |p: &Path| std::path::absolute(p).unwrap_or(p.to_path_buf()).display().to_string();
+        let display = |p: &Path| {
+            std::path::absolute(p)
+                .unwrap_or(p.to_path_buf())
+                .display()
+                .to_string()
+        };
         let record = PackRecord {
             id: 0,
             kind: "review-pack".into(),
@@ -421,8 +436,10 @@ impl Engine {
             }),
             signer: PackSigner::of(signer),
         };
-        let internal = |e: &dyn std::fmt::Display| EngineError::new(ErrorCode::Workspace, e.to_string());
-        let mut checkpoint_json = serde_json::to_vec_pretty(&checkpoint).map_err(|e| internal(&e))?;
+        let internal =
+            |e: &dyn std::fmt::Display| EngineError::new(ErrorCode::Workspace, e.to_string());
+        let mut checkpoint_json =
+            serde_json::to_vec_pretty(&checkpoint).map_err(|e| internal(&e))?;
         checkpoint_json.push(b'\n');
         entries.extend([
             Entry {
@@ -469,7 +486,11 @@ impl Engine {
             self.workspace.finish_run(&run).await
         };
         if let Err(e) = finish.await {
-            tracing::warn!(run = run_id, code = e.code(), "the report run could not be recorded");
+            tracing::warn!(
+                run = run_id,
+                code = e.code(),
+                "the report run could not be recorded"
+            );
         }
     }
 
@@ -516,13 +537,17 @@ impl Engine {
             )));
         };
         let bytes = crate::ops::input::read_bounded(Path::new(path), bundle::limits::TOTAL_BYTES)
-            .map_err(|e| EngineError::invalid(format!("the evidence bundle cannot be read: {e}")))?;
+            .map_err(|e| {
+            EngineError::invalid(format!("the evidence bundle cannot be read: {e}"))
+        })?;
         let previous = pack.previous_sums_sha256.as_ref().and_then(|sums| {
             packs
                 .iter()
                 .find(|p| p.sums_sha256.as_ref() == Some(sums))
                 .and_then(|p| p.bundle_path.as_deref())
-                .and_then(|p| crate::ops::input::read_bounded(Path::new(p), bundle::limits::TOTAL_BYTES).ok())
+                .and_then(|p| {
+                    crate::ops::input::read_bounded(Path::new(p), bundle::limits::TOTAL_BYTES).ok()
+                })
         });
         let checked = bundle::verify(&bytes, previous.as_deref());
         Ok(PackVerification {

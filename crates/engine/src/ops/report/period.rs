@@ -38,17 +38,27 @@ impl Period {
             if to < from {
                 return Err(bad("ends before it starts"));
             }
-            Period { from, to, name: text.to_string() }
-        } else if let Some((year, quarter)) = text.split_once(['-']).filter(|(_, q)| q.starts_with(['Q', 'q'])) {
+            Period {
+                from,
+                to,
+                name: text.to_string(),
+            }
+        } else if let Some((year, quarter)) = text
+            .split_once(['-'])
+            .filter(|(_, q)| q.starts_with(['Q', 'q']))
+        {
             let year: i32 = year.parse().map_err(|_| bad("has no year"))?;
-            let quarter: u8 = quarter[1..].parse().map_err(|_| bad("has no quarter 1–4"))?;
+            let quarter: u8 = quarter[1..]
+                .parse()
+                .map_err(|_| bad("has no quarter 1–4"))?;
             if !(1..=4).contains(&quarter) {
                 return Err(bad("has no quarter 1–4"));
             }
             let first = Month::try_from(quarter * 3 - 2).map_err(|_| bad("has no quarter 1–4"))?;
             let last = Month::try_from(quarter * 3).map_err(|_| bad("has no quarter 1–4"))?;
             Period {
-                from: Date::from_calendar_date(year, first, 1).map_err(|_| bad("is out of range"))?,
+                from: Date::from_calendar_date(year, first, 1)
+                    .map_err(|_| bad("is out of range"))?,
                 to: month_end(year, last).ok_or_else(|| bad("is out of range"))?,
                 name: format!("{year}-Q{quarter}"),
             }
@@ -57,7 +67,8 @@ impl Period {
             let month: u8 = month.parse().map_err(|_| bad("has no month"))?;
             let month = Month::try_from(month).map_err(|_| bad("has no month 1–12"))?;
             Period {
-                from: Date::from_calendar_date(year, month, 1).map_err(|_| bad("is out of range"))?,
+                from: Date::from_calendar_date(year, month, 1)
+                    .map_err(|_| bad("is out of range"))?,
                 to: month_end(year, month).ok_or_else(|| bad("is out of range"))?,
                 name: text.to_string(),
             }
@@ -126,15 +137,27 @@ mod tests {
     fn periods_read_as_people_write_them() {
         let today = date!(2026 - 12 - 05);
         let p = Period::parse(Some("2026-Q4"), today).unwrap();
-        assert_eq!((p.from, p.to), (date!(2026 - 10 - 01), date!(2026 - 12 - 31)));
+        assert_eq!(
+            (p.from, p.to),
+            (date!(2026 - 10 - 01), date!(2026 - 12 - 31))
+        );
         assert_eq!(p.words(), "1 October 2026 – 31 December 2026");
         let p = Period::parse(Some("2026-02"), today).unwrap();
-        assert_eq!((p.from, p.to), (date!(2026 - 02 - 01), date!(2026 - 02 - 28)));
+        assert_eq!(
+            (p.from, p.to),
+            (date!(2026 - 02 - 01), date!(2026 - 02 - 28))
+        );
         let p = Period::parse(Some("2026-10-15..2026-11-14"), today).unwrap();
-        assert_eq!((p.from, p.to), (date!(2026 - 10 - 15), date!(2026 - 11 - 14)));
+        assert_eq!(
+            (p.from, p.to),
+            (date!(2026 - 10 - 15), date!(2026 - 11 - 14))
+        );
         let p = Period::parse(None, today).unwrap();
         assert_eq!((p.from, p.to), (date!(2026 - 09 - 07), today));
-        assert_eq!(Period::parse(Some("30d"), today).unwrap().from, date!(2026 - 11 - 06));
+        assert_eq!(
+            Period::parse(Some("30d"), today).unwrap().from,
+            date!(2026 - 11 - 06)
+        );
         assert!(p.contains("2026-12-05T23:59:59.999Z") && !p.contains("2026-12-06T00:00:00.000Z"));
         assert_eq!(p.end_text(), "2026-12-06T00:00:00.000Z");
     }
@@ -142,7 +165,15 @@ mod tests {
     #[test]
     fn bad_periods_say_what_works() {
         let today = date!(2026 - 12 - 05);
-        for bad in ["2026-Q5", "2026-13", "soon", "0d", "2026-12-01..2026-11-01", "2027-Q1", "x..y"] {
+        for bad in [
+            "2026-Q5",
+            "2026-13",
+            "soon",
+            "0d",
+            "2026-12-01..2026-11-01",
+            "2027-Q1",
+            "x..y",
+        ] {
             let e = Period::parse(Some(bad), today).unwrap_err().to_string();
             assert!(!e.contains('\n'), "{e}");
             assert!(e.contains(bad), "{e}");

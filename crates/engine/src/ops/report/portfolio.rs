@@ -18,8 +18,7 @@ use tenantatlas_core::csv;
 use tenantatlas_core::evidence::Signer;
 use tenantatlas_report::bundle::signer_fingerprint;
 use tenantatlas_report::doc::{
-    Bar, Block, Cell, Chart, Column, Cover, Document, Meta, Row, Section, Series, Stat, Table,
-    Tone,
+    Bar, Block, Cell, Chart, Column, Cover, Document, Meta, Row, Section, Series, Stat, Table, Tone,
 };
 use tenantatlas_store::checkpoints::WorkspaceSigner;
 use tenantatlas_store::PackRecord;
@@ -47,7 +46,12 @@ pub struct PortfolioOutcome {
 }
 
 /// A tenant's last good sync against the SLA.
-fn sla(tenant: &PortfolioTenant, now: OffsetDateTime, warn: u32, overdue: u32) -> (&'static str, Tone) {
+fn sla(
+    tenant: &PortfolioTenant,
+    now: OffsetDateTime,
+    warn: u32,
+    overdue: u32,
+) -> (&'static str, Tone) {
     let Some(at) = tenant.last_good_sync.as_deref().and_then(parse_time) else {
         return ("Never synced", Tone::Serious);
     };
@@ -149,7 +153,8 @@ impl Engine {
 
         step(2, "typesetting");
         let scored: Vec<f64> = tenants.iter().filter_map(|t| t.score).collect();
-        let average = (!scored.is_empty()).then(|| scored.iter().sum::<f64>() / scored.len() as f64);
+        let average =
+            (!scored.is_empty()).then(|| scored.iter().sum::<f64>() / scored.len() as f64);
         let late = tenants
             .iter()
             .filter(|t| sla(t, now, warn, overdue).1 != Tone::Good)
@@ -194,17 +199,38 @@ impl Engine {
                 label: "Open high findings".into(),
                 value: high.len().to_string(),
                 note: format!("{} risk acceptances expire within 30 days", expiring.len()),
-                tone: if high.is_empty() { Tone::Good } else { Tone::Critical },
+                tone: if high.is_empty() {
+                    Tone::Good
+                } else {
+                    Tone::Critical
+                },
             },
         ]));
-        let band = |lo: f64, hi: f64| scored.iter().filter(|s| **s >= lo && **s < hi).count() as f64;
+        let band =
+            |lo: f64, hi: f64| scored.iter().filter(|s| **s >= lo && **s < hi).count() as f64;
         summary.push(Block::Chart(Chart::Bars {
             title: "Tenants by baseline score".into(),
             bars: vec![
-                Bar { label: "90–100%".into(), value: band(90.0, 101.0), tone: Tone::Good },
-                Bar { label: "75–89%".into(), value: band(75.0, 90.0), tone: Tone::Info },
-                Bar { label: "50–74%".into(), value: band(50.0, 75.0), tone: Tone::Warning },
-                Bar { label: "Below 50%".into(), value: band(0.0, 50.0), tone: Tone::Serious },
+                Bar {
+                    label: "90–100%".into(),
+                    value: band(90.0, 101.0),
+                    tone: Tone::Good,
+                },
+                Bar {
+                    label: "75–89%".into(),
+                    value: band(75.0, 90.0),
+                    tone: Tone::Info,
+                },
+                Bar {
+                    label: "50–74%".into(),
+                    value: band(50.0, 75.0),
+                    tone: Tone::Warning,
+                },
+                Bar {
+                    label: "Below 50%".into(),
+                    value: band(0.0, 50.0),
+                    tone: Tone::Serious,
+                },
                 Bar {
                     label: "Not scored".into(),
                     value: (tenants.len() - scored.len()) as f64,
@@ -215,14 +241,23 @@ impl Engine {
             unit: String::new(),
         }));
         if over_time.len() >= 2 {
-            let series = |name: &str, sev: &str, pick: fn(&crate::ops::portfolio::FindingCounts) -> u64| Series {
-                name: name.into(),
-                tone: severity_tone(sev),
-                values: over_time.iter().map(|d| Some(pick(&d.findings) as f64)).collect(),
-            };
+            let series =
+                |name: &str, sev: &str, pick: fn(&crate::ops::portfolio::FindingCounts) -> u64| {
+                    Series {
+                        name: name.into(),
+                        tone: severity_tone(sev),
+                        values: over_time
+                            .iter()
+                            .map(|d| Some(pick(&d.findings) as f64))
+                            .collect(),
+                    }
+                };
             summary.push(Block::Chart(Chart::Lines {
                 title: "Standing findings over the last 30 days".into(),
-                x_labels: over_time.iter().map(|d| d.day.get(5..).unwrap_or(&d.day).to_string()).collect(),
+                x_labels: over_time
+                    .iter()
+                    .map(|d| d.day.get(5..).unwrap_or(&d.day).to_string())
+                    .collect(),
                 series: vec![
                     series("High", "high", |c| c.high),
                     series("Medium", "medium", |c| c.medium),
@@ -274,10 +309,16 @@ impl Engine {
                     if t.needs_reconnect || !t.missing_permissions.is_empty() {
                         let mut notes = Vec::new();
                         if t.needs_reconnect {
-                            notes.push(format!("Sign-in: {} — reconnect the tenant", t.sign_in_status.replace('_', " ")));
+                            notes.push(format!(
+                                "Sign-in: {} — reconnect the tenant",
+                                t.sign_in_status.replace('_', " ")
+                            ));
                         }
                         if !t.missing_permissions.is_empty() {
-                            notes.push(format!("Missing permissions: {}", t.missing_permissions.join(", ")));
+                            notes.push(format!(
+                                "Missing permissions: {}",
+                                t.missing_permissions.join(", ")
+                            ));
                         }
                         row.detail = notes;
                     }
@@ -304,8 +345,16 @@ impl Engine {
                         Cell::text(scrub.text(&f.object)),
                         Cell::text(f.kind_label.clone()),
                         Cell::badge(
-                            if f.state == "open" { "Open" } else { "Acknowledged" },
-                            if f.state == "open" { Tone::Critical } else { Tone::Warning },
+                            if f.state == "open" {
+                                "Open"
+                            } else {
+                                "Acknowledged"
+                            },
+                            if f.state == "open" {
+                                Tone::Critical
+                            } else {
+                                Tone::Warning
+                            },
                         ),
                         Cell::text(f.first_seen_at.get(..10).unwrap_or_default().to_string()),
                     ])
@@ -314,7 +363,8 @@ impl Engine {
             empty: "No open high findings in any tenant.".into(),
         }));
 
-        let mut expiring_section = Section::new("Risk acceptances expiring within 30 days").continued();
+        let mut expiring_section =
+            Section::new("Risk acceptances expiring within 30 days").continued();
         expiring_section.push(Block::Table(Table {
             columns: vec![
                 Column::new("Tenant", 2.2),
@@ -328,7 +378,12 @@ impl Engine {
                     Row::new(vec![
                         Cell::text(scrub.text(&f.tenant_name)),
                         Cell::text(scrub.text(&f.object)),
-                        Cell::text(f.approver.as_deref().map(|a| scrub.text(a)).unwrap_or_default()),
+                        Cell::text(
+                            f.approver
+                                .as_deref()
+                                .map(|a| scrub.text(a))
+                                .unwrap_or_default(),
+                        ),
                         Cell::badge(f.expires.clone().unwrap_or_default(), Tone::Warning),
                     ])
                 })
@@ -369,7 +424,10 @@ impl Engine {
             sections: vec![summary, health, high_section, expiring_section],
         };
         let pdf = tenantatlas_report::pdf::render(&document).map_err(|e| {
-            EngineError::new(ErrorCode::Workspace, format!("the PDF could not be made: {e}"))
+            EngineError::new(
+                ErrorCode::Workspace,
+                format!("the PDF could not be made: {e}"),
+            )
         })?;
 
         step(3, "writing the files");
@@ -397,7 +455,12 @@ impl Engine {
                     ]));
                 }
                 write_file(path, out.as_bytes())?;
-                Some(std::path::absolute(path).unwrap_or(path.clone()).display().to_string())
+                Some(
+                    std::path::absolute(path)
+                        .unwrap_or(path.clone())
+                        .display()
+                        .to_string(),
+                )
             }
             None => None,
         };
