@@ -148,19 +148,34 @@ fn redact_text_in_place(text: &mut String) -> usize {
 /// A string that may be base64 of text (a script, a plist, XML): decoded, searched, and
 /// encoded again when something was hidden; searched as it is otherwise.
 fn redact_base64_or_text(text: &mut String) -> usize {
+    let mut count = 0;
+    rewrite_base64_or_text(text, |plain| {
+        let (redacted, n) = text_secrets(plain);
+        count += n;
+        redacted
+    });
+    count
+}
+
+/// Applies `rewrite` to the text `text` holds: the decoded text when it is base64 of UTF-8 or
+/// UTF-16 (encoded again as UTF-8 when `rewrite` changed it), else `text` itself.
+fn rewrite_base64_or_text(text: &mut String, mut rewrite: impl FnMut(&str) -> String) {
     let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     if compact.len() >= 8 {
         if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&compact) {
             if let Some(decoded) = decode_text(&bytes) {
-                let (redacted, count) = text_secrets(&decoded);
-                if count > 0 {
-                    *text = base64::engine::general_purpose::STANDARD.encode(redacted.as_bytes());
+                let rewritten = rewrite(&decoded);
+                if rewritten != decoded {
+                    *text = base64::engine::general_purpose::STANDARD.encode(rewritten.as_bytes());
                 }
-                return count;
+                return;
             }
         }
     }
-    redact_text_in_place(text)
+    let rewritten = rewrite(text);
+    if rewritten != *text {
+        *text = rewritten;
+    }
 }
 
 /// UTF-8, or UTF-16 with a byte-order mark (PowerShell tools write scripts so).
@@ -312,7 +327,12 @@ impl Pseudonyms {
     /// approver, an OS account in the audit log). Names shorter than three characters are
     /// ignored: they would hide parts of words.
     pub fn person(&mut self, name: &str) {
-        let name = name.trim();
+        // "Anna Meier <anna.meier@contoso.com>": the address goes by the e-mail rule, the name
+        // by this one.
+        let without_address = EMAIL.replace_all(name, "");
+        let name = without_address
+            .trim_matches(|c: char| c.is_whitespace() || "<>()[]\"',;".contains(c))
+            .trim();
         if name.chars().count() < 3 || name.contains('@') {
             return;
         }
@@ -349,7 +369,8 @@ impl Pseudonyms {
         out
     }
 
-    /// Every string in `value` (keys stay) through [`Pseudonyms::text`].
+    /// Every string in `value` (keys stay) through [`Pseudonyms::text`], inside base64 script
+    /// bodies and profiles too.
     pub fn value(&mut self, value: &mut Value) {
         match value {
             Value::String(text) => {
@@ -359,7 +380,19 @@ impl Pseudonyms {
                 }
             }
             Value::Array(items) => items.iter_mut().for_each(|v| self.value(v)),
-            Value::Object(map) => map.values_mut().for_each(|v| self.value(v)),
+            Value::Object(map) => {
+                for (key, item) in map.iter_mut() {
+                    let lower = key.to_ascii_lowercase();
+                    match item {
+                        Value::String(text)
+                            if BASE64_TEXT.contains(&lower.as_str()) || lower == "value" =>
+                        {
+                            rewrite_base64_or_text(text, |plain| self.text(plain));
+                        }
+                        _ => self.value(item),
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -523,7 +556,7 @@ mod tests {
     #[test]
     fn pseudonyms_are_stable_keyed_and_leave_no_address() {
         let mut a = Pseudonyms::new([7; 32]);
-        a.person("Anna Meier");
+        a.person("Anna Meier <anna.meier@contoso.com>");
         let text = "Approved by Anna Meier (anna.meier@contoso.com), UPN ANNA.MEIER@contoso.com";
         let out = a.text(text);
         assert!(!has_email(&out), "{out}");
@@ -536,6 +569,14 @@ mod tests {
         assert_eq!(again.text("Anna.Meier@Contoso.com"), pseudonym);
         let mut other = Pseudonyms::new([8; 32]);
         assert_ne!(other.text("anna.meier@contoso.com"), pseudonym);
+        // Inside a script body too.
+        let mut script = json!({"scriptContent": b64("# owner: anna.meier@contoso.com\n")});
+        a.value(&mut script);
+        let body = base64::engine::general_purpose::STANDARD
+            .decode(script["scriptContent"].as_str().unwrap())
+            .unwrap();
+        let body = String::from_utf8(body).unwrap();
+        assert_eq!(body, format!("# owner: {pseudonym}\n"));
         assert_eq!(a.replaced(), 2);
     }
 }
