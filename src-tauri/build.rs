@@ -48,6 +48,16 @@ const COMMANDS: &[&str] = &[
     "check_drift",
     "list_snapshots",
     "compare_sides",
+    "list_packs",
+    "make_review_pack",
+    "make_portfolio_report",
+    "verify_pack",
+    "open_pack",
+    "reveal_pack",
+    "exchange_key",
+    "export_snapshot",
+    "import_snapshot",
+    "choose_report_logo",
 ];
 
 fn main() {

@@ -19,13 +19,17 @@ use crate::ipc::{
 };
 use crate::onboarding::{ConnectRequest, ConnectedTenant, SignInStep};
 use crate::operations::{RunDetail, RunRow};
+use crate::reports::{
+    PackCheck, PackFile, PackMade, PackRow, PortfolioMade, ReviewPackRequest,
+    SnapshotExportRequest, SnapshotExported, SnapshotImported,
+};
 use crate::search::SearchAnswer;
 use crate::settings::{NewSeverityRuleRequest, ScheduleStatus, SettingsView};
 use crate::state::{self, AppState};
 use crate::tenant::{InventoryRow, ObjectDetail, VersionChanges};
 use std::path::PathBuf;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 use tenantatlas_engine::Engine;
 
 type Answer<T> = Result<T, CommandError>;
@@ -392,6 +396,117 @@ pub async fn pin_baseline_object(
         .await
 }
 
+/// Every generated review pack and portfolio report, newest first, with whether its PDF is
+/// still as made.
+#[tauri::command]
+pub async fn list_packs(state: State<'_, AppState>) -> Answer<Vec<PackRow>> {
+    state.packs().await
+}
+
+/// Makes a review pack into Downloads/TenantAtlas (named by tenant and period, never replacing
+/// a file), streaming its steps over `progress` as `report_step` events.
+#[tauri::command]
+pub async fn make_review_pack(
+    state: State<'_, AppState>,
+    request: ReviewPackRequest,
+    progress: Channel<SyncProgress>,
+) -> Answer<PackMade> {
+    let dir = crate::reports::reports_dir()?;
+    state
+        .make_review_pack(request, &dir, move |step| {
+            let _ = progress.send(step);
+        })
+        .await
+}
+
+/// Makes the portfolio report (PDF and CSV) into Downloads/TenantAtlas, streaming its steps.
+#[tauri::command]
+pub async fn make_portfolio_report(
+    state: State<'_, AppState>,
+    progress: Channel<SyncProgress>,
+) -> Answer<PortfolioMade> {
+    let dir = crate::reports::reports_dir()?;
+    state
+        .make_portfolio_report(&dir, move |step| {
+            let _ = progress.send(step);
+        })
+        .await
+}
+
+/// Checks a remembered pack's evidence bundle, found where the workspace recorded it.
+#[tauri::command]
+pub async fn verify_pack(state: State<'_, AppState>, id: i64) -> Answer<PackCheck> {
+    state.verify_pack(id).await
+}
+
+/// Opens a remembered pack's PDF (or bundle) with the system's default application; the path
+/// comes from the workspace, never from the window.
+#[tauri::command]
+pub async fn open_pack(state: State<'_, AppState>, id: i64, file: PackFile) -> Answer<()> {
+    let path = state.pack_file(id, file).await?;
+    crate::reports::open_in_system(path, false).await
+}
+
+/// Shows a remembered pack's file selected in the system's file manager.
+#[tauri::command]
+pub async fn reveal_pack(state: State<'_, AppState>, id: i64, file: PackFile) -> Answer<()> {
+    let path = state.pack_file(id, file).await?;
+    crate::reports::open_in_system(path, true).await
+}
+
+/// The workspace's exchange address (`age1…`, public): what colleagues export snapshots to.
+#[tauri::command]
+pub async fn exchange_key(state: State<'_, AppState>) -> Answer<String> {
+    state.exchange_address().await
+}
+
+/// Writes a tenant's snapshot, encrypted to a colleague's pasted address, into
+/// Downloads/TenantAtlas.
+#[tauri::command]
+pub async fn export_snapshot(
+    state: State<'_, AppState>,
+    request: SnapshotExportRequest,
+) -> Answer<SnapshotExported> {
+    let dir = crate::reports::reports_dir()?;
+    state.export_snapshot(request, &dir).await
+}
+
+/// Asks for a snapshot bundle in the native file chooser and imports it; `None` when the person
+/// closed the chooser.
+#[tauri::command]
+pub async fn import_snapshot(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Answer<Option<SnapshotImported>> {
+    let Some(file) = crate::reports::choose_file(&app, "Import a snapshot bundle", None).await?
+    else {
+        return Ok(None);
+    };
+    state.import_snapshot(&file).await.map(Some)
+}
+
+/// Asks for the review packs' logo (a PNG) in the native file chooser and sets `report.logo`;
+/// `None` when the person closed the chooser.
+#[tauri::command]
+pub async fn choose_report_logo(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Answer<Option<SettingsView>> {
+    let Some(file) = crate::reports::choose_file(
+        &app,
+        "Choose the logo for review packs",
+        Some(("PNG image", &["png", "PNG"])),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    state
+        .set_setting("report.logo", &file.display().to_string())
+        .await
+        .map(Some)
+}
+
 /// Every type a command answers with or streams, for the bindings and the secrets tests.
 #[cfg(test)]
 pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
@@ -431,6 +546,15 @@ pub fn visit_command_types(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<crate::compare::SidePick>();
     v.visit::<crate::compare::SnapshotChoice>();
     v.visit::<crate::compare::CompareResult>();
+    v.visit::<crate::reports::PackRow>();
+    v.visit::<crate::reports::ReviewPackRequest>();
+    v.visit::<crate::reports::PackMade>();
+    v.visit::<crate::reports::PortfolioMade>();
+    v.visit::<crate::reports::PackCheck>();
+    v.visit::<crate::reports::PackFile>();
+    v.visit::<crate::reports::SnapshotExportRequest>();
+    v.visit::<crate::reports::SnapshotExported>();
+    v.visit::<crate::reports::SnapshotImported>();
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ mod findings;
 mod ipc;
 mod onboarding;
 mod operations;
+mod reports;
 mod schedule;
 mod search;
 mod settings;
@@ -39,6 +40,10 @@ fn main() {
     tauri::Builder::default()
         .manage(state)
         .plugin(tauri_plugin_notification::init())
+        // The native file chooser, shown from Rust only (`reports::choose_file`); the window is
+        // granted none of the plugin's permissions. PDFs are opened through
+        // `tauri_plugin_opener`'s functions, which need no plugin registered at all.
+        .plugin(tauri_plugin_dialog::init())
         // The scheduled sync (`schedule.rs`): one task for the app's lifetime.
         .setup(|app| {
             schedule::start(app.handle().clone());
@@ -84,6 +89,16 @@ fn main() {
             commands::check_drift,
             commands::list_snapshots,
             commands::compare_sides,
+            commands::list_packs,
+            commands::make_review_pack,
+            commands::make_portfolio_report,
+            commands::verify_pack,
+            commands::open_pack,
+            commands::reveal_pack,
+            commands::exchange_key,
+            commands::export_snapshot,
+            commands::import_snapshot,
+            commands::choose_report_logo,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|err| {

@@ -8,7 +8,7 @@
 use crate::ipc::{CommandError, OpenWorkspace};
 use crate::state::{drive, AppState};
 use serde::{Deserialize, Serialize};
-use tenantatlas_engine::ops::settings::WorkspaceSettings;
+use tenantatlas_engine::ops::settings::{ReportBranding, WorkspaceSettings};
 use tenantatlas_engine::ops::severity::{NewSeverityRule, SeverityRule};
 use tenantatlas_engine::ops::tenant_add::{DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_GRAPH};
 use tenantatlas_engine::ops::workspace_status::keychain_available;
@@ -21,6 +21,21 @@ pub struct TenantDefaults {
     pub client_id: String,
     pub authority: String,
     pub graph: String,
+}
+
+/// What review packs say about the MSP: the branding and the document control block. As values,
+/// what the MSP set (empty: the default); as `report_defaults`, the defaults, for placeholders.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
+pub struct ReportBrandingView {
+    pub msp_name: String,
+    /// The PNG file's path; empty: no logo.
+    pub logo: String,
+    /// `#rrggbb`.
+    pub accent: String,
+    pub footer: String,
+    pub author: String,
+    pub reviewer: String,
+    pub distribution: String,
 }
 
 /// One of the MSP's severity rules, as `tenantatlas severity list` shows it.
@@ -70,6 +85,10 @@ pub struct SettingsView {
     pub built_in: TenantDefaults,
     pub notify_high_findings: bool,
     pub severity_rules: Vec<SeverityRuleRow>,
+    /// Review packs' branding as set (empty fields follow the default).
+    pub report: ReportBrandingView,
+    /// The branding's defaults.
+    pub report_defaults: ReportBrandingView,
 }
 
 /// Where the sync schedule stands, polled by the window.
@@ -110,6 +129,42 @@ fn tenant_defaults(s: &WorkspaceSettings) -> TenantDefaults {
     }
 }
 
+/// The branding the MSP set: a key not set is empty, so its field shows the default as a
+/// placeholder.
+fn report_branding(s: &WorkspaceSettings) -> ReportBrandingView {
+    use tenantatlas_engine::ops::settings as keys;
+    let set = |key: &str, value: &str| {
+        if s.set.iter().any(|k| k == key) {
+            value.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let r = &s.report;
+    ReportBrandingView {
+        msp_name: set(keys::REPORT_MSP_NAME, &r.msp_name),
+        logo: r.logo.clone().unwrap_or_default(),
+        accent: set(keys::REPORT_ACCENT, &r.accent),
+        footer: set(keys::REPORT_FOOTER, &r.footer),
+        author: set(keys::REPORT_AUTHOR, &r.author),
+        reviewer: set(keys::REPORT_REVIEWER, &r.reviewer),
+        distribution: set(keys::REPORT_DISTRIBUTION, &r.distribution),
+    }
+}
+
+fn report_defaults() -> ReportBrandingView {
+    let d = ReportBranding::default();
+    ReportBrandingView {
+        msp_name: d.msp_name,
+        logo: String::new(),
+        accent: d.accent,
+        footer: d.footer,
+        author: d.author,
+        reviewer: d.reviewer,
+        distribution: d.distribution,
+    }
+}
+
 impl AppState {
     /// The Settings screen's content.
     pub async fn settings(&self) -> Result<SettingsView, CommandError> {
@@ -133,6 +188,8 @@ impl AppState {
             },
             notify_high_findings: s.notify_high_findings,
             severity_rules: rules.iter().map(SeverityRuleRow::from).collect(),
+            report: report_branding(&s),
+            report_defaults: report_defaults(),
         })
     }
 
@@ -218,6 +275,22 @@ mod tests {
         assert_eq!(view.tenant_defaults.client_id, "");
         assert_eq!(view.built_in.client_id, DEFAULT_CLIENT_ID);
         assert!(view.severity_rules.is_empty());
+        assert_eq!(view.report, ReportBrandingView::default());
+        assert_eq!(view.report_defaults.accent, "#1f4e79");
+        let view = state
+            .set_setting("report.msp_name", "Northwind IT")
+            .await
+            .unwrap();
+        assert_eq!(view.report.msp_name, "Northwind IT");
+        assert_eq!(
+            view.report.footer, "",
+            "a default stays empty, shown as placeholder"
+        );
+        let refused = state
+            .set_setting("report.accent", "blue")
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::InvalidInput);
 
         let view = state.set_setting("sla.warn_hours", "12").await.unwrap();
         assert_eq!(view.sla_warn_hours, 12);

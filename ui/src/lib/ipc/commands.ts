@@ -64,6 +64,17 @@ import type { CompareStatus } from './bindings/CompareStatus';
 import type { SidePick } from './bindings/SidePick';
 import type { SideTitle } from './bindings/SideTitle';
 import type { SnapshotChoice } from './bindings/SnapshotChoice';
+import type { PackCheck } from './bindings/PackCheck';
+import type { PackFile } from './bindings/PackFile';
+import type { PackFileState } from './bindings/PackFileState';
+import type { PackMade } from './bindings/PackMade';
+import type { PackRow } from './bindings/PackRow';
+import type { PortfolioMade } from './bindings/PortfolioMade';
+import type { ReviewPackRequest } from './bindings/ReviewPackRequest';
+import type { SnapshotExportRequest } from './bindings/SnapshotExportRequest';
+import type { SnapshotExported } from './bindings/SnapshotExported';
+import type { SnapshotImported } from './bindings/SnapshotImported';
+import type { ReportBrandingView } from './bindings/ReportBrandingView';
 
 export type {
   DayFindings,
@@ -78,6 +89,19 @@ export type {
   NewBaselineRequest,
   PlaceholderValue,
   TenantAssignment,
+};
+export type {
+  PackCheck,
+  PackFile,
+  PackFileState,
+  PackMade,
+  PackRow,
+  PortfolioMade,
+  ReportBrandingView,
+  ReviewPackRequest,
+  SnapshotExportRequest,
+  SnapshotExported,
+  SnapshotImported,
 };
 export type { CompareChange, CompareResult, CompareRow, CompareStatus, SidePick, SideTitle, SnapshotChoice };
 import type { SearchAnswer } from './bindings/SearchAnswer';
@@ -411,4 +435,61 @@ export function pinBaselineObject(
   to: string | null,
 ): Promise<BaselineView> {
   return call<BaselineView>('pin_baseline_object', { baseline, tenant, kind, object, to });
+}
+
+/** Every generated review pack and portfolio report, newest first, with whether its PDF is still
+ * as made (Rust: `commands::list_packs`). */
+export function listPacks(): Promise<PackRow[]> {
+  return call<PackRow[]>('list_packs');
+}
+
+/** Makes a review pack into Downloads/TenantAtlas; `onProgress` hears its `report_step` events
+ * (Rust: `commands::make_review_pack`). */
+export function makeReviewPack(request: ReviewPackRequest, onProgress: (progress: SyncProgress) => void): Promise<PackMade> {
+  return call<PackMade>('make_review_pack', { request, progress: channel(onProgress) });
+}
+
+/** Makes the portfolio report (PDF and CSV) into Downloads/TenantAtlas
+ * (Rust: `commands::make_portfolio_report`). */
+export function makePortfolioReport(onProgress: (progress: SyncProgress) => void): Promise<PortfolioMade> {
+  return call<PortfolioMade>('make_portfolio_report', { progress: channel(onProgress) });
+}
+
+/** Checks a remembered pack's evidence bundle (Rust: `commands::verify_pack`). */
+export function verifyPack(id: number): Promise<PackCheck> {
+  return call<PackCheck>('verify_pack', { id });
+}
+
+/** Opens a remembered pack's PDF or bundle in the system's application; the path is the
+ * workspace's, never the window's (Rust: `commands::open_pack`). */
+export function openPack(id: number, file: PackFile = 'pdf'): Promise<void> {
+  return call<void>('open_pack', { id, file });
+}
+
+/** Shows a remembered pack's file in the system's file manager (Rust: `commands::reveal_pack`). */
+export function revealPack(id: number, file: PackFile = 'pdf'): Promise<void> {
+  return call<void>('reveal_pack', { id, file });
+}
+
+/** The workspace's exchange address (`age1…`), public (Rust: `commands::exchange_key`). */
+export function exchangeKey(): Promise<string> {
+  return call<string>('exchange_key');
+}
+
+/** Writes a tenant's snapshot encrypted to a colleague's address into Downloads/TenantAtlas
+ * (Rust: `commands::export_snapshot`). */
+export function exportSnapshot(request: SnapshotExportRequest): Promise<SnapshotExported> {
+  return call<SnapshotExported>('export_snapshot', { request });
+}
+
+/** Asks for a bundle in the native file chooser and imports it; `null` when the chooser was
+ * closed (Rust: `commands::import_snapshot`). */
+export function importSnapshot(): Promise<SnapshotImported | null> {
+  return call<SnapshotImported | null>('import_snapshot');
+}
+
+/** Asks for the review packs' logo (PNG) in the native file chooser and sets it; `null` when the
+ * chooser was closed (Rust: `commands::choose_report_logo`). */
+export function chooseReportLogo(): Promise<SettingsView | null> {
+  return call<SettingsView | null>('choose_report_logo');
 }

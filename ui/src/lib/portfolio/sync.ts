@@ -40,6 +40,9 @@ export function afterProgress(prev: TenantSync, event: SyncProgress): TenantSync
       return { ...prev, state: 'running', details: { done: event.done, total: event.total } };
     case 'finished':
       return { ...prev, state: ended(event.status), details: null };
+    case 'report_step':
+      // A report's step (the Reports screen's); a sync never sends one.
+      return prev;
   }
 }
 

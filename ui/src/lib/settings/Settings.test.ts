@@ -30,6 +30,16 @@ function view(over: Partial<SettingsView> = {}): SettingsView {
     },
     notify_high_findings: true,
     severity_rules: [],
+    report: { msp_name: '', logo: '', accent: '', footer: '', author: '', reviewer: '', distribution: '' },
+    report_defaults: {
+      msp_name: 'Managed service provider',
+      logo: '',
+      accent: '#1f4e79',
+      footer: 'Confidential',
+      author: '',
+      reviewer: '',
+      distribution: '',
+    },
     ...over,
   };
 }

@@ -3,4 +3,4 @@
 /**
  * One step of a tenant's sync, streamed while `sync_all` (or the demo) runs.
  */
-export type SyncProgress = { "event": "started", tenant_id: string, name: string, steps: number, } | { "event": "kind_read", tenant_id: string, kind: string, objects: number, } | { "event": "details_read", tenant_id: string, done: number, total: number, } | { "event": "finished", tenant_id: string, status: string, };
+export type SyncProgress = { "event": "started", tenant_id: string, name: string, steps: number, } | { "event": "kind_read", tenant_id: string, kind: string, objects: number, } | { "event": "details_read", tenant_id: string, done: number, total: number, } | { "event": "finished", tenant_id: string, status: string, } | { "event": "report_step", tenant: string | null, step: number, steps: number, what: string, };
