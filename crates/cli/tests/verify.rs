@@ -168,7 +168,7 @@ async fn a_good_bundle_verifies_without_any_workspace() {
     );
     assert!(
         text.stdout
-            .contains("entries 1 to 4: 2 shown, 2 not about this tenant elided"),
+            .contains("entries 1 to 4: 2 shown in full, 2 elided"),
         "{}",
         text.stdout
     );

@@ -194,7 +194,7 @@ fn a_bundle_verifies_and_says_what_it_proved() {
         "{facts}"
     );
     assert!(
-        facts.contains("entries 1 to 6: 3 shown, 3 not about this tenant elided"),
+        facts.contains("entries 1 to 6: 3 shown in full, 3 elided"),
         "{facts}"
     );
     assert!(

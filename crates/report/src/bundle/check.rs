@@ -283,7 +283,7 @@ fn check_pack(
     }
     if problems.len() == before {
         facts.push(format!(
-            "a review pack of {} ({}), {} to {}, generated {} by TenantAtlas {}",
+            "a review pack of {} ({}), {} to {}, generated {} by {}",
             one_line(&pack.tenant.name),
             one_line(&pack.tenant.id),
             one_line(&pack.period.from),
@@ -369,7 +369,7 @@ fn check_audit(
             _ => "no entries".to_string(),
         };
         out.facts.push(format!(
-            "the audit log excerpt ({range}: {full} shown, {elided} not about this tenant elided) chains to the head that {CHECKPOINT} signed at {}",
+            "the audit log excerpt ({range}: {full} shown in full, {elided} elided: other customers' entries, or all with --redact-pii) chains to the head that {CHECKPOINT} signed at {}",
             one_line(&checkpoint.at)
         ));
     }

@@ -815,6 +815,7 @@ fn inventory(data: &PackData) -> Section {
             kind = &o.kind_label;
         }
         let assigned = match o.assignments {
+            _ if is_default_enrollment(o) => "all users and devices (the tenant's default)".into(),
             None if o.kind == "conditionalAccessPolicies" => {
                 "users and groups set in its conditions".to_string()
             }
@@ -836,6 +837,16 @@ fn inventory(data: &PackData) -> Section {
     s
 }
 
+/// A tenant's default enrolment configuration (priority 0): it applies to everyone without an
+/// assignment, so "assigned to nobody" would be wrong.
+fn is_default_enrollment(o: &super::gather::ObjectFacts) -> bool {
+    o.kind == "deviceEnrollmentConfigurations"
+        && o.content
+            .get("priority")
+            .and_then(serde_json::Value::as_i64)
+            == Some(0)
+}
+
 fn unassigned(data: &PackData) -> Section {
     let mut s = Section::new("Configured but not assigned");
     s.push(Block::Paragraph(
@@ -848,7 +859,7 @@ fn unassigned(data: &PackData) -> Section {
         rows: data
             .objects
             .iter()
-            .filter(|o| o.assignments == Some(0))
+            .filter(|o| o.assignments == Some(0) && !is_default_enrollment(o))
             .map(|o| Row::new(vec![o.name.clone().into(), o.kind_label.clone().into()]))
             .collect(),
         empty: "Every assignable object is assigned.".into(),
@@ -939,8 +950,10 @@ fn appendix(data: &PackData, ctx: &PackContext) -> Section {
             empty: String::new(),
         }));
         s.push(Block::Note(
-            "This PDF is in the bundle too (report/review-pack.pdf); a document cannot hold its \
-             own hash, so SHA256SUMS in the bundle is where it is listed."
+            "The bundle also holds pack.json (what this pack is and the pack it continues), the \
+             audit log excerpt with its signed checkpoint, and this PDF (report/review-pack.pdf): \
+             they are made after these pages, and a document cannot hold its own hash, so \
+             SHA256SUMS in the bundle lists them with the files above."
                 .into(),
         ));
     }
@@ -964,10 +977,12 @@ fn appendix(data: &PackData, ctx: &PackContext) -> Section {
             ),
         },
         Step {
-            text: "Check that the key is the one on this document's cover (the fingerprint is the \
-                   SHA-256 of the key's DER form)."
+            text: "Check that the key is the one on this document's cover: the fingerprint is the \
+                   first 32 hex digits of the SHA-256 of the 32-byte key, in groups of four."
                 .into(),
-            command: Some("openssl pkey -pubin -in signer.pub.pem -outform DER | sha256sum".into()),
+            command: Some(
+                "openssl pkey -pubin -in signer.pub.pem -outform DER | tail -c 32 | sha256sum".into(),
+            ),
         },
         Step {
             text: "Or check everything at once, including the audit log's hash chain and its signed \
