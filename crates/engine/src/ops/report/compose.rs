@@ -66,7 +66,7 @@ pub fn percent(score: Option<f64>) -> String {
             let text = format!("{s:.1}");
             format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
         }
-        None => "not scored".to_string(),
+        None => "Not scored".to_string(),
     }
 }
 

@@ -65,6 +65,14 @@ fn sla(
     }
 }
 
+/// `2026-12-05T11:42:51.968Z` → `2026-12-05 11:42`: compact for a table cell.
+fn short_time(at: &str) -> String {
+    match (at.get(..10), at.get(11..16)) {
+        (Some(day), Some(clock)) => format!("{day} {clock}"),
+        _ => at.to_string(),
+    }
+}
+
 fn trend(tenant: &PortfolioTenant) -> Option<f64> {
     match tenant.score_trend.as_slice() {
         [.., before, now] => Some(now - before),
@@ -277,14 +285,15 @@ impl Engine {
         ));
         health.push(Block::Table(Table {
             columns: vec![
-                Column::new("Tenant", 3.0),
-                Column::new("Last good sync", 2.2),
+                Column::new("Tenant", 2.9),
+                Column::new("Last good sync", 1.6),
+                Column::new("SLA", 1.5),
                 Column::new("Score", 1.2),
-                Column::new("Change", 0.9).right(),
-                Column::new("High", 0.8).right(),
-                Column::new("Med.", 0.8).right(),
-                Column::new("Low", 0.8).right(),
-                Column::new("Accepted", 1.0).right(),
+                Column::new("Trend", 1.1).right(),
+                Column::new("High", 0.85).right(),
+                Column::new("Med.", 0.95).right(),
+                Column::new("Low", 0.85).right(),
+                Column::new("Acc.", 0.85).right(),
             ],
             rows: tenants
                 .iter()
@@ -292,14 +301,16 @@ impl Engine {
                     let (sla_word, sla_tone) = sla(t, now, warn, overdue);
                     let mut row = Row::new(vec![
                         Cell::text(format!("{}\n{}", t.name, t.domain)),
-                        Cell::badge(
-                            match &t.last_good_sync {
-                                Some(at) => format!("{sla_word} · {}", when(at)),
-                                None => sla_word.to_string(),
-                            },
-                            sla_tone,
+                        Cell::text(
+                            t.last_good_sync
+                                .as_deref()
+                                .map_or_else(|| "never".into(), short_time),
                         ),
-                        Cell::badge(percent(t.score), score_tone(t.score)),
+                        Cell::badge(sla_word, sla_tone),
+                        match t.score {
+                            Some(_) => Cell::badge(percent(t.score), score_tone(t.score)),
+                            None => Cell::text("not scored"),
+                        },
                         Cell::text(trend_words(trend(t))),
                         Cell::text(t.findings.high.to_string()),
                         Cell::text(t.findings.medium.to_string()),
@@ -327,6 +338,12 @@ impl Engine {
                 .collect(),
             empty: "No active tenants.".into(),
         }));
+        health.push(Block::Note(format!(
+            "SLA: on time when the last good sync is less than {warn} hours old, late up to \
+             {overdue} hours, overdue after. Trend: the score's change since the drift check \
+             before the latest. High, Med., Low: standing findings. Acc.: findings whose risk \
+             the customer accepted."
+        )));
 
         let mut high_section = Section::new("Open high findings");
         high_section.push(Block::Table(Table {
