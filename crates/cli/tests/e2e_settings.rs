@@ -12,7 +12,7 @@ async fn settings_are_listed_set_checked_and_audited() {
     let cli = CliEnv::new();
     let listed = cli.json(&["settings"]).await;
     let entries = listed["settings"].as_array().unwrap();
-    assert_eq!(entries.len(), 7);
+    assert_eq!(entries.len(), 14);
     assert_eq!(entries[0]["key"], "sync.interval_minutes");
     assert_eq!(entries[0]["value"], 60);
     assert!(entries.iter().all(|e| e["default"] == true), "{listed}");
