@@ -721,6 +721,19 @@ fn bench(root: &Path) -> Result {
             "--locked",
         ],
     )?;
+    step("review packs of a 300- and a 3,000-object tenant, and the portfolio report of 100 tenants");
+    run(
+        root,
+        "cargo",
+        &[
+            "bench",
+            "-p",
+            "tenantatlas-engine",
+            "--bench",
+            "report",
+            "--locked",
+        ],
+    )?;
     step("search across 100 tenants × 300 objects: the first query (which indexes) and warm ones");
     run(
         root,
