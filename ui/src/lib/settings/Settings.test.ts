@@ -10,6 +10,7 @@ vi.mock('../ipc/commands', () => ({
   addSeverityRule: vi.fn(),
   removeSeverityRule: vi.fn(),
   scheduleStatus: vi.fn(),
+  chooseReportLogo: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 
@@ -118,6 +119,32 @@ describe('Settings', () => {
     expect(alert.textContent).not.toContain('undefined');
     expect(warn.value).toBe('100');
     expect(warn.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('saves the review packs\' branding, shows defaults as placeholders, and picks the logo in the file chooser', async () => {
+    ipc.getSettings.mockResolvedValue(view());
+    const named = view();
+    named.report = { ...named.report, msp_name: 'Northwind IT' };
+    ipc.setSetting.mockResolvedValue(named);
+    show();
+    const msp = (await screen.findByLabelText('Your company (MSP) name')) as HTMLInputElement;
+    expect(msp.placeholder).toBe('Managed service provider');
+    expect((screen.getByLabelText('Footer on every page') as HTMLInputElement).placeholder).toBe('Confidential');
+    await fireEvent.input(msp, { target: { value: 'Northwind IT' } });
+    await fireEvent.blur(msp);
+    expect(ipc.setSetting).toHaveBeenCalledWith('report.msp_name', 'Northwind IT');
+    await vi.waitFor(() => expect(msp.value).toBe('Northwind IT'));
+
+    const withLogo = view();
+    withLogo.report = { ...withLogo.report, logo: '/home/alex/Pictures/northwind.png' };
+    ipc.chooseReportLogo.mockResolvedValueOnce(null).mockResolvedValueOnce(withLogo);
+    await fireEvent.click(screen.getByRole('button', { name: 'Choose…' }));
+    expect((screen.getByLabelText('Logo (PNG, up to 8 MiB)') as HTMLInputElement).value).toBe('');
+    await fireEvent.click(screen.getByRole('button', { name: 'Choose…' }));
+    await vi.waitFor(() =>
+      expect((screen.getByLabelText('Logo (PNG, up to 8 MiB)') as HTMLInputElement).value).toBe('/home/alex/Pictures/northwind.png'),
+    );
+    expect(screen.getByRole('button', { name: 'Remove' })).toBeTruthy();
   });
 
   it('does not save a text field that did not change', async () => {
