@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 use tenantatlas_core::{kinds, permissions, REGISTRY};
 use tenantatlas_demo::{Demo, DemoEvent, DemoPortfolio, DEMO_BASELINE, DEMO_PASSPHRASE};
+use tenantatlas_engine::ops::report::ReviewPackOptions;
 use tenantatlas_sim::state::Behaviour;
 use tenantatlas_sim::{SimConfig, Simulator};
 
@@ -191,13 +192,31 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
         summary,
     } = Demo::populate(handle, &workspace, passphrase, progress).await?;
     let (runs, drift, reference) = (summary.runs, summary.drift, summary.reference);
+    let lowest = drift
+        .runs
+        .iter()
+        .min_by(|a, b| a.score.total_cmp(&b.score))
+        .map_or(reference.clone(), |r| r.tenant.clone());
+    // The review pack of the lowest score, with its signed evidence, beside the workspace.
+    let pack = engine
+        .review_pack(
+            &ReviewPackOptions {
+                tenant: lowest.clone(),
+                out: out.join("review-pack.pdf"),
+                evidence: Some(out.join("review-pack.zip")),
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .await;
     // What the demo shows; the workspace is closed and the cloud stopped whatever happens to it.
     let shown = (|| -> Result<()> {
+        let pack = pack.map_err(anyhow::Error::from)?;
         if json {
             outln!(
                 "{}",
                 serde_json::to_string(
-                    &serde_json::json!({"workspace": workspace, "runs": runs, "drift": {"runs": drift.runs}})
+                    &serde_json::json!({"workspace": workspace, "runs": runs, "drift": {"runs": drift.runs}, "review_pack": pack})
                 )?
             );
         } else {
@@ -207,11 +226,13 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
                 clean(&handle.tenants()[0].name)
             );
             crate::governance::print_scores(&drift, 2)?;
-            let lowest = drift
-                .runs
-                .iter()
-                .min_by(|a, b| a.score.total_cmp(&b.score))
-                .map_or(reference.clone(), |r| r.tenant.clone());
+            outln!(
+                "\n  A review pack of {}, the lowest score: {} ({} pages), with its signed evidence in {}.",
+                clean(&pack.tenant_name),
+                clean(&pack.pdf),
+                pack.pages,
+                clean(pack.evidence.as_deref().unwrap_or_default())
+            );
             let program = std::env::current_exe()
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|_| "tenantatlas".to_string());
@@ -236,6 +257,12 @@ pub async fn demo(args: DemoArgs, json: bool) -> Result<()> {
                 shell_word(&program),
                 shell_word(&workspace.display().to_string()),
                 shell_word(&lowest)
+            );
+            outln!("  and check the evidence as an auditor would, anywhere:");
+            outln!(
+                "    {} verify {}",
+                shell_word(&program),
+                shell_word(pack.evidence.as_deref().unwrap_or_default())
             );
         }
         Ok(())

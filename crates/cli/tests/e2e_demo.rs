@@ -103,13 +103,38 @@ async fn the_demo_adds_up_and_its_hint_works_as_printed() {
         stdout.contains("not checked in Société Générale Énergie: Conditional Access policy (4)")
     );
 
-    // The closing hint, pasted into a shell as printed.
+    // The closing hints, pasted into a shell as printed: the findings of the lowest score, then
+    // the review pack's evidence checked as an auditor would.
     let hint = stdout
         .lines()
-        .last()
+        .find(|l| l.contains("findings list"))
         .expect("a closing hint")
         .trim()
         .to_string();
+    let verify = stdout
+        .lines()
+        .last()
+        .expect("a verify hint")
+        .trim()
+        .to_string();
+    assert!(
+        verify.contains(" verify ") && verify.ends_with("review-pack.zip"),
+        "{verify}"
+    );
+    let verified = cli
+        .shell(&verify)
+        .env_remove("TENANTATLAS_PASSPHRASE")
+        .env_remove("TENANTATLAS_WORKSPACE")
+        .run()
+        .await;
+    verified.assert_success();
+    assert!(
+        verified
+            .stdout
+            .contains("verified: a review pack of Fabrikam Inc"),
+        "{}",
+        verified.stdout
+    );
     assert!(
         hint.starts_with("TENANTATLAS_PASSPHRASE=tenantatlas-demo /"),
         "{hint}"
