@@ -86,6 +86,11 @@ fn day(at: &str) -> String {
         .map_or_else(|| at.to_string(), day_words)
 }
 
+/// `2026-11-03`: a table cell's date, sortable and short.
+fn short_day(at: &str) -> String {
+    at.get(..10).unwrap_or(at).to_string()
+}
+
 fn state_word(state: &str) -> &'static str {
     match state {
         "open" => "Open",
@@ -590,7 +595,7 @@ fn finding_rows(findings: &[FindingFacts], accepted: bool) -> Vec<Row> {
             } else {
                 cells.push(Cell::text(drift_word(&f.drift)));
                 cells.push(Cell::text(state_word(&f.state)));
-                cells.push(Cell::text(day(&f.first_seen_at)));
+                cells.push(Cell::text(short_day(&f.first_seen_at)));
             }
             Row {
                 cells,
@@ -628,11 +633,11 @@ fn open_findings(data: &PackData) -> Section {
     s.push(Block::Table(Table {
         columns: vec![
             Column::new("Severity", 1.45),
-            Column::new("Object", 3.0),
+            Column::new("Object", 3.2),
             Column::new("Kind", 2.0),
-            Column::new("Drift", 1.8),
+            Column::new("Drift", 1.9),
             Column::new("State", 1.3),
-            Column::new("Since", 1.6),
+            Column::new("Since", 1.5),
         ],
         rows: finding_rows(&data.open, false),
         empty: "No open findings: the tenant matches its baselines.".into(),
@@ -705,7 +710,7 @@ fn resolved(data: &PackData) -> Section {
                     Cell::badge(severity_word(&f.severity), severity_tone(&f.severity)),
                     f.object.clone().into(),
                     f.kind_label.clone().into(),
-                    day(&f.last_seen_at).into(),
+                    short_day(&f.last_seen_at).into(),
                 ])
             })
             .collect(),
