@@ -3,7 +3,7 @@
 //! `restore-backup` does not open the workspace first (see `main.rs`): it is for the workspace
 //! that no longer opens.
 
-use crate::output::{self, clean, counted};
+use crate::output::{self, clean, counted, size};
 use crate::workspace::when;
 use anyhow::Result;
 use clap::Args;
@@ -96,12 +96,4 @@ fn contents(counts: &BackupCounts) -> String {
         counted(counts.snapshots, "snapshot"),
         output::count(counts.audit_entries, "audit entry", "audit entries")
     )
-}
-
-/// A file size as people read it: `812 KB`, `23.4 MB`.
-fn size(bytes: u64) -> String {
-    match bytes {
-        b if b < 1_000_000 => format!("{} KB", b.div_ceil(1000)),
-        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
-    }
 }

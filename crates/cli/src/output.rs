@@ -59,6 +59,14 @@ pub fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 /// `1 finding`, `2 findings`, `0 findings`.
+/// A file size as people read it: `412 KB`, `3.4 MB`.
+pub fn size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1_000_000 => format!("{} KB", b.div_ceil(1000)),
+        b => format!("{:.1} MB", b as f64 / 1_000_000.0),
+    }
+}
+
 pub fn count(n: impl Into<u64>, singular: &str, plural: &str) -> String {
     let n = n.into();
     format!("{n} {}", if n == 1 { singular } else { plural })

@@ -1,7 +1,7 @@
 //! `report`: review packs (PDF and signed evidence bundle), the portfolio report, the history of
 //! packs made, and CSV/JSON exports for people who live in spreadsheets.
 
-use crate::output::{self, clean, Align, Table};
+use crate::output::{self, clean, size, Align, Table};
 use crate::workspace::when;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
@@ -265,12 +265,4 @@ async fn export(engine: &Engine, args: ExportArgs, json: bool) -> Result<()> {
         size(done.bytes)
     );
     Ok(())
-}
-
-fn size(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{} KB", bytes.div_ceil(1024))
-    }
 }

@@ -551,39 +551,14 @@ pub fn runs_csv(runs: &[RunSummary]) -> String {
             summary.tenant_name.clone().unwrap_or_default(),
             summary.tenant_domain.clone().unwrap_or_default(),
         ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&row.join(","));
-        out.push('\n');
+        out.push_str(&tenantatlas_core::csv::line(&fields));
     }
     out
-}
-
-fn csv_field(text: &str) -> String {
-    // Cells that a spreadsheet would run as a formula are neutralised.
-    let text = if text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err() {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_neutralised() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=cmd()"), "'=cmd()");
-        assert_eq!(csv_field("-5"), "-5");
-    }
 
     #[test]
     fn csv_rows_name_the_tenant_after_the_older_columns() {
