@@ -251,7 +251,7 @@ impl Engine {
             ExportFormat::Csv => rows.csv().into_bytes(),
             ExportFormat::Json => rows.json(),
         };
-        write_file(&options.out, &bytes)?;
+        write_file(&options.out, &bytes, options.force)?;
         Ok(Exported {
             what,
             path: std::path::absolute(&options.out)

@@ -129,9 +129,20 @@ pub fn check_output(path: &Path, force: bool, what: &str) -> Result<(), EngineEr
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all: a private temporary file beside it (0600 on
-/// Unix: a pack holds a customer's configuration), flushed, then renamed over.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
+/// A time as the workspace stores times: whole milliseconds.
+pub(crate) fn to_millis(at: OffsetDateTime) -> OffsetDateTime {
+    at.replace_nanosecond(at.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(at)
+}
+
+/// Writes `bytes` to `path`, private (0600 on Unix: a pack holds a customer's configuration).
+/// With `force` the file is written beside and renamed over, so the old one stays whole until
+/// the new one is; without, it is created exclusively, so a file that appeared since
+/// [`check_output`] is never replaced, and removed again if writing fails.
+pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), EngineError> {
+    if !force {
+        return write_new_file(path, bytes);
+    }
     use std::io::Write;
     let name = path
         .file_name()
@@ -161,6 +172,40 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(fail)
+}
+
+fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            EngineError::invalid(format!(
+                "{} exists; choose another name or pass --force to replace it",
+                path.display()
+            ))
+        } else {
+            EngineError::new(
+                ErrorCode::Workspace,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        }
+    })?;
+    let written = file.write_all(bytes).and_then(|()| file.sync_all());
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+        return Err(EngineError::new(
+            ErrorCode::Workspace,
+            format!("cannot write {}: {e}", path.display()),
+        ));
+    }
+    Ok(())
 }
 
 /// How many pages a PDF has: its page objects (`/Type /Page`, not `/Pages`). The typesetter
@@ -224,11 +269,16 @@ impl Engine {
             }
         }
         let tenant = self.tenant(&options.tenant).await?;
-        let generated_at = options
-            .at
-            .unwrap_or_else(OffsetDateTime::now_utc)
-            .replace_nanosecond(0)
-            .unwrap_or_else(|_| OffsetDateTime::now_utc());
+        let mut generated_at = to_millis(options.at.unwrap_or_else(OffsetDateTime::now_utc));
+        // A pack is made after the one it continues, even within the same millisecond (or with
+        // a `SOURCE_DATE_EPOCH` before it): `verify --previous` checks the order.
+        if let Some(previous) = self.workspace.latest_pack(&tenant.id).await? {
+            if let Some(at) = crate::ops::queries::parse_time(&previous.generated_at) {
+                if at >= generated_at {
+                    generated_at = at + time::Duration::milliseconds(1);
+                }
+            }
+        }
         let period = Period::parse(options.period.as_deref(), generated_at.date())?;
         let (branding, settings) = self.branding().await?;
         let run_id = self.workspace.start_run("report", Some(&tenant.id)).await?;
@@ -296,9 +346,9 @@ impl Engine {
                 None => None,
             };
             step(4, "writing the files");
-            write_file(&options.out, &pdf)?;
+            write_file(&options.out, &pdf, options.force)?;
             if let (Some(path), Some(bytes)) = (&options.evidence, &bundle) {
-                write_file(path, bytes)?;
+                write_file(path, bytes, options.force)?;
             }
             Ok::<_, EngineError>((data, pdf, bundle, fingerprint))
         }
@@ -628,11 +678,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.pdf");
         assert!(check_output(&file, false, "pack").is_ok());
-        write_file(&file, b"one").unwrap();
+        write_file(&file, b"one", false).unwrap();
+        let e = write_file(&file, b"again", false).unwrap_err().to_string();
+        assert!(e.contains("--force"), "{e}");
+        assert_eq!(std::fs::read(&file).unwrap(), b"one");
         let e = check_output(&file, false, "pack").unwrap_err().to_string();
         assert!(e.contains("--force"), "{e}");
         assert!(check_output(&file, true, "pack").is_ok());
-        write_file(&file, b"two").unwrap();
+        write_file(&file, b"two", true).unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"two");
         assert!(check_output(dir.path(), true, "pack").is_err());
         assert!(check_output(&dir.path().join("no/such/x.pdf"), true, "pack").is_err());

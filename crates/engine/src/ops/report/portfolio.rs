@@ -125,11 +125,7 @@ impl Engine {
                 what: what.to_string(),
             })
         };
-        let now = options
-            .at
-            .unwrap_or_else(OffsetDateTime::now_utc)
-            .replace_nanosecond(0)
-            .unwrap_or_else(|_| OffsetDateTime::now_utc());
+        let now = super::to_millis(options.at.unwrap_or_else(OffsetDateTime::now_utc));
         let today = now.date();
         step(1, "reading the workspace");
         let settings = self.settings().await?;
@@ -448,7 +444,7 @@ impl Engine {
         })?;
 
         step(3, "writing the files");
-        write_file(&options.out, &pdf)?;
+        write_file(&options.out, &pdf, options.force)?;
         let csv_path = match &options.csv {
             Some(path) => {
                 let mut out = csv::line(CSV_COLUMNS);
@@ -471,7 +467,7 @@ impl Engine {
                         t.sign_in_status.clone(),
                     ]));
                 }
-                write_file(path, out.as_bytes())?;
+                write_file(path, out.as_bytes(), options.force)?;
                 Some(
                     std::path::absolute(path)
                         .unwrap_or(path.clone())
