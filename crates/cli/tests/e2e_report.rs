@@ -35,6 +35,10 @@ async fn review_packs_portfolio_reports_and_exports_from_the_command_line() {
         .run(&["settings", "set", "report.logo", &path("logo.png")])
         .await;
     assert!(refused.only_error_line().contains("not a PNG"));
+    let logo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/logo.png");
+    cli.run(&["settings", "set", "report.logo", logo.to_str().unwrap()])
+        .await
+        .assert_success();
 
     let pack = cli
         .json(&[
@@ -66,6 +70,17 @@ async fn review_packs_portfolio_reports_and_exports_from_the_command_line() {
     assert!(
         text.contains(&sim.name(1)),
         "the customer is not on the pack"
+    );
+    let images = std::process::Command::new("pdfimages")
+        .args(["-list", &path("pack.pdf")])
+        .output()
+        .expect("pdfimages (poppler-utils) is needed");
+    let images = String::from_utf8_lossy(&images.stdout);
+    assert!(
+        images
+            .lines()
+            .any(|l| l.contains(" 240 ") && l.contains(" 72 ") && l.contains("rgb")),
+        "the logo is not in the pack: {images}"
     );
 
     let verified = cli.json(&["verify", &path("pack.zip")]).await;
