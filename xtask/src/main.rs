@@ -721,7 +721,9 @@ fn bench(root: &Path) -> Result {
             "--locked",
         ],
     )?;
-    step("review packs of a 300- and a 3,000-object tenant, and the portfolio report of 100 tenants");
+    step(
+        "review packs of a 300- and a 3,000-object tenant, and the portfolio report of 100 tenants",
+    );
     run(
         root,
         "cargo",
