@@ -12,7 +12,8 @@
 //!   hash of the database key under its own domain string, so it is kept exactly as the workspace
 //!   key is (keychain or passphrase). The secret never leaves this module; callers get the public
 //!   key ([`Workspace::exchange_recipient`]) and a decrypting reader ([`Workspace::open_sealed`]).
-//! - **An import is one transaction** ([`commit_import`]): the tenant, its offline marker, its
+//! - **An import is one transaction** ([`commit_import`], and [`commit_backup`] for a backup
+//!   folder from another tool): the tenant, its offline marker, its
 //!   directory names and every new snapshot (through the sync's own `commit_snapshot` path,
 //!   dated when it was taken) are stored whole or not at all.
 
@@ -300,6 +301,89 @@ pub async fn commit_import<'c>(
     Ok(summaries)
 }
 
+/// A backup written by another tool (IntuneCD, IntuneManagement), read and checked by the caller:
+/// one dated snapshot for [`commit_backup`].
+#[derive(Clone, Debug)]
+pub struct BackupImport {
+    /// The tenant as it is to be stored when `offline` is set; a connected tenant (`offline` is
+    /// `None`) is left as it is: a backup never changes how a tenant signs in.
+    pub tenant: TenantRecord,
+    /// Marks the tenant offline (new, or imported before): what the backup was and when it was
+    /// written, in the columns a bundle's source fills.
+    pub offline: Option<BackupSource>,
+    /// Group names the backup named, under the ids its contents use.
+    pub directory: Vec<DirectoryObject>,
+    /// `source_snapshot_id` is the backup's fingerprint, so the same backup adds nothing twice.
+    pub snapshot: ImportedSnapshot,
+    /// What made it (`intunecd-backup`, `intunemanagement-export`): the source column of
+    /// `imported_snapshots`.
+    pub source: String,
+}
+
+/// Where an offline tenant's newest backup came from.
+#[derive(Clone, Debug)]
+pub struct BackupSource {
+    /// The folder's name.
+    pub folder: String,
+    /// When the backup was taken (RFC 3339).
+    pub taken_at: String,
+}
+
+/// Stores one snapshot read from a backup folder in one transaction, through the sync's commit
+/// path dated when the backup was taken; an offline tenant is stored (or updated) with it.
+pub async fn commit_backup<'c>(
+    db: impl Acquire<'c, Database = Sqlite>,
+    run_id: &str,
+    import: &BackupImport,
+) -> Result<SnapshotSummary> {
+    let at = parse_time(&import.snapshot.taken_at)
+        .map(format_time)
+        .ok_or_else(|| StoreError::Refused {
+            path: std::path::PathBuf::from(&import.tenant.domain),
+            problem: format!("taken_at '{}' is not a time", import.snapshot.taken_at),
+        })?;
+    let tenant_id = import.tenant.id.to_lowercase();
+    let mut tx = db.begin().await?;
+    if let Some(source) = &import.offline {
+        upsert_tenant(&mut *tx, &import.tenant).await?;
+        sqlx::query(
+            "INSERT INTO offline_tenants (tenant_id, source_workspace_id, exported_by, exported_at, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (tenant_id) DO UPDATE SET
+                 source_workspace_id = excluded.source_workspace_id,
+                 exported_by = excluded.exported_by, exported_at = excluded.exported_at,
+                 imported_at = excluded.imported_at",
+        )
+        .bind(&tenant_id)
+        .bind(&import.source)
+        .bind(&source.folder)
+        .bind(&at)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    if !import.directory.is_empty() {
+        upsert_directory_objects(&mut *tx, &tenant_id, &import.directory).await?;
+    }
+    let snapshot = &import.snapshot;
+    let kinds: Vec<&str> = snapshot.complete_kinds.iter().map(String::as_str).collect();
+    let summary =
+        commit_snapshot_taken_at(&mut *tx, &tenant_id, run_id, &snapshot.objects, &kinds, &at)
+            .await?;
+    sqlx::query(
+        "INSERT INTO imported_snapshots (snapshot_id, tenant_id, source_workspace_id, source_snapshot_id)
+         VALUES (?1, ?2, ?3, ?4)",
+    )
+    .bind(summary.snapshot_id)
+    .bind(&tenant_id)
+    .bind(&import.source)
+    .bind(snapshot.source_snapshot_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
 /// Whether a tenant stored here was imported (`Some`) or is connected (`None`), and whether it is
 /// there at all: the three cases an import tells apart before it writes.
 pub async fn tenant_origin<'c>(
@@ -321,6 +405,17 @@ impl Workspace {
 
     pub async fn offline_tenant(&self, tenant_id: &str) -> Result<Option<OfflineTenant>> {
         offline_tenant(self.pool(), tenant_id).await
+    }
+
+    pub async fn commit_backup(
+        &self,
+        run_id: &str,
+        import: &BackupImport,
+    ) -> Result<SnapshotSummary> {
+        let mut tx = self.begin().await?;
+        let out = commit_backup(&mut *tx, run_id, import).await?;
+        tx.commit().await?;
+        Ok(out)
     }
 
     pub async fn commit_import(

@@ -166,10 +166,41 @@ fn parse_file(path: &Path, budget: &mut Budget) -> Result<Value, ParseError> {
     })
 }
 
-/// JSON text as exporters write it (a UTF-8 byte order mark allowed).
+/// JSON text as exporters write it: UTF-8 with or without a byte order mark, or UTF-16 with one
+/// (Windows PowerShell's `Out-File` writes UTF-16 LE with a BOM by default).
 pub fn parse_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes)
+    match utf16_text(bytes) {
+        Some(Ok(text)) => serde_json::from_str(&text),
+        Some(Err(())) => Err(serde::de::Error::custom(
+            "invalid UTF-16 after its byte order mark",
+        )),
+        None => serde_json::from_slice(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)),
+    }
+}
+
+/// The text of a file that starts with a UTF-16 byte order mark (LE `FF FE`, BE `FE FF`); `None`
+/// when it has none.
+fn utf16_text(bytes: &[u8]) -> Option<Result<String, ()>> {
+    let (rest, little) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (rest, true)
+    } else {
+        (bytes.strip_prefix(b"\xFE\xFF")?, false)
+    };
+    if rest.len() % 2 != 0 {
+        return Some(Err(()));
+    }
+    let units = rest.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map_err(|_| ()),
+    )
 }
 
 fn read_export(value: &Value, path: &Path) -> Result<BaselineFile, EngineError> {
@@ -293,7 +324,7 @@ fn add_graph_json(out: &mut BaselineFile, value: &Value, file: &Path, shown: &st
 
 /// Replaces a target's `groupName` (as IntuneCD writes it) by a group id the refs name, so that
 /// the assignment compares by name.
-fn name_targets(raw: &mut Value, refs: &mut MapRefs) {
+pub(crate) fn name_targets(raw: &mut Value, refs: &mut MapRefs) {
     let Some(list) = raw.get_mut("assignments").and_then(Value::as_array_mut) else {
         return;
     };
@@ -546,6 +577,25 @@ mod tests {
         );
         assert!(read(&dir.join("absent.json")).is_err());
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn json_reads_in_every_encoding_exporters_use() {
+        let text = r#"{"displayName": "Zoë"}"#;
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let utf8bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+        for bytes in [text.as_bytes().to_vec(), utf8bom, utf16le.clone(), utf16be] {
+            assert_eq!(parse_json(&bytes).unwrap()["displayName"], "Zoë");
+        }
+        assert!(parse_json(&utf16le[..utf16le.len() - 1]).is_err());
+        assert!(parse_json(b"\xFF\xFE\x00\xD8").is_err(), "a lone surrogate");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod diff;
 pub mod drift;
 pub mod exchange;
 pub mod findings;
+pub mod import;
 pub mod input;
 pub mod inventory;
 pub mod labels;
