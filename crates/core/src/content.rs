@@ -28,6 +28,17 @@ pub struct CapturedObject {
 impl CapturedObject {
     pub fn new(kind: &ObjectKind, raw: &Value) -> CapturedObject {
         let content = normalise(kind, raw);
+        if kind.is_singleton() {
+            // One per tenant: the kind is its identity, in every tenant and baseline alike.
+            let hash = content_hash(&content);
+            return CapturedObject {
+                kind: kind.key.to_string(),
+                object_id: kind.key.to_string(),
+                display_name: kind.label.to_string(),
+                content,
+                hash,
+            };
+        }
         let object_id = raw
             .get("id")
             .and_then(Value::as_str)
@@ -125,6 +136,18 @@ mod tests {
         assert!(ca.hash.starts_with("sha256:") && ca.hash.len() == 71);
         let changed = json!({"id": "1", "displayName": "Y", "@odata.type": "#microsoft.graph.windows10GeneralConfiguration"});
         assert_ne!(CapturedObject::new(kind, &changed).hash, ca.hash);
+    }
+
+    #[test]
+    fn a_singleton_is_named_and_identified_by_its_kind() {
+        let kind = by_key("deviceManagementSettings").unwrap();
+        let a = CapturedObject::new(
+            kind,
+            &json!({"@odata.context": "…#deviceManagement/settings", "secureByDefault": true}),
+        );
+        assert_eq!(a.object_id, "deviceManagementSettings");
+        assert_eq!(a.display_name, kind.label);
+        assert_eq!(a.content, json!({"secureByDefault": true}));
     }
 
     #[test]

@@ -62,6 +62,20 @@ pub enum Detail {
     },
 }
 
+/// Whether a kind is a collection of objects or one object of the tenant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Shape {
+    /// A collection: listed, paged, one object per item.
+    Collection,
+    /// One object per tenant (`deviceManagement/applePushNotificationCertificate`, or a property of
+    /// a singleton such as `deviceManagement/settings`), read with one GET. A 404 means the tenant
+    /// has none (Intune answers 404 for an Apple push certificate never set up). Its object id is
+    /// the kind key and its name the kind's label, so a tenant's singleton keeps its identity and
+    /// matches another tenant's or a baseline's singleton of the same kind.
+    Singleton,
+}
+
 /// `GET {collection}/{id}/assignments`: for kinds whose list does not expand them.
 const ASSIGNMENTS: Detail = Detail::Child {
     nav: "assignments",
@@ -79,6 +93,8 @@ pub struct ObjectKind {
     /// Collection path below the version root.
     pub collection: &'static str,
     pub version: ApiVersion,
+    /// A collection, or one object per tenant (`collection` is then the object's own path).
+    pub shape: Shape,
     /// Query options of the list (`$expand=assignments`…), without paging options.
     pub list_query: &'static str,
     /// Reads per object after the list, in this order.
@@ -133,6 +149,7 @@ const fn kind(key: &'static str, label: &'static str, collection: &'static str) 
         label,
         collection,
         version: ApiVersion::Beta,
+        shape: Shape::Collection,
         list_query: "$expand=assignments",
         details: &[],
         read_scopes: CONFIG_READ,
@@ -161,6 +178,16 @@ const fn app_protection(
         details: &[Detail::Get("$expand=assignments,apps")],
         read_scopes: APPS_READ,
         ..kind(key, label, collection)
+    }
+}
+
+/// One object per tenant, read with one GET of its own path; no assignments.
+const fn singleton(key: &'static str, label: &'static str, path: &'static str) -> ObjectKind {
+    ObjectKind {
+        shape: Shape::Singleton,
+        list_query: "",
+        name_field: "",
+        ..kind(key, label, path)
     }
 }
 
@@ -396,6 +423,16 @@ pub static REGISTRY: &[ObjectKind] = &[
             "identity/conditionalAccess/namedLocations",
         )
     },
+    // Tenant-wide Intune settings. `settings` is a complex property of the `deviceManagement`
+    // singleton; beta serves it at its own path (as IntuneCD and IntuneManagement read it).
+    ObjectKind {
+        volatile_fields: &[],
+        ..singleton(
+            "deviceManagementSettings",
+            "Tenant-wide compliance settings",
+            "deviceManagement/settings",
+        )
+    },
 ];
 
 /// Looks a kind up by its key, case-insensitively.
@@ -410,6 +447,11 @@ pub fn label(key: &str) -> &str {
 }
 
 impl ObjectKind {
+    /// Whether the kind is one object per tenant, read with one GET.
+    pub fn is_singleton(&self) -> bool {
+        self.shape == Shape::Singleton
+    }
+
     /// Whether a set of granted delegated scopes allows reading this kind.
     pub fn readable_with(&self, granted: &[String]) -> bool {
         self.read_scopes

@@ -334,9 +334,79 @@ fn field_name(field: &str) -> String {
         "@odata.type" => "Type".to_string(),
         // Inside an assignment's target: the filter's mode, as the portal calls it.
         "deviceAndAppManagementAssignmentFilterType" => "Filter mode".to_string(),
-        other => humanise(other),
+        other => match PORTAL_NAMES.iter().find(|(k, _)| *k == other) {
+            Some((_, name)) => name.to_string(),
+            None => humanise(other),
+        },
     }
 }
+
+/// Properties of the tenant-wide Intune settings, as the Intune portal names them where the
+/// identifier reads poorly in words (`secureByDefault`, `…InDay`, `appleIdentifier`).
+const PORTAL_NAMES: &[(&str, &str)] = &[
+    // Tenant-wide compliance settings (Endpoint security › Device compliance › Compliance settings).
+    (
+        "secureByDefault",
+        "Mark devices with no compliance policy assigned as not compliant",
+    ),
+    ("enhancedJailBreak", "Enhanced jailbreak detection"),
+    (
+        "deviceComplianceCheckinThresholdDays",
+        "Compliance status validity period (days)",
+    ),
+    (
+        "isScheduledActionEnabled",
+        "Actions for noncompliance enabled",
+    ),
+    (
+        "deviceInactivityBeforeRetirementInDay",
+        "Days of inactivity before retirement",
+    ),
+    (
+        "androidDeviceAdministratorEnrollmentEnabled",
+        "Android device administrator enrollment",
+    ),
+    (
+        "ignoreDevicesForUnsupportedSettingsEnabled",
+        "Ignore devices for unsupported settings",
+    ),
+    ("m365AppDiagnosticsEnabled", "Microsoft 365 app diagnostics"),
+    // Apple push certificate, enrolment program and VPP tokens.
+    ("appleIdentifier", "Apple ID"),
+    ("appleId", "Apple ID"),
+    ("topicIdentifier", "Topic ID"),
+    ("expirationDateTime", "Expires"),
+    ("tokenExpirationDateTime", "Token expires"),
+    (
+        "shareTokenWithSchoolDataSyncService",
+        "Share token with School Data Sync",
+    ),
+    ("vppTokenAccountType", "VPP account type"),
+    ("automaticallyUpdateApps", "Automatic app updates"),
+    ("locationName", "Location"),
+    (
+        "claimTokenManagementFromExternalMdm",
+        "Take control of token from another MDM",
+    ),
+    // Managed Google Play.
+    ("bindStatus", "Binding status"),
+    ("ownerUserPrincipalName", "Managed Google Play account"),
+    ("ownerOrganizationName", "Organization"),
+    (
+        "deviceOwnerManagementEnabled",
+        "Corporate-owned Android devices",
+    ),
+    (
+        "androidDeviceOwnerFullyManagedEnrollmentEnabled",
+        "Corporate-owned, fully managed user devices",
+    ),
+    ("managedGooglePlayEnterpriseType", "Managed Google Play account type"),
+    // Custom compliance scripts.
+    ("detectionScriptContent", "Detection script"),
+    ("runAsAccount", "Run as"),
+    ("enforceSignatureCheck", "Enforce script signature check"),
+    ("runAs32Bit", "Run script as 32-bit process"),
+];
 
 // ---------------------------------------------------------------------------------------------
 // What a change is about

@@ -89,6 +89,12 @@ async fn naive(sim: &SimHandle, pem: &str) -> u64 {
                 }
             }
             objects
+                if kind.is_singleton() {
+                    // One GET, as the product reads it; a 404 is "none".
+                    let read = client.get(kind.version, kind.collection, kind.family).await;
+                    objects += u64::from(read.is_ok());
+                    continue;
+                }
         });
     }
     let mut total = 0;

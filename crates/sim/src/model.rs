@@ -104,6 +104,12 @@ impl SimTenant {
     pub fn admin(&self) -> &SimUser {
         &self.users[0]
     }
+    /// Properties an administrator changed on a tenant-wide singleton, by its path below
+    /// `deviceManagement` (`settings`, `applePushNotificationCertificate`,
+    /// `androidManagedStoreAccountEnterpriseSettings`), merged over the generated singleton on
+    /// each read. Tests change a singleton here as an admin would in the portal (the simulator
+    /// answers PATCH on singletons with 405).
+    pub singleton_changes: BTreeMap<String, Value>,
 
     pub fn collection(&self, key: &str) -> &[SimObject] {
         self.collections.get(key).map(Vec::as_slice).unwrap_or(&[])

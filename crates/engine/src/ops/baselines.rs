@@ -279,6 +279,15 @@ pub(crate) fn match_items(
         if pinned[n] {
             continue;
         }
+        // A singleton is the tenant's one object of its kind, whatever its name.
+        if tenantatlas_core::kinds::by_key(&item.kind).is_some_and(|k| k.is_singleton()) {
+            if let Some(&at) = by_id.get(&(item.kind.as_str(), item.kind.as_str())) {
+                if matching.matched.insert(at) {
+                    matching.found[n] = Some((at, "kind"));
+                }
+            }
+            continue;
+        }
         let key = (item.kind.as_str(), matching.expected[n].to_lowercase());
         if let Some(at) = by_name
             .get(&key)

@@ -456,6 +456,7 @@ pub(crate) fn build_tenant(
     };
     (tenant, manifest)
 }
+        singleton_changes: BTreeMap::new(),
 
 /// A tenant-specific object: a copy or variant of a design, under the tenant's own name.
 fn extra(

@@ -146,6 +146,29 @@ pub(super) fn singleton(
             })?
         }
     };
+    let mut value = value;
+    if let (Some(Value::Object(changes)), Value::Object(map)) = (
+        which
+            .path()
+            .strip_prefix("deviceManagement/")
+            .and_then(|name| world.tenants[call.tenant].singleton_changes.get(name)),
+        &mut value,
+    ) {
+        for (k, v) in changes {
+            map.insert(k.clone(), v.clone());
+        }
+    }
+    // `deviceManagement` carries its `settings`: changed ones there too.
+    if let (Singleton::DeviceManagement, Some(Value::Object(changes))) = (
+        which,
+        world.tenants[call.tenant].singleton_changes.get("settings"),
+    ) {
+        if let Some(Value::Object(settings)) = value.get_mut("settings") {
+            for (k, v) in changes {
+                settings.insert(k.clone(), v.clone());
+            }
+        }
+    }
     let mut value = match which {
         // A complex property comes back whole: `$select` applies to entities.
         Singleton::Settings => value,

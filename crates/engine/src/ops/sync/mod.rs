@@ -35,7 +35,8 @@ use connect::{connect, save_latest_tokens};
 use definitions::{read_missing_definitions, DefinitionsGate};
 use references::{directory_object, referenced_ids, DIRECTORY_READ};
 use requests::{
-    apply, detail_url, items_of, list_url, settings_short_of_count, Location, ALL_SETTINGS,
+    apply, detail_url, items_of, list_url, means_none, objects_of, settings_short_of_count,
+    Location, ALL_SETTINGS,
 };
 
 /// How to sync.
@@ -440,7 +441,7 @@ async fn capture(
                 .find(|k| k.key == id)
                 .copied()
                 .expect("answers name their request");
-            match result.map(items_of) {
+            match result.map(|body| objects_of(kind, body)) {
                 Ok(items) => {
                     progress(ProgressEvent::KindRead {
                         tenant: tenant.id.clone(),
@@ -491,6 +492,15 @@ async fn capture(
                 // The list's expanded settings fell short of the policy's own count: read them all.
                 reads.push(Read {
                     slot,
+                // A singleton the tenant never set up: read completely, and there is none.
+                Err(e) if means_none(kind, e.status()) => {
+                    progress(ProgressEvent::KindRead {
+                        tenant: tenant.id.clone(),
+                        kind: kind.key.to_string(),
+                        objects: 0,
+                    });
+                    lists.push((kind, Vec::new()));
+                }
                     object,
                     location: Vec::new(),
                     detail: &ALL_SETTINGS,

@@ -45,6 +45,22 @@ pub(super) fn items_of(body: Value) -> Vec<Value> {
     }
 }
 
+/// The objects a kind's read answered: a collection's items (the client has already followed
+/// every page), or a singleton as one object.
+pub(super) fn objects_of(kind: &ObjectKind, body: Value) -> Vec<Value> {
+    if kind.is_singleton() {
+        vec![body]
+    } else {
+        items_of(body)
+    }
+}
+
+/// Whether a failed read of a kind means the tenant has none of it: a singleton the tenant never
+/// set up is a 404 (Intune's answer for an Apple push certificate never uploaded).
+pub(super) fn means_none(kind: &ObjectKind, status: Option<u16>) -> bool {
+    kind.is_singleton() && status == Some(404)
+}
+
 /// The list request of a kind (relative to the version root).
 pub(super) fn list_url(kind: &ObjectKind) -> String {
     if kind.list_query.is_empty() {
@@ -80,7 +96,11 @@ pub(super) fn detail_url(
     location: &[(&str, usize)],
     detail: &Detail,
 ) -> Option<String> {
-    let mut path = format!("{}/{}", kind.collection, encoded_id(object)?);
+    let mut path = if kind.is_singleton() {
+        kind.collection.to_string()
+    } else {
+        format!("{}/{}", kind.collection, encoded_id(object)?)
+    };
     for (depth, (nav, _)) in location.iter().enumerate() {
         let item = at(object, &location[..=depth])?;
         path.push_str(&format!("/{nav}/{}", encoded_id(item)?));
