@@ -773,6 +773,179 @@ pub static KINDS: &[KindSpec] = &[
             "#microsoft.graph.vppToken",
         )
     },
+    // Entra policies and roles that posture rules read; generated outside the portfolio's quota by
+    // `data::entra`. Permissions as their Graph reference pages list them, least privileged first.
+    // Writes are not modelled (405; docs/simulator.md).
+    KindSpec {
+        navs: &[NavSpec {
+            on_get: Expansion::Refused,
+            ..nav(
+                "combinationConfigurations",
+                "microsoft.graph.authenticationCombinationConfiguration",
+            )
+        }],
+        read_scopes: AUTH_METHOD_READ,
+        write_scopes: &["Policy.ReadWrite.AuthenticationMethod"],
+        ..entra(
+            "authenticationStrengthPolicies",
+            "policies/authenticationStrengthPolicies",
+            "#microsoft.graph.authenticationStrengthPolicy",
+        )
+    },
+    KindSpec {
+        // The list documents `$expand` of the partner's identity synchronization policy.
+        navs: &[NavSpec {
+            on_list: Expansion::Served,
+            ..nav(
+                "identitySynchronization",
+                "microsoft.graph.crossTenantIdentitySyncPolicyPartner",
+            )
+        }],
+        read_scopes: &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"],
+        write_scopes: &["Policy.ReadWrite.CrossTenantAccess"],
+        ..entra(
+            "crossTenantAccessPartners",
+            "policies/crossTenantAccessPolicy/partners",
+            "#microsoft.graph.crossTenantAccessPolicyConfigurationPartner",
+        )
+    },
+    KindSpec {
+        navs: &[NavSpec {
+            on_get: Expansion::Refused,
+            ..nav(
+                "inheritsPermissionsFrom",
+                "microsoft.graph.unifiedRoleDefinition",
+            )
+        }],
+        read_scopes: ROLE_READ,
+        ..entra(
+            "directoryRoleDefinitions",
+            "roleManagement/directory/roleDefinitions",
+            "#microsoft.graph.unifiedRoleDefinition",
+        )
+    },
+    KindSpec {
+        navs: ROLE_ASSIGNMENT_NAVS,
+        read_scopes: &[
+            "RoleManagement.Read.Directory",
+            "RoleManagement.Read.All",
+            "Directory.Read.All",
+            "RoleManagement.ReadWrite.Directory",
+            "Directory.ReadWrite.All",
+        ],
+        ..entra(
+            "directoryRoleAssignments",
+            "roleManagement/directory/roleAssignments",
+            "#microsoft.graph.unifiedRoleAssignment",
+        )
+    },
+    KindSpec {
+        navs: ROLE_ASSIGNMENT_NAVS,
+        // Directory.Read.All is not among them.
+        read_scopes: &[
+            "RoleEligibilitySchedule.Read.Directory",
+            "RoleEligibilitySchedule.ReadWrite.Directory",
+            "RoleManagement.Read.All",
+            "RoleManagement.Read.Directory",
+            "RoleManagement.ReadWrite.Directory",
+        ],
+        ..entra(
+            "roleEligibilityScheduleInstances",
+            "roleManagement/directory/roleEligibilityScheduleInstances",
+            "#microsoft.graph.unifiedRoleEligibilityScheduleInstance",
+        )
+    },
+    KindSpec {
+        navs: &[
+            nav("members", "microsoft.graph.directoryObject"),
+            nav("scopedRoleMembers", "microsoft.graph.scopedRoleMembership"),
+        ],
+        read_scopes: &[
+            "AdministrativeUnit.Read.All",
+            "AdministrativeUnit.ReadWrite.All",
+            "Directory.Read.All",
+            "Directory.ReadWrite.All",
+        ],
+        ..entra(
+            "administrativeUnits",
+            "directory/administrativeUnits",
+            "#microsoft.graph.administrativeUnit",
+        )
+    },
+    KindSpec {
+        navs: &[
+            NavSpec {
+                on_get: Expansion::Refused,
+                ..nav("file", "microsoft.graph.agreementFile")
+            },
+            NavSpec {
+                on_get: Expansion::Refused,
+                ..nav("files", "microsoft.graph.agreementFileLocalization")
+            },
+            NavSpec {
+                on_get: Expansion::Refused,
+                ..nav("acceptances", "microsoft.graph.agreementAcceptance")
+            },
+        ],
+        read_scopes: &["Agreement.Read.All", "Agreement.ReadWrite.All"],
+        ..entra(
+            "agreements",
+            "identityGovernance/termsOfUse/agreements",
+            "#microsoft.graph.agreement",
+        )
+    },
+];
+
+/// An Entra collection: v1.0 and beta, read-only here, directory throttling and error bodies,
+/// pages of 100 up to `$top=999` (documented for directory objects; assumed for the others — the
+/// stricter reading makes a client page).
+const fn entra(key: &'static str, path: &'static str, base_type: &'static str) -> KindSpec {
+    KindSpec {
+        versions: Versions::Both,
+        page_size: 100,
+        max_top: 999,
+        navs: &[],
+        assign: AssignStyle::None,
+        read_scopes: &[],
+        write_scopes: &[],
+        family: Family::Directory,
+        audit_category: None,
+        writable: false,
+        ..kind(key, path, base_type)
+    }
+}
+
+const AUTH_METHOD_READ: &[&str] = &[
+    "Policy.Read.AuthenticationMethod",
+    "Policy.Read.All",
+    "Policy.ReadWrite.AuthenticationMethod",
+    "Policy.ReadWrite.ConditionalAccess",
+];
+const ROLE_READ: &[&str] = &[
+    "RoleManagement.Read.Directory",
+    "Directory.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.ReadWrite.All",
+];
+/// A role assignment's or eligibility's single-valued navigations: documented for `$expand`, not
+/// modelled here — refused, never silently empty.
+const ROLE_ASSIGNMENT_NAVS: &[NavSpec] = &[
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav("principal", "microsoft.graph.directoryObject")
+    },
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav("roleDefinition", "microsoft.graph.unifiedRoleDefinition")
+    },
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav("directoryScope", "microsoft.graph.directoryObject")
+    },
+    NavSpec {
+        on_get: Expansion::Refused,
+        ..nav("appScope", "microsoft.graph.appScope")
+    },
 ];
 
 // Permissions of the tenant-wide settings, as their current Graph reference pages list them.

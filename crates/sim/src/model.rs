@@ -34,8 +34,14 @@ impl SimObject {
         }
     }
 
+    /// The object's key: its `id`, or for the few entities keyed otherwise (cross-tenant access
+    /// partners) their `tenantId`.
     pub fn id(&self) -> &str {
-        self.body.get("id").and_then(Value::as_str).unwrap_or("")
+        self.body
+            .get("id")
+            .or_else(|| self.body.get("tenantId"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
 
     pub fn with_children(mut self, name: &str, children: Vec<SimObject>) -> Self {
@@ -98,18 +104,18 @@ pub struct SimTenant {
     pub collections: BTreeMap<String, Vec<SimObject>>,
     /// Intune audit events, oldest first (`#microsoft.graph.auditEvent` JSON).
     pub audit_events: Vec<Value>,
-}
-
-impl SimTenant {
-    pub fn admin(&self) -> &SimUser {
-        &self.users[0]
-    }
     /// Properties an administrator changed on a tenant-wide singleton, by its path below
     /// `deviceManagement` (`settings`, `applePushNotificationCertificate`,
     /// `androidManagedStoreAccountEnterpriseSettings`), merged over the generated singleton on
     /// each read. Tests change a singleton here as an admin would in the portal (the simulator
     /// answers PATCH on singletons with 405).
     pub singleton_changes: BTreeMap<String, Value>,
+}
+
+impl SimTenant {
+    pub fn admin(&self) -> &SimUser {
+        &self.users[0]
+    }
 
     pub fn collection(&self, key: &str) -> &[SimObject] {
         self.collections.get(key).map(Vec::as_slice).unwrap_or(&[])
@@ -184,4 +190,18 @@ pub const ALL_SCOPES: &[&str] = &[
     "Directory.Read.All",
     "Organization.Read.All",
     "User.Read",
+    // The Entra policies and roles (`data::entra`); last, and never drawn as a generated tenant's
+    // missing permission, so that adding them changed no generated tenant.
+    "Policy.Read.AuthenticationMethod",
+    "RoleManagement.Read.Directory",
+    "AdministrativeUnit.Read.All",
+    "Agreement.Read.All",
+];
+
+/// The permissions of [`ALL_SCOPES`] that the Entra kinds added; see there.
+pub const ENTRA_SCOPES: &[&str] = &[
+    "Policy.Read.AuthenticationMethod",
+    "RoleManagement.Read.Directory",
+    "AdministrativeUnit.Read.All",
+    "Agreement.Read.All",
 ];

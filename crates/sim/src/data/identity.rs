@@ -5,7 +5,7 @@ use super::names::{self, CUSTOMERS};
 use super::portfolio::Proto;
 use super::{access, graph_time, Gen};
 use crate::kinds;
-use crate::model::{SimObject, SimUser, ALL_SCOPES};
+use crate::model::{SimObject, SimUser, ALL_SCOPES, ENTRA_SCOPES};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -62,7 +62,7 @@ pub(crate) fn tenant_identity(
         let candidates: Vec<&str> = ALL_SCOPES
             .iter()
             .copied()
-            .filter(|s| *s != "User.Read")
+            .filter(|s| *s != "User.Read" && !ENTRA_SCOPES.contains(s))
             .collect();
         scopes.remove(*gen.pick(&candidates));
     }

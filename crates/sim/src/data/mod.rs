@@ -35,6 +35,7 @@ mod access;
 mod admx;
 mod apps;
 mod catalog;
+pub(crate) mod entra;
 mod identity;
 mod intune;
 mod materialise;
@@ -52,6 +53,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+/// The Entra collections and singletons generated on top of `--objects` (`data::entra`).
+pub use entra::{KEYS as ENTRA_COLLECTIONS, SINGLETON_KEYS as ENTRA_SINGLETONS};
 pub use portfolio::{Deviation, TenantManifest};
 /// The collections of tenant-wide settings generated on top of `--objects` (device categories,
 /// Apple and Android connections, …): what the demo counts apart from the portfolio.
@@ -96,6 +99,7 @@ pub fn generate(options: &GenerateOptions) -> Generated {
         let identity = identity::tenant_identity(index, &mut gen, &mut used_domains);
         let (mut tenant, manifest) = portfolio::build_tenant(identity, &library, &quotas, &mut gen);
         tenant_settings::add(&mut tenant, index);
+        entra::add(&mut tenant, index);
         out.tenants.push(tenant);
         out.manifests.push(manifest);
     }

@@ -218,11 +218,12 @@ pub(crate) fn quotas(total: usize) -> BTreeMap<&'static str, usize> {
     out
 }
 
-/// The kinds the portfolio fills; tenant-wide settings come from `super::tenant_settings`.
+/// The kinds the portfolio fills; tenant-wide settings come from `super::tenant_settings`, Entra
+/// policies and roles from `super::entra`.
 fn portfolio_kinds() -> impl Iterator<Item = &'static kinds::KindSpec> {
-    kinds::KINDS
-        .iter()
-        .filter(|k| !super::tenant_settings::KEYS.contains(&k.key))
+    kinds::KINDS.iter().filter(|k| {
+        !super::tenant_settings::KEYS.contains(&k.key) && !super::entra::KEYS.contains(&k.key)
+    })
 }
 
 /// All designs per kind, golden first.
@@ -453,10 +454,10 @@ pub(crate) fn build_tenant(
         groups: id.groups,
         collections,
         audit_events,
+        singleton_changes: BTreeMap::new(),
     };
     (tenant, manifest)
 }
-        singleton_changes: BTreeMap::new(),
 
 /// A tenant-specific object: a copy or variant of a design, under the tenant's own name.
 fn extra(

@@ -16,7 +16,11 @@ fn gen(seed: u64, tenants: usize, objects: usize) -> Generated {
 fn portfolio_count(t: &SimTenant) -> usize {
     t.collections
         .iter()
-        .filter(|(k, _)| !tenant_settings::KEYS.contains(&k.as_str()))
+        .filter(|(k, _)| {
+            !tenant_settings::KEYS.contains(&k.as_str())
+                && !super::ENTRA_COLLECTIONS.contains(&k.as_str())
+                && !super::ENTRA_SINGLETONS.contains(&k.as_str())
+        })
         .map(|(_, v)| v.len())
         .sum()
 }
@@ -69,7 +73,7 @@ fn object_counts_are_exact_for_every_size() {
     let keys: HashSet<&str> = KINDS
         .iter()
         .map(|k| k.key)
-        .filter(|k| !tenant_settings::KEYS.contains(k))
+        .filter(|k| !tenant_settings::KEYS.contains(k) && !super::entra::KEYS.contains(k))
         .collect();
     assert_eq!(keys, q.keys().copied().collect());
 }

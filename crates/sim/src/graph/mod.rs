@@ -6,6 +6,7 @@
 
 pub mod batch;
 mod directory;
+mod entra;
 pub mod error;
 pub mod filter;
 pub mod odata;

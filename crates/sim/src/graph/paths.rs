@@ -1,6 +1,7 @@
 //! Turning a Graph path into a handler: segment decoding (`%2F`, key syntax `collection('id')`),
 //! finding the collection, checking throttling and permissions, and route templates for statistics.
 
+use super::entra::{self, Policy};
 use super::error::{GraphError, GraphResult, Reply, Source};
 use super::odata::Query;
 use super::tenant_settings::{self, Singleton};
@@ -63,6 +64,12 @@ fn is_name(segment: &str) -> bool {
         "androidManagedStoreAccountEnterpriseSettings",
         "categories",
         "settings",
+        "authorizationPolicy",
+        "identitySecurityDefaultsEnforcementPolicy",
+        "authenticationMethodsPolicy",
+        "authenticationMethodConfigurations",
+        "crossTenantAccessPolicy",
+        "default",
     ];
     FIXED.iter().any(|f| f.eq_ignore_ascii_case(segment))
         || KINDS.iter().any(|k| {
@@ -168,11 +175,7 @@ pub(crate) fn route(
                 } else {
                     kind.read_scopes
                 };
-                let source = if kind.family == Family::ConditionalAccess {
-                    Source::Directory
-                } else {
-                    Source::Intune
-                };
+                let source = super::resources::source_of(kind);
                 gate(
                     world,
                     call,
@@ -263,6 +266,11 @@ pub(crate) fn route(
             } else {
                 &segs[1]
             }))
+        }
+        ("policies", segment) if Policy::named(segment).is_some() => {
+            let which = Policy::named(segment).expect("matched above");
+            directory_gate(world, call, which.read_scopes(), write)?;
+            entra::policy(world, call, which, &segs[2..], method, query)
         }
         ("groups", _) => {
             directory_gate(world, call, GROUP_READ, write)?;

@@ -81,8 +81,13 @@ pub(super) fn find<'w>(
         .ok_or_else(|| GraphError::not_found(source_of(kind), id))
 }
 
+/// Who answers for a kind: Entra (conditional access and the directory's policies and roles,
+/// with `Authorization_RequestDenied` and `Request_ResourceNotFound`) or Intune.
 pub(super) fn source_of(kind: &KindSpec) -> Source {
-    if kind.family == crate::kinds::Family::ConditionalAccess {
+    if matches!(
+        kind.family,
+        crate::kinds::Family::ConditionalAccess | crate::kinds::Family::Directory
+    ) {
         Source::Directory
     } else {
         Source::Intune
