@@ -695,7 +695,7 @@ fn bench(root: &Path) -> Result {
             "--locked",
         ],
     )?;
-    step("sync of 50 tenants × 300 objects with 20 ms latency, against a naive strategy");
+    step("sync of 100 tenants × 300 objects with 20 ms latency: first sync and unchanged re-sync, against a naive strategy");
     run(
         root,
         "cargo",

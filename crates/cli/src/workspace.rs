@@ -24,9 +24,10 @@ pub struct SyncArgs {
     /// Sync every active tenant.
     #[arg(long)]
     all: bool,
-    /// Tenants synced at the same time.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
-    concurrency: u64,
+    /// Tenants synced at the same time (default: chosen from the number of tenants, the cores
+    /// and the memory available, at most 64).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=64))]
+    concurrency: Option<u64>,
     /// Then check every synced tenant that has a baseline for drift.
     #[arg(long)]
     drift: bool,
@@ -146,7 +147,7 @@ pub async fn sync(engine: &Engine, args: SyncArgs, json: bool) -> Result<()> {
         }
     });
     let options = SyncOptions {
-        concurrency: args.concurrency as usize,
+        concurrency: args.concurrency.unwrap_or(0) as usize,
         cancel: cancel_on_ctrl_c(),
     };
     let runs = engine.sync(&tenants, options, progress).await?;

@@ -1,8 +1,11 @@
-//! Sync of 50 tenants × 300 objects against the simulator with 20 ms latency per response:
-//! wall time, HTTP round-trips per object and Graph calls per object (every `$batch` sub-request
-//! counted, as throttling counts them), side by side with a naive strategy that lists each kind and
-//! then GETs every object by id, in the same run. "Objects" are configuration objects, not the
-//! groups and filters they reference. Prints figures; asserts nothing about speed.
+//! Sync of 100 tenants × 300 objects against the simulator with 20 ms latency per response: the
+//! first sync and an unchanged re-sync, with the concurrency the engine chooses (`SYNC_BENCH_CONCURRENCY`
+//! sets one instead; `SYNC_BENCH_TENANTS` the number of tenants): wall time, HTTP round-trips per
+//! object and Graph calls per object (every `$batch` sub-request counted, as throttling counts
+//! them), the process's resident memory (which holds the simulator too, so the growth during the
+//! sync is the figure to read), side by side with a naive strategy that lists each kind and then
+//! GETs every object by id, in the same run. "Objects" are configuration objects, not the groups
+//! and filters they reference. Prints figures; asserts nothing about speed.
 
 mod common;
 
@@ -18,8 +21,25 @@ use tenantatlas_graph::{BoxFuture, TokenSource};
 use tenantatlas_sim::state::Behaviour;
 use tenantatlas_sim::{SimConfig, SimHandle};
 
-const TENANTS: usize = 50;
 const OBJECTS: usize = 300;
+
+fn setting(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+/// Resident and peak resident memory of this process, in MB (Linux).
+fn memory() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
 
 struct FixedToken(String);
 
@@ -69,6 +89,12 @@ async fn naive(sim: &SimHandle, pem: &str) -> u64 {
         tasks.spawn(async move {
             let mut objects = 0u64;
             for kind in REGISTRY {
+                if kind.is_singleton() {
+                    // One GET, as the product reads it; a 404 is "none".
+                    let read = client.get(kind.version, kind.collection, kind.family).await;
+                    objects += u64::from(read.is_ok());
+                    continue;
+                }
                 let Ok(items) = client
                     .get_all(kind.version, kind.collection, kind.family)
                     .await
@@ -89,12 +115,6 @@ async fn naive(sim: &SimHandle, pem: &str) -> u64 {
                 }
             }
             objects
-                if kind.is_singleton() {
-                    // One GET, as the product reads it; a 404 is "none".
-                    let read = client.get(kind.version, kind.collection, kind.family).await;
-                    objects += u64::from(read.is_ok());
-                    continue;
-                }
         });
     }
     let mut total = 0;
@@ -110,6 +130,16 @@ fn ratio(a: u64, b: u64) -> f64 {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    let tenants = setting("SYNC_BENCH_TENANTS").unwrap_or(100);
+    let chosen = setting("SYNC_BENCH_CONCURRENCY").unwrap_or(0);
+    let options = || SyncOptions {
+        concurrency: chosen,
+        ..SyncOptions::default()
+    };
+    let concurrency = match chosen {
+        0 => tenantatlas_engine::ops::sync::auto_concurrency(tenants),
+        n => n,
+    };
     let Portfolio {
         sim,
         engine,
@@ -118,7 +148,7 @@ async fn main() {
         dir,
     } = connected_portfolio(
         SimConfig {
-            tenants: TENANTS,
+            tenants,
             objects_per_tenant: OBJECTS,
             seed: 11,
             behaviour: Behaviour {
@@ -133,15 +163,28 @@ async fn main() {
     .await;
 
     reset(&http, &sim).await;
+    let (rss_before, _) = memory();
     let started = Instant::now();
     let runs = engine
-        .sync(&[], SyncOptions::default(), Arc::new(|_| {}))
+        .sync(&[], options(), Arc::new(|_| {}))
         .await
         .expect("sync");
     let sync_time = started.elapsed();
+    let (rss_after, peak) = memory();
     let after = stats(&http, &sim).await;
     let objects: u64 = runs.iter().map(|r| r.objects).sum();
     let failed = runs.iter().filter(|r| r.status == "failed").count();
+
+    reset(&http, &sim).await;
+    let started = Instant::now();
+    let again = engine
+        .sync(&[], options(), Arc::new(|_| {}))
+        .await
+        .expect("re-sync");
+    let resync_time = started.elapsed();
+    let (_, resync_peak) = memory();
+    let resync = stats(&http, &sim).await;
+    let added: u64 = again.iter().map(|r| r.versions_added).sum();
 
     reset(&http, &sim).await;
     let started = Instant::now();
@@ -150,7 +193,10 @@ async fn main() {
     let naive_stats = stats(&http, &sim).await;
 
     let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(0);
-    println!("sync of {TENANTS} tenants x {OBJECTS} objects, 20 ms latency per response ({} runs, {failed} failed)", runs.len());
+    println!("sync of {tenants} tenants x {OBJECTS} objects, 20 ms latency per response, {concurrency} tenants side by side ({} runs, {failed} failed)", runs.len());
+    println!(
+        "  memory: {rss_before:.0} MB resident before (the simulator's portfolio), {rss_after:.0} MB after the first sync, peak {peak:.0} MB; peak after the re-sync {resync_peak:.0} MB"
+    );
     println!("  strategy   objects  wall time  round-trips  per object  Graph calls  per object  throttled");
     println!(
         "  TenantAtlas {:>7}  {:>8.2}s  {:>11}  {:>10.3}  {:>11}  {:>10.3}  {:>9}",
@@ -161,6 +207,16 @@ async fn main() {
         n(&after, "graph_calls"),
         ratio(n(&after, "graph_calls"), objects),
         n(&after, "throttled")
+    );
+    println!(
+        "  re-sync     {:>7}  {:>8.2}s  {:>11}  {:>10.3}  {:>11}  {:>10.3}  {:>9}   ({added} versions added)",
+        objects,
+        resync_time.as_secs_f64(),
+        n(&resync, "requests"),
+        ratio(n(&resync, "requests"), objects),
+        n(&resync, "graph_calls"),
+        ratio(n(&resync, "graph_calls"), objects),
+        n(&resync, "throttled")
     );
     println!(
         "  naive       {:>7}  {:>8.2}s  {:>11}  {:>10.3}  {:>11}  {:>10.3}  {:>9}",

@@ -42,7 +42,8 @@ use requests::{
 /// How to sync.
 #[derive(Clone, Debug)]
 pub struct SyncOptions {
-    /// Tenants synced at the same time.
+    /// Tenants synced at the same time; 0 (the default): chosen from the work and the machine
+    /// ([`auto_concurrency`]).
     pub concurrency: usize,
     pub cancel: CancellationToken,
 }
@@ -50,10 +51,44 @@ pub struct SyncOptions {
 impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
-            concurrency: 8,
+            concurrency: 0,
             cancel: CancellationToken::new(),
         }
     }
+}
+
+/// The most tenants synced side by side, whatever the machine.
+pub const MAX_CONCURRENCY: usize = 64;
+/// Tenants per core: a tenant's sync mostly waits on Graph (and Graph paces each tenant on its
+/// own, so more tenants side by side never spend one tenant's throttling budget faster), so a core
+/// keeps many busy; hashing and parsing are what use it.
+const TENANTS_PER_CORE: usize = 24;
+/// What one tenant in flight may hold at its peak: its listed objects and details until they are
+/// committed, and the `$batch` answers being read (a 3,000-object tenant's whole capture is about
+/// 40 MB of JSON; a few hundred objects, a few MB).
+const TENANT_MEMORY_BUDGET: u64 = 48 * 1024 * 1024;
+
+/// How many tenants to sync side by side: all of them, up to [`TENANTS_PER_CORE`] per core, up to
+/// what a quarter of the memory available now holds at [`TENANT_MEMORY_BUDGET`] each, and at most
+/// [`MAX_CONCURRENCY`]. Per-tenant pacing (`graph::client::pacing`) keeps each tenant below
+/// Microsoft's limits however many run.
+pub fn auto_concurrency(tenants: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let by_memory = available_memory().map_or(MAX_CONCURRENCY, |bytes| {
+        (bytes / 4 / TENANT_MEMORY_BUDGET) as usize
+    });
+    tenants
+        .min(cores.saturating_mul(TENANTS_PER_CORE))
+        .min(by_memory)
+        .clamp(1, MAX_CONCURRENCY)
+}
+
+/// Memory the system can give without swapping (`MemAvailable`), where the system says.
+fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// One tenant's sync run, as `sync --json` reports it.
@@ -154,7 +189,12 @@ impl Engine {
         // workspace was opened are recorded as interrupted first.
         let _lock = lock_workspace(self.workspace.dir())?;
         self.workspace.mark_abandoned_runs_interrupted().await?;
-        let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+        let concurrency = match options.concurrency {
+            0 => auto_concurrency(selected.len()),
+            n => n,
+        };
+        tracing::info!(tenants = selected.len(), concurrency, "sync started");
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let definitions = Arc::new(DefinitionsGate::default());
         let mut tasks = tokio::task::JoinSet::new();
         let mut results = Vec::new();
@@ -655,4 +695,18 @@ fn kind_error(kind: &ObjectKind, error: &client::GraphError) -> Value {
         "status": error.status(),
         "request_id": error.request_id(),
     })
+}
+
+#[cfg(test)]
+mod concurrency_tests {
+    use super::*;
+
+    #[test]
+    fn the_chosen_concurrency_is_bounded_by_the_work_and_the_limit() {
+        assert_eq!(auto_concurrency(0), 1);
+        assert_eq!(auto_concurrency(1), 1);
+        let many = auto_concurrency(10_000);
+        assert!((1..=MAX_CONCURRENCY).contains(&many), "{many}");
+        assert!(auto_concurrency(3) <= 3);
+    }
 }
