@@ -391,6 +391,18 @@ pub fn kind_for_type(odata_type: &str) -> Option<&'static str> {
     if exact.is_some() {
         return exact;
     }
+    // A kind whose collection is the type's plural (`deviceCategory` → `deviceCategories`) or
+    // a singleton of the type's name, as the registry grows.
+    if let Some(kind) = kinds::REGISTRY.iter().find(|k| {
+        let key = k.key.to_ascii_lowercase();
+        key == t
+            || key.strip_suffix('s') == Some(t.as_str())
+            || key
+                .strip_suffix("ies")
+                .is_some_and(|stem| t.strip_suffix('y') == Some(stem))
+    }) {
+        return Some(kind.key);
+    }
     if t.ends_with("namedlocation") {
         Some("namedLocations")
     } else if t.contains("enrollment") || t.ends_with("comanagementauthorityconfiguration") {
