@@ -142,6 +142,57 @@ const SCRIPTS_READ: &[&str] = &[
     "DeviceManagementConfiguration.ReadWrite.All",
 ];
 const POLICY_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
+// The tenant-wide settings, as their Graph reference pages list the permissions (the simulator's
+// `kinds.rs` keeps the same lists).
+const CONFIG_OR_DEVICES_READ: &[&str] = &[
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementManagedDevices.Read.All",
+    "DeviceManagementManagedDevices.ReadWrite.All",
+];
+const SERVICE_OR_CONFIG_READ: &[&str] = &[
+    "DeviceManagementServiceConfig.Read.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+];
+/// The Get applePushNotificationCertificate page lists exactly these (ServiceConfig.Read.All is
+/// not among them).
+const APNS_READ: &[&str] = &[
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementManagedDevices.Read.All",
+];
+/// VPP tokens: the List vppTokens page lists Apps and ServiceConfig; ServiceConfig is the one
+/// every source agrees on.
+const VPP_READ: &[&str] = &[
+    "DeviceManagementServiceConfig.Read.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+];
+/// Fields of the tenant-wide settings the service changes by itself: syncs with Apple and Google,
+/// their results and counts.
+const SYNC_VOLATILE: &[&str] = &[
+    "id",
+    "createdDateTime",
+    "lastModifiedDateTime",
+    "version",
+    "lastSyncDateTime",
+    "lastSuccessfulSyncDateTime",
+    "lastSyncTriggeredDateTime",
+    "lastSyncErrorCode",
+    "lastSyncStatus",
+    "syncedDeviceCount",
+    "tokenActionResults",
+    "lastAppSyncDateTime",
+    "lastAppSyncStatus",
+    "state",
+    "certificateUploadStatus",
+    "certificateUploadFailureReason",
+    "lastHeartbeatDateTime",
+    "lastConnectionDateTime",
+    "referencingConfigurationPolicyCount",
+];
 
 const fn kind(key: &'static str, label: &'static str, collection: &'static str) -> ObjectKind {
     ObjectKind {
@@ -431,6 +482,118 @@ pub static REGISTRY: &[ObjectKind] = &[
             "deviceManagementSettings",
             "Tenant-wide compliance settings",
             "deviceManagement/settings",
+        )
+    },
+    ObjectKind {
+        read_scopes: APNS_READ,
+        volatile_fields: SYNC_VOLATILE,
+        ..singleton(
+            "applePushNotificationCertificate",
+            "Apple MDM push certificate",
+            "deviceManagement/applePushNotificationCertificate",
+        )
+    },
+    ObjectKind {
+        volatile_fields: SYNC_VOLATILE,
+        ..singleton(
+            "androidManagedStoreAccountEnterpriseSettings",
+            "Managed Google Play connection",
+            "deviceManagement/androidManagedStoreAccountEnterpriseSettings",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: CONFIG_OR_DEVICES_READ,
+        ..kind(
+            "deviceCategories",
+            "Device category",
+            "deviceManagement/deviceCategories",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        details: &[Detail::Child {
+            nav: "enrollmentProfiles",
+            query: "",
+            each: &[],
+        }],
+        read_scopes: SERVICE_READ,
+        volatile_fields: SYNC_VOLATILE,
+        name_field: "tokenName",
+        ..kind(
+            "depOnboardingSettings",
+            "Apple enrollment program token (ABM/ADE)",
+            "deviceManagement/depOnboardingSettings",
+        )
+    },
+    ObjectKind {
+        list_query:
+            "$expand=assignments,settings,scheduledActionsForRule($expand=scheduledActionConfigurations)",
+        name_field: "name",
+        ..kind(
+            "compliancePolicies",
+            "Compliance policy (settings catalog)",
+            "deviceManagement/compliancePolicies",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        volatile_fields: SYNC_VOLATILE,
+        read_scopes: SERVICE_OR_CONFIG_READ,
+        ..kind(
+            "complianceManagementPartners",
+            "Compliance partner",
+            "deviceManagement/complianceManagementPartners",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        details: &[Detail::Get("")],
+        read_scopes: CONFIG_OR_DEVICES_READ,
+        family: ThrottleFamily::IntuneScripts,
+        ..kind(
+            "deviceComplianceScripts",
+            "Custom compliance script",
+            "deviceManagement/deviceComplianceScripts",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: SERVICE_OR_CONFIG_READ,
+        volatile_fields: SYNC_VOLATILE,
+        ..kind(
+            "deviceManagementPartners",
+            "Device management partner",
+            "deviceManagement/deviceManagementPartners",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        volatile_fields: SYNC_VOLATILE,
+        read_scopes: SERVICE_READ,
+        ..kind(
+            "remoteAssistancePartners",
+            "Remote help partner",
+            "deviceManagement/remoteAssistancePartners",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        volatile_fields: SYNC_VOLATILE,
+        ..kind(
+            "reusablePolicySettings",
+            "Reusable settings",
+            "deviceManagement/reusablePolicySettings",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: VPP_READ,
+        volatile_fields: SYNC_VOLATILE,
+        ..kind(
+            "vppTokens",
+            "Apple VPP token",
+            "deviceAppManagement/vppTokens",
         )
     },
 ];

@@ -400,10 +400,12 @@ const PORTAL_NAMES: &[(&str, &str)] = &[
         "androidDeviceOwnerFullyManagedEnrollmentEnabled",
         "Corporate-owned, fully managed user devices",
     ),
-    ("managedGooglePlayEnterpriseType", "Managed Google Play account type"),
+    (
+        "managedGooglePlayEnterpriseType",
+        "Managed Google Play account type",
+    ),
     // Custom compliance scripts.
     ("detectionScriptContent", "Detection script"),
-    ("runAsAccount", "Run as"),
     ("enforceSignatureCheck", "Enforce script signature check"),
     ("runAs32Bit", "Run script as 32-bit process"),
 ];

@@ -436,6 +436,27 @@ mod tests {
     }
 
     #[test]
+    fn apple_and_android_tokens_are_secret_but_their_names_and_dates_are_not() {
+        // A VPP token's `token` (null on reads, but never shown if Graph ever sends it), a
+        // Managed Google Play enrolment token; the token's name, type and expiry stay.
+        let mut vpp = json!({"displayName": "Contoso VPP", "token": "eyJleHBEYXRlIjoiMjAyNy0wMS0wMSJ9",
+            "vppTokenAccountType": "business", "expirationDateTime": "2027-01-01T00:00:00Z"});
+        let mut dep = json!({"tokenName": "Contoso ABM", "tokenType": "dep",
+            "tokenExpirationDateTime": "2027-01-01T00:00:00Z", "appleIdentifier": "abm@contoso.com"});
+        let mut android = json!({"companyCodes": [{"enrollmentToken": "ABCDEFGHIJKLMNOPQRST",
+            "qrCodeContent": "x", "expirationDateTime": "2027-01-01T00:00:00Z"}]});
+        let (vpp_before, dep_before) = (vpp.clone(), dep.clone());
+        assert_eq!(secrets(&mut vpp), 1);
+        assert_eq!(vpp["token"], SECRET);
+        assert_eq!(vpp["displayName"], vpp_before["displayName"]);
+        assert_eq!(vpp["expirationDateTime"], vpp_before["expirationDateTime"]);
+        assert_eq!(secrets(&mut dep), 0);
+        assert_eq!(dep, dep_before);
+        assert_eq!(secrets(&mut android), 1);
+        assert_eq!(android["companyCodes"][0]["enrollmentToken"], SECRET);
+    }
+
+    #[test]
     fn secret_properties_are_replaced_and_settings_are_not() {
         let mut wifi = json!({
             "@odata.type": "#microsoft.graph.windowsWifiConfiguration",
