@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import Reports from './Reports.svelte';
 import type { PackMade, PackRow, PortfolioRow, SyncProgress } from '../ipc/commands';
-import { filterPacks, looksLikeAddress, packSteps, packsCsv, periodText, periodWords, sizeText } from './reports';
+import { counted, filterPacks, looksLikeAddress, packSteps, packsCsv, periodText, periodWords, sizeText } from './reports';
 
 vi.mock('../ipc/commands', () => ({
   listPacks: vi.fn(),
@@ -323,5 +323,13 @@ describe('reports logic', () => {
     expect(csv).toContain('"changed"');
     expect(looksLikeAddress(ADDRESS)).toBe(true);
     expect(looksLikeAddress('age1short')).toBe(false);
+  });
+});
+
+describe('counted', () => {
+  it('says one and many as people do', () => {
+    expect(counted(1, 'open finding', 'open findings')).toBe('1 open finding');
+    expect(counted(0, 'open finding', 'open findings')).toBe('0 open findings');
+    expect(counted(2, 'person', 'people')).toBe('2 people');
   });
 });

@@ -69,6 +69,11 @@ export function sizeText(bytes: number | null): string {
 }
 
 /** The first 12 hex digits of a SHA-256, enough to tell packs apart at a glance. */
+/** "1 open finding", "3 open findings". */
+export function counted(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function shortHash(sha256: string): string {
   return sha256.slice(0, 12);
 }
