@@ -7,6 +7,7 @@ mod backup;
 mod diff;
 mod exchange;
 mod governance;
+mod import;
 mod logging;
 mod progress;
 mod report;
@@ -111,6 +112,8 @@ enum WorkspaceCommand {
     ExportSnapshot(exchange::ExportSnapshotArgs),
     /// Add a colleague's snapshot bundle as an offline, read-only tenant.
     ImportSnapshot(exchange::ImportSnapshotArgs),
+    /// Read an IntuneCD backup or IntuneManagement export as a dated snapshot of a tenant.
+    Import(import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -205,6 +208,7 @@ fn main() -> ExitCode {
                     WorkspaceCommand::ImportSnapshot(args) => {
                         exchange::import_snapshot(&engine, args, cli.json).await
                     }
+                    WorkspaceCommand::Import(args) => import::import(&engine, args, cli.json).await,
                 };
                 // Close also after a failed command: the log is folded into the database file.
                 engine.close().await?;
