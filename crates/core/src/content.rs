@@ -39,8 +39,11 @@ impl CapturedObject {
                 hash,
             };
         }
+        // An entity keyed by something else than `id` (cross-tenant access partners, keyed by
+        // the partner's `tenantId`) is identified by its name field.
         let object_id = raw
             .get("id")
+            .or_else(|| raw.get(kind.name_field))
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();

@@ -142,6 +142,78 @@ const SCRIPTS_READ: &[&str] = &[
     "DeviceManagementConfiguration.ReadWrite.All",
 ];
 const POLICY_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"];
+// Entra policies and roles, as their Graph reference pages list the permissions (least privileged
+// first, the one "consent lacks …" names; the simulator's `kinds.rs` keeps the same lists).
+const AUTH_METHOD_READ: &[&str] = &[
+    "Policy.Read.AuthenticationMethod",
+    "Policy.Read.All",
+    "Policy.ReadWrite.AuthenticationMethod",
+    "Policy.ReadWrite.ConditionalAccess",
+];
+const CROSS_TENANT_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.CrossTenantAccess"];
+const ROLE_READ: &[&str] = &[
+    "RoleManagement.Read.Directory",
+    "Directory.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.ReadWrite.All",
+];
+const ROLE_ASSIGNMENT_READ: &[&str] = &[
+    "RoleManagement.Read.Directory",
+    "RoleManagement.Read.All",
+    "Directory.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.ReadWrite.All",
+];
+/// PIM eligibilities: the page names `RoleEligibilitySchedule.Read.Directory` least privileged, and
+/// `RoleManagement.Read.Directory` among the higher ones. We ask for the latter first: the other
+/// role kinds need it anyway, so it costs the admin no extra consent line.
+const ELIGIBILITY_READ: &[&str] = &[
+    "RoleManagement.Read.Directory",
+    "RoleEligibilitySchedule.Read.Directory",
+    "RoleEligibilitySchedule.ReadWrite.Directory",
+    "RoleManagement.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+];
+const ADMINISTRATIVE_UNIT_READ: &[&str] = &[
+    "AdministrativeUnit.Read.All",
+    "AdministrativeUnit.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+];
+const AGREEMENT_READ: &[&str] = &["Agreement.Read.All", "Agreement.ReadWrite.All"];
+const AUTHORIZATION_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.Authorization"];
+const SECURITY_DEFAULTS_READ: &[&str] = &["Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"];
+const AUTH_METHODS_POLICY_READ: &[&str] = &[
+    "Policy.Read.AuthenticationMethod",
+    "Policy.ReadWrite.AuthenticationMethod",
+    "Policy.Read.All",
+];
+
+/// An Entra collection: v1.0, listed without options, directory throttling.
+const fn entra(key: &'static str, label: &'static str, collection: &'static str) -> ObjectKind {
+    ObjectKind {
+        version: ApiVersion::V1,
+        list_query: "",
+        family: ThrottleFamily::Directory,
+        ..kind(key, label, collection)
+    }
+}
+
+/// An Entra policy singleton, read on v1.0 (where the authorization policy is one object; beta
+/// answers a collection of one).
+const fn entra_singleton(
+    key: &'static str,
+    label: &'static str,
+    path: &'static str,
+    read_scopes: &'static [&'static str],
+) -> ObjectKind {
+    ObjectKind {
+        version: ApiVersion::V1,
+        family: ThrottleFamily::Directory,
+        read_scopes,
+        ..singleton(key, label, path)
+    }
+}
 // The tenant-wide settings, as their Graph reference pages list the permissions (the simulator's
 // `kinds.rs` keeps the same lists).
 const CONFIG_OR_DEVICES_READ: &[&str] = &[
@@ -474,6 +546,94 @@ pub static REGISTRY: &[ObjectKind] = &[
             "identity/conditionalAccess/namedLocations",
         )
     },
+    // Entra policies and roles that posture rules read.
+    ObjectKind {
+        read_scopes: AUTH_METHOD_READ,
+        ..entra(
+            "authenticationStrengthPolicies",
+            "Authentication strength",
+            "policies/authenticationStrengthPolicies",
+        )
+    },
+    ObjectKind {
+        read_scopes: CROSS_TENANT_READ,
+        // Partners have no id or name of their own: the partner tenant's id is both.
+        name_field: "tenantId",
+        ..entra(
+            "crossTenantAccessPartners",
+            "Cross-tenant access partner",
+            "policies/crossTenantAccessPolicy/partners",
+        )
+    },
+    ObjectKind {
+        // Built-in roles are the same in every tenant: only custom ones are configuration.
+        list_query: "$filter=isBuiltIn eq false",
+        read_scopes: ROLE_READ,
+        ..entra(
+            "directoryRoleDefinitions",
+            "Entra custom role",
+            "roleManagement/directory/roleDefinitions",
+        )
+    },
+    ObjectKind {
+        read_scopes: ROLE_ASSIGNMENT_READ,
+        // An assignment has no name; its id is stable while it exists.
+        name_field: "id",
+        ..entra(
+            "directoryRoleAssignments",
+            "Entra role assignment",
+            "roleManagement/directory/roleAssignments",
+        )
+    },
+    ObjectKind {
+        read_scopes: ELIGIBILITY_READ,
+        name_field: "id",
+        ..entra(
+            "roleEligibilityScheduleInstances",
+            "Entra role eligibility (PIM)",
+            "roleManagement/directory/roleEligibilityScheduleInstances",
+        )
+    },
+    ObjectKind {
+        read_scopes: ADMINISTRATIVE_UNIT_READ,
+        ..entra(
+            "administrativeUnits",
+            "Administrative unit",
+            "directory/administrativeUnits",
+        )
+    },
+    ObjectKind {
+        read_scopes: AGREEMENT_READ,
+        ..entra(
+            "agreements",
+            "Terms of use",
+            "identityGovernance/termsOfUse/agreements",
+        )
+    },
+    entra_singleton(
+        "authorizationPolicy",
+        "Authorization policy",
+        "policies/authorizationPolicy",
+        AUTHORIZATION_READ,
+    ),
+    entra_singleton(
+        "identitySecurityDefaultsEnforcementPolicy",
+        "Security defaults",
+        "policies/identitySecurityDefaultsEnforcementPolicy",
+        SECURITY_DEFAULTS_READ,
+    ),
+    entra_singleton(
+        "authenticationMethodsPolicy",
+        "Authentication methods policy",
+        "policies/authenticationMethodsPolicy",
+        AUTH_METHODS_POLICY_READ,
+    ),
+    entra_singleton(
+        "crossTenantAccessPolicyDefault",
+        "Cross-tenant access default settings",
+        "policies/crossTenantAccessPolicy/default",
+        CROSS_TENANT_READ,
+    ),
     // Tenant-wide Intune settings. `settings` is a complex property of the `deviceManagement`
     // singleton; beta serves it at its own path (as IntuneCD and IntuneManagement read it).
     ObjectKind {

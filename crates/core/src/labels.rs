@@ -408,6 +408,73 @@ const PORTAL_NAMES: &[(&str, &str)] = &[
     ("detectionScriptContent", "Detection script"),
     ("enforceSignatureCheck", "Enforce script signature check"),
     ("runAs32Bit", "Run script as 32-bit process"),
+    // Entra policies and roles, as the Entra admin center names them.
+    ("allowInvitesFrom", "Guest invite restrictions"),
+    ("guestUserRoleId", "Guest user access"),
+    ("blockMsolPowerShell", "Block MSOnline PowerShell"),
+    ("allowedToUseSSPR", "Self-service password reset"),
+    (
+        "allowEmailVerifiedUsersToJoinOrganization",
+        "Email-verified users can join the organization",
+    ),
+    (
+        "allowedToSignUpEmailBasedSubscriptions",
+        "Users can sign up for email-based subscriptions",
+    ),
+    (
+        "allowUserConsentForRiskyApps",
+        "User consent for risky apps",
+    ),
+    ("allowedToCreateApps", "Users can register applications"),
+    (
+        "allowedToCreateSecurityGroups",
+        "Users can create security groups",
+    ),
+    (
+        "allowedToCreateTenants",
+        "Users can create Microsoft Entra tenants",
+    ),
+    (
+        "allowedToReadBitlockerKeysForOwnedDevice",
+        "Users can read the BitLocker keys of their own devices",
+    ),
+    ("allowedToReadOtherUsers", "Users can read other users"),
+    (
+        "permissionGrantPoliciesAssigned",
+        "User consent for applications",
+    ),
+    (
+        "isMfaAccepted",
+        "Trust multifactor authentication from Microsoft Entra tenants",
+    ),
+    ("isCompliantDeviceAccepted", "Trust compliant devices"),
+    (
+        "isHybridAzureADJoinedDeviceAccepted",
+        "Trust Microsoft Entra hybrid joined devices",
+    ),
+    ("b2bCollaborationInbound", "B2B collaboration (inbound)"),
+    ("b2bCollaborationOutbound", "B2B collaboration (outbound)"),
+    ("b2bDirectConnectInbound", "B2B direct connect (inbound)"),
+    ("b2bDirectConnectOutbound", "B2B direct connect (outbound)"),
+    (
+        "isMemberManagementRestricted",
+        "Restricted management administrative unit",
+    ),
+    (
+        "isViewingBeforeAcceptanceRequired",
+        "Require users to expand the terms of use",
+    ),
+    (
+        "isPerDeviceAcceptanceRequired",
+        "Require users to consent on every device",
+    ),
+    ("userReacceptRequiredFrequency", "Expire consents every"),
+    ("roleDefinitionId", "Role"),
+    ("principalId", "Assigned to"),
+    ("directoryScopeId", "Scope"),
+    ("allowedResourceActions", "Permissions"),
+    ("allowedCombinations", "Allowed method combinations"),
+    ("requirementsSatisfied", "Requirements satisfied"),
 ];
 
 // ---------------------------------------------------------------------------------------------

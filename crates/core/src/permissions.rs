@@ -58,7 +58,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn missing_policy_read_means_conditional_access_is_unreadable() {
+    fn missing_policy_read_means_conditional_access_and_entra_policies_are_unreadable() {
         let granted: Vec<String> = required_scopes()
             .iter()
             .map(|s| s.to_string())
@@ -66,9 +66,28 @@ mod tests {
             .collect();
         let missing = missing(&granted);
         let kinds: Vec<&str> = missing.iter().map(|m| m.kind).collect();
-        assert_eq!(kinds, vec!["conditionalAccessPolicies", "namedLocations"]);
+        // Authentication strengths and methods need only Policy.Read.AuthenticationMethod.
+        assert_eq!(
+            kinds,
+            vec![
+                "conditionalAccessPolicies",
+                "namedLocations",
+                "crossTenantAccessPartners",
+                "authorizationPolicy",
+                "identitySecurityDefaultsEnforcementPolicy",
+                "crossTenantAccessPolicyDefault",
+            ]
+        );
         assert_eq!(missing_scope_names(&granted), vec!["Policy.Read.All"]);
         let all: Vec<String> = required_scopes().iter().map(|s| s.to_string()).collect();
         assert!(super::missing(&all).is_empty());
+        for scope in [
+            "Policy.Read.AuthenticationMethod",
+            "RoleManagement.Read.Directory",
+            "AdministrativeUnit.Read.All",
+            "Agreement.Read.All",
+        ] {
+            assert!(required_scopes().contains(&scope), "{scope}");
+        }
     }
 }

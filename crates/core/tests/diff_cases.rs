@@ -311,3 +311,51 @@ fn flat_policy_property_is_a_setting() {
         "Setting bitLockerEnabled (bitLockerEnabled): true -> false",
     );
 }
+
+/// Entra policies compare by meaning: reordered method combinations, role actions and method
+/// targets are no drift; a target's group id is configuration (not a child id to drop), so
+/// changing it is one change, as is a method switched off.
+#[test]
+fn entra_policies_compare_sets_and_targets_by_meaning() {
+    let strength = json!({"id": "s", "displayName": "Admins", "policyType": "custom",
+        "allowedCombinations": ["fido2", "windowsHelloForBusiness", "x509CertificateMultiFactor"]});
+    let mut reordered = strength.clone();
+    reordered["allowedCombinations"] = json!([
+        "x509CertificateMultiFactor",
+        "fido2",
+        "windowsHelloForBusiness"
+    ]);
+    check("authenticationStrengthPolicies", &strength, &reordered, "");
+
+    let role = json!({"id": "r", "displayName": "Helpdesk", "isBuiltIn": false,
+        "rolePermissions": [{"allowedResourceActions": ["a/read", "b/update"], "condition": null}]});
+    let mut same = role.clone();
+    same["rolePermissions"][0]["allowedResourceActions"] = json!(["b/update", "a/read"]);
+    check("directoryRoleDefinitions", &role, &same, "");
+
+    let methods = json!({"id": "authenticationMethodsPolicy", "authenticationMethodConfigurations": [
+        {"id": "Fido2", "state": "enabled", "includeTargets": [
+            {"targetType": "group", "id": "g1", "isRegistrationRequired": false},
+            {"targetType": "group", "id": "g2", "isRegistrationRequired": false}]},
+        {"id": "Sms", "state": "enabled", "includeTargets": []}]});
+    let mut reversed = methods.clone();
+    reversed["authenticationMethodConfigurations"]
+        .as_array_mut()
+        .unwrap()
+        .reverse();
+    reversed["authenticationMethodConfigurations"][1]["includeTargets"]
+        .as_array_mut()
+        .unwrap()
+        .reverse();
+    check("authenticationMethodsPolicy", &methods, &reversed, "");
+    let mut sms_off = methods.clone();
+    sms_off["authenticationMethodConfigurations"][1]["state"] = json!("disabled");
+    let kind = by_key("authenticationMethodsPolicy").unwrap();
+    let changes = diff(kind, &methods, &sms_off, &NoRefs, &NoRefs);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert!(changes[0].path.contains("Sms"), "{changes:#?}");
+    let mut other_group = methods.clone();
+    other_group["authenticationMethodConfigurations"][0]["includeTargets"][1]["id"] = json!("g3");
+    let changes = diff(kind, &methods, &other_group, &NoRefs, &NoRefs);
+    assert_eq!(changes.len(), 2, "g2 gone, g3 added: {changes:#?}");
+}

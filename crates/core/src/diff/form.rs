@@ -53,12 +53,29 @@ const TARGET_KEY_FIELDS: &[&str] = &[
 
 const CONDITIONAL_ACCESS: &str = "conditionalAccessPolicies";
 
+/// Entra policies and roles: their target lists name groups by `id` (configuration, unlike a
+/// child's id) and several arrays are sets; see [`entra_value`].
+const ENTRA_KINDS: &[&str] = &[
+    "authenticationStrengthPolicies",
+    "crossTenantAccessPartners",
+    "directoryRoleDefinitions",
+    "directoryRoleAssignments",
+    "roleEligibilityScheduleInstances",
+    "administrativeUnits",
+    "agreements",
+    "authorizationPolicy",
+    "identitySecurityDefaultsEnforcementPolicy",
+    "authenticationMethodsPolicy",
+    "crossTenantAccessPolicyDefault",
+];
+
 /// The canonical form of `content` for comparison (see the module docs for what changes).
 pub fn semantic_form(kind: &ObjectKind, content: &Value, refs: &dyn RefNames) -> Value {
     let Value::Object(map) = content else {
         return canonical(&clean(content));
     };
     let ca = kind.key == CONDITIONAL_ACCESS;
+    let entra = ENTRA_KINDS.contains(&kind.key);
     let mut out = Map::new();
     for (key, value) in map {
         if kind.volatile_fields.contains(&key.as_str()) || is_annotation(key) {
@@ -86,6 +103,10 @@ pub fn semantic_form(kind: &ObjectKind, content: &Value, refs: &dyn RefNames) ->
                 resolved_set(refs, RefKind::Group, value)
             }
             "targetedMobileApps" => resolved_set(refs, RefKind::App, value),
+            "authenticationMethodConfigurations" if entra => {
+                keyed(value, |m| str_field(m, "id"), entra_value)
+            }
+            _ if entra => entra_field(key, value),
             "payload" => decoded(value),
             k if SCRIPT_FIELDS.contains(&k) => decoded(value),
             _ => clean(value),
@@ -93,6 +114,45 @@ pub fn semantic_form(kind: &ObjectKind, content: &Value, refs: &dyn RefNames) ->
         out.insert(key.clone(), value);
     }
     canonical(&Value::Object(out))
+}
+
+/// An Entra policy's value by meaning: `includeTargets`/`excludeTargets` keyed by the group (or
+/// `all_users`) they name, a feature's single `includeTarget`/`excludeTarget` kept whole, and the
+/// arrays whose order means nothing — allowed method combinations, role actions and scopes,
+/// FIDO2 AAGUIDs, consent policies, B2B targets, role permissions — as sets. Annotations and
+/// children's service-assigned fields go, as in [`clean`].
+fn entra_value(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (k, v) in map {
+                if is_annotation(k) || CHILD_VOLATILE.contains(&k.as_str()) {
+                    continue;
+                }
+                out.insert(k.clone(), entra_field(k, v));
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(entra_value).collect()),
+        other => other.clone(),
+    }
+}
+
+/// One field of an Entra policy by meaning (see [`entra_value`]).
+fn entra_field(key: &str, value: &Value) -> Value {
+    match key {
+        "includeTargets" | "excludeTargets" => keyed(value, |t| str_field(t, "id"), entra_value),
+        "includeTarget" | "excludeTarget" => value.clone(),
+        "allowedCombinations"
+        | "allowedResourceActions"
+        | "excludedResourceActions"
+        | "resourceScopes"
+        | "aaGuids"
+        | "permissionGrantPoliciesAssigned"
+        | "targets"
+        | "rolePermissions" => set(&entra_value(value)),
+        _ => entra_value(value),
+    }
 }
 
 /// `@odata.context`, `assignments@odata.context`, `definition@odata.bind`… but not `@odata.type`.
