@@ -284,12 +284,19 @@ struct Served {
     catalogues: BTreeMap<&'static str, usize>,
 }
 
-fn served(tenant: &tenantatlas_sim::model::SimTenant) -> Served {
+/// What the `index`th tenant of the simulated cloud serves.
+fn served(tenant: &tenantatlas_sim::model::SimTenant, index: usize) -> Served {
     let mut out = Served {
         configuration: BTreeMap::new(),
         not_captured: BTreeMap::new(),
         catalogues: BTreeMap::new(),
     };
+    // Singletons: one object each, where the tenant has it.
+    for path in tenantatlas_sim::data::singleton_paths(tenant, index) {
+        if let Some(kind) = REGISTRY.iter().find(|k| k.collection == path) {
+            *out.configuration.entry(kind.key).or_default() += 1;
+        }
+    }
     for (key, objects) in &tenant.collections {
         let Some(spec) = tenantatlas_sim::kinds::by_key(key) else {
             continue;
@@ -338,8 +345,8 @@ fn print_portfolio(handle: &tenantatlas_sim::SimHandle) -> Result<()> {
     .indent(2);
     let mut catalogues: BTreeMap<&str, usize> = BTreeMap::new();
     let mut not_captured: BTreeMap<&str, usize> = BTreeMap::new();
-    for tenant in &world.tenants {
-        let served = served(tenant);
+    for (index, tenant) in world.tenants.iter().enumerate() {
+        let served = served(tenant, index);
         for (what, n) in served.catalogues {
             let entry = catalogues.entry(what).or_default();
             *entry = (*entry).max(n);
@@ -420,8 +427,9 @@ fn print_synced(
         let configured = world
             .tenants
             .iter()
-            .find(|t| t.id == r.tenant)
-            .map(|t| served(t).configuration)
+            .enumerate()
+            .find(|(_, t)| t.id == r.tenant)
+            .map(|(index, t)| served(t, index).configuration)
             .unwrap_or_default();
         // Kinds the sync could not read, grouped by why: "Conditional Access policy (4), Named
         // location (2): consent lacks Policy.Read.All".

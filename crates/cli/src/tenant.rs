@@ -197,10 +197,38 @@ async fn list(engine: &Engine, json: bool) -> Result<()> {
         return Ok(());
     }
     tenant_table(&tenants).print()?;
-    for line in sign_in_advice(&tenants) {
+    for line in sign_in_advice(&tenants)
+        .into_iter()
+        .chain(expiry_advice(&tenants))
+    {
         outln!("{line}");
     }
     Ok(())
+}
+
+/// One line per token or certificate that expired or expires soon (the latest snapshot's):
+/// renewing it is the MSP's job, drift or not.
+fn expiry_advice(tenants: &[TenantSummary]) -> Vec<String> {
+    tenants
+        .iter()
+        .filter(|t| t.state != "archived")
+        .flat_map(|t| {
+            t.expiring.iter().map(move |e| {
+                let what = if e.name.is_empty() || e.name == e.kind_label {
+                    e.kind_label.clone()
+                } else {
+                    format!("{} \"{}\"", e.kind_label, e.name)
+                };
+                format!(
+                    "{}: {} {} {}: renew it in Intune",
+                    output::clean(&t.name),
+                    output::clean(&what),
+                    if e.expired { "expired" } else { "expires" },
+                    day(&e.expires)
+                )
+            })
+        })
+        .collect()
 }
 
 /// One row per tenant; a tenant whose newest sync failed reads "failing since …, last good
@@ -319,6 +347,7 @@ async fn set_archived(engine: &Engine, tenant: &str, archived: bool, json: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tenantatlas_engine::ops::queries::Expiring;
 
     fn summary(name: &str, domain: &str) -> TenantSummary {
         TenantSummary {
@@ -336,7 +365,38 @@ mod tests {
             sign_in_refreshed_at: Some("2026-12-05T03:21:40.000Z".into()),
             sign_in_lapses_at: Some("2027-03-05T03:21:40.000Z".into()),
             sign_in_status: SignInStatus::Current,
+            expiring: Vec::new(),
         }
+    }
+
+    #[test]
+    fn expiring_tokens_and_certificates_get_a_line() {
+        let mut contoso = summary("Contoso Ltd", "contoso.example");
+        contoso.expiring = vec![
+            Expiring {
+                kind: "applePushNotificationCertificate".into(),
+                kind_label: "Apple MDM push certificate".into(),
+                object_id: "applePushNotificationCertificate".into(),
+                name: "Apple MDM push certificate".into(),
+                expires: "2026-12-01T10:00:00Z".into(),
+                expired: true,
+            },
+            Expiring {
+                kind: "vppTokens".into(),
+                kind_label: "Apple VPP token".into(),
+                object_id: "v".into(),
+                name: "Contoso VPP".into(),
+                expires: "2026-12-20T10:00:00Z".into(),
+                expired: false,
+            },
+        ];
+        assert_eq!(
+            expiry_advice(&[contoso, summary("Northwind", "northwind.example")]),
+            [
+                "Contoso Ltd: Apple MDM push certificate expired 2026-12-01: renew it in Intune",
+                "Contoso Ltd: Apple VPP token \"Contoso VPP\" expires 2026-12-20: renew it in Intune",
+            ]
+        );
     }
 
     #[test]

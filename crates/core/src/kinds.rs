@@ -14,6 +14,7 @@
 //!   two levels deep).
 
 use serde::Serialize;
+use serde_json::Value;
 
 /// Graph API version of a collection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -106,6 +107,9 @@ pub struct ObjectKind {
     pub volatile_fields: &'static [&'static str],
     /// The property holding the display name.
     pub name_field: &'static str,
+    /// The property saying when the object — a token, a certificate — expires and stops working
+    /// (`expirationDateTime`), for kinds that expire.
+    pub expiry_field: Option<&'static str>,
 }
 
 const VOLATILE: &[&str] = &[
@@ -279,6 +283,7 @@ const fn kind(key: &'static str, label: &'static str, collection: &'static str) 
         family: ThrottleFamily::IntuneConfig,
         volatile_fields: VOLATILE,
         name_field: "displayName",
+        expiry_field: None,
     }
 }
 
@@ -647,6 +652,7 @@ pub static REGISTRY: &[ObjectKind] = &[
     ObjectKind {
         read_scopes: APNS_READ,
         volatile_fields: SYNC_VOLATILE,
+        expiry_field: Some("expirationDateTime"),
         ..singleton(
             "applePushNotificationCertificate",
             "Apple MDM push certificate",
@@ -680,6 +686,7 @@ pub static REGISTRY: &[ObjectKind] = &[
         read_scopes: SERVICE_READ,
         volatile_fields: SYNC_VOLATILE,
         name_field: "tokenName",
+        expiry_field: Some("tokenExpirationDateTime"),
         ..kind(
             "depOnboardingSettings",
             "Apple enrollment program token (ABM/ADE)",
@@ -750,6 +757,7 @@ pub static REGISTRY: &[ObjectKind] = &[
         list_query: "",
         read_scopes: VPP_READ,
         volatile_fields: SYNC_VOLATILE,
+        expiry_field: Some("expirationDateTime"),
         ..kind(
             "vppTokens",
             "Apple VPP token",
@@ -770,6 +778,11 @@ pub fn label(key: &str) -> &str {
 }
 
 impl ObjectKind {
+    /// When an object of this kind expires (as Graph writes it), for kinds that expire.
+    pub fn expires_at<'v>(&self, content: &'v Value) -> Option<&'v str> {
+        content.get(self.expiry_field?)?.as_str()
+    }
+
     /// Whether the kind is one object per tenant, read with one GET.
     pub fn is_singleton(&self) -> bool {
         self.shape == Shape::Singleton

@@ -439,3 +439,59 @@ async fn a_tenant_without_apple_mdm_syncs_and_is_checked() {
         .filter(|f| f.kind == "deviceManagementSettings")
         .all(|f| f.drift == "modified"));
 }
+
+/// Tokens and certificates that expired or expire within 30 days are listed with the tenant,
+/// drift or not; one far off is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expiring_tokens_and_certificates_are_listed_with_the_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::Connected { sim, engine, .. } =
+        common::connected(common::sim_config(2, 60, 5), dir.path()).await;
+    let domain = sim.tenants()[0].domain.clone();
+    let soon = (time::OffsetDateTime::now_utc() + time::Duration::days(10))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    change_in_cloud(
+        &sim,
+        0,
+        &Change::Singleton(
+            "applePushNotificationCertificate",
+            "expirationDateTime",
+            json!(soon),
+        ),
+    );
+    change_in_cloud(
+        &sim,
+        0,
+        &Change::Object(
+            "vppTokens",
+            "expirationDateTime",
+            json!("2020-01-01T00:00:00Z"),
+        ),
+    );
+    change_in_cloud(
+        &sim,
+        0,
+        &Change::Object(
+            "depOnboardingSettings",
+            "tokenExpirationDateTime",
+            json!("2099-01-01T00:00:00Z"),
+        ),
+    );
+    sync(&engine, &domain).await;
+    let tenants = engine.tenants().await.unwrap();
+    let tenant = tenants.iter().find(|t| t.domain == domain).unwrap();
+    let listed: Vec<(&str, &str, bool)> = tenant
+        .expiring
+        .iter()
+        .map(|e| (e.kind.as_str(), e.expires.as_str(), e.expired))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("vppTokens", "2020-01-01T00:00:00Z", true),
+            ("applePushNotificationCertificate", soon.as_str(), false),
+        ]
+    );
+    assert_eq!(tenant.expiring[1].kind_label, "Apple MDM push certificate");
+}

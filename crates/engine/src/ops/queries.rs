@@ -10,6 +10,7 @@ use tenantatlas_core::permissions;
 use tenantatlas_graph::auth::REFRESH_TOKEN_MAX_INACTIVE;
 use tenantatlas_store::audit_state::{self, Unexplained};
 use tenantatlas_store::checkpoints::{self, Checkpoint, CheckpointError};
+use tenantatlas_store::snapshots::SnapshotObject;
 use tenantatlas_store::tokens::SignInRecord;
 use tenantatlas_store::{
     AuditEntry, ObjectFilter, ObjectVersion, RunRecord, RunStatus, StoreError, TenantRecord,
@@ -83,6 +84,55 @@ pub struct TenantSummary {
     /// need `tenantatlas tenant reconnect`. `imported` for a tenant imported from a snapshot
     /// bundle (no sign-in, none needed; `last_sync` is when its newest snapshot was taken).
     pub sign_in_status: SignInStatus,
+    /// Tokens and certificates of the latest snapshot (Apple push certificate, enrolment program
+    /// and VPP tokens) that expired or expire within [`EXPIRY_WARNING`], soonest first: when they
+    /// lapse, devices stop checking in or apps stop installing, drift or not.
+    pub expiring: Vec<Expiring>,
+}
+
+/// How long before a token or certificate expires `tenant list` warns of it.
+pub const EXPIRY_WARNING: time::Duration = time::Duration::days(30);
+
+/// A token or certificate that expired or expires soon.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Expiring {
+    pub kind: String,
+    /// What an MSP engineer calls the kind ("Apple MDM push certificate").
+    pub kind_label: String,
+    pub object_id: String,
+    pub name: String,
+    /// When it expires, as Graph says it.
+    pub expires: String,
+    /// Whether that time has passed.
+    pub expired: bool,
+}
+
+/// The tokens and certificates among `objects` (with contents) that expired or expire within
+/// [`EXPIRY_WARNING`] of `now`, soonest first. An expiry that is no time is left out.
+pub fn expiring(objects: &[SnapshotObject], now: OffsetDateTime) -> Vec<Expiring> {
+    let mut out: Vec<(OffsetDateTime, Expiring)> = objects
+        .iter()
+        .filter_map(|o| {
+            let kind = tenantatlas_core::kinds::by_key(&o.kind)?;
+            let text = kind.expires_at(&o.content)?;
+            let at = parse_time(text)?;
+            (at <= now + EXPIRY_WARNING).then(|| {
+                (
+                    at,
+                    Expiring {
+                        kind: o.kind.clone(),
+                        kind_label: kind.label.to_string(),
+                        object_id: o.object_id.clone(),
+                        name: o.display_name.clone(),
+                        expires: text.to_string(),
+                        expired: at <= now,
+                    },
+                )
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.into_iter().map(|(_, e)| e).collect()
 }
 
 /// How a tenant's saved sign-in stands.
@@ -212,10 +262,12 @@ impl Engine {
             .map(|o| o.tenant_id)
             .collect();
         let now = OffsetDateTime::now_utc();
-        Ok(self
-            .workspace
-            .list_tenants()
-            .await?
+        let tenants = self.workspace.list_tenants().await?;
+        let mut expiries: HashMap<String, Vec<Expiring>> = HashMap::new();
+        for t in &tenants {
+            expiries.insert(t.id.clone(), self.expiring_of(&t.id, now).await?);
+        }
+        Ok(tenants
             .into_iter()
             .map(|t| {
                 let health = health.remove(&t.id);
@@ -229,6 +281,7 @@ impl Engine {
                     sign_in_health(sign_ins.get(&t.id), now)
                 };
                 TenantSummary {
+                    expiring: expiries.remove(&t.id).unwrap_or_default(),
                     sign_in_refreshed_at: sign_in.refreshed_at,
                     sign_in_lapses_at: sign_in.lapses_at,
                     sign_in_status: sign_in.status,
@@ -251,6 +304,36 @@ impl Engine {
                 }
             })
             .collect())
+    }
+
+    /// The expiring tokens and certificates of a tenant's latest snapshot: its manifest, and the
+    /// contents of the few objects of kinds that expire.
+    async fn expiring_of(
+        &self,
+        tenant_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Expiring>, EngineError> {
+        let Some(snapshot) = self.workspace.latest_snapshot(tenant_id).await? else {
+            return Ok(Vec::new());
+        };
+        let mut objects: Vec<SnapshotObject> = self
+            .workspace
+            .snapshot_manifest(snapshot.id)
+            .await?
+            .into_iter()
+            .filter(|o| {
+                tenantatlas_core::kinds::by_key(&o.kind).is_some_and(|k| k.expiry_field.is_some())
+            })
+            .collect();
+        if objects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hashes: Vec<String> = objects.iter().map(|o| o.hash.clone()).collect();
+        let contents = self.workspace.get_contents(&hashes).await?;
+        for o in objects.iter_mut() {
+            o.content = contents.get(&o.hash).cloned().unwrap_or(Value::Null);
+        }
+        Ok(expiring(&objects, now))
     }
 
     /// A tenant by id or domain, or a not-found error that says how to see the tenants.

@@ -44,6 +44,8 @@ mod portfolio;
 mod scripts;
 mod templates;
 pub(crate) mod tenant_settings;
+
+pub use tenant_settings::singleton_paths;
 #[cfg(test)]
 mod tests;
 

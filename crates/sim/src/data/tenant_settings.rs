@@ -291,6 +291,20 @@ fn vpp_token(gen: &mut Gen, org: &str, name: &str, domain: &str) -> SimObject {
     }))
 }
 
+/// The paths (from the version root) of the singletons below `deviceManagement` that this tenant,
+/// the `index`th of the cloud, serves: its compliance settings and Managed Google Play binding
+/// always (unbound where it has none), its Apple push certificate only where Apple MDM is set up.
+pub fn singleton_paths(tenant: &SimTenant, index: usize) -> Vec<&'static str> {
+    let mut paths = vec![
+        "deviceManagement/settings",
+        "deviceManagement/androidManagedStoreAccountEnterpriseSettings",
+    ];
+    if profile(&tenant.id, index).apple {
+        paths.push("deviceManagement/applePushNotificationCertificate");
+    }
+    paths
+}
+
 /// The tenant's singletons, as the service returns them (without `@odata.context`).
 pub(crate) struct Singletons {
     /// `None`: the tenant has not set up Apple MDM, and the service answers 404.
