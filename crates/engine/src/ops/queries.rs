@@ -131,7 +131,7 @@ pub fn expiring(objects: &[SnapshotObject], now: OffsetDateTime) -> Vec<Expiring
             })
         })
         .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort_by_key(|(at, _)| *at);
     out.into_iter().map(|(_, e)| e).collect()
 }
 
