@@ -298,6 +298,12 @@ fn served(tenant: &tenantatlas_sim::model::SimTenant, index: usize) -> Served {
         }
     }
     for (key, objects) in &tenant.collections {
+        // The simulator keeps Entra's policy singletons as one-object collections under the
+        // product's own keys.
+        if let Some(kind) = REGISTRY.iter().find(|k| k.is_singleton() && k.key == key) {
+            *out.configuration.entry(kind.key).or_default() += objects.len();
+            continue;
+        }
         let Some(spec) = tenantatlas_sim::kinds::by_key(key) else {
             continue;
         };
@@ -305,10 +311,22 @@ fn served(tenant: &tenantatlas_sim::model::SimTenant, index: usize) -> Served {
             continue;
         }
         // The simulator and the product each have their own table of kinds; they meet where
-        // Graph does, at the collection's path.
+        // Graph does, at the collection's path. Entra's collections are configuration though the
+        // simulator does not write them; of directory roles the product reads the custom ones.
+        let entra = spec.family == tenantatlas_sim::kinds::Family::Directory;
         match REGISTRY.iter().find(|k| k.collection == spec.full_path()) {
-            Some(kind) if spec.writable => {
-                *out.configuration.entry(kind.key).or_default() += objects.len();
+            Some(kind) if spec.writable || entra => {
+                let count = if kind.list_query.contains("isBuiltIn eq false") {
+                    objects
+                        .iter()
+                        .filter(|o| {
+                            o.body.get("isBuiltIn") == Some(&serde_json::Value::Bool(false))
+                        })
+                        .count()
+                } else {
+                    objects.len()
+                };
+                *out.configuration.entry(kind.key).or_default() += count;
             }
             None if spec.writable => {
                 *out.not_captured.entry(spec.key).or_default() += objects.len();

@@ -39,11 +39,14 @@ impl CapturedObject {
                 hash,
             };
         }
-        // An entity keyed by something else than `id` (cross-tenant access partners, keyed by
-        // the partner's `tenantId`) is identified by its name field.
+        // Cross-tenant access partners have no `id`: they are keyed by the partner's `tenantId`
+        // (their name field).
         let object_id = raw
             .get("id")
-            .or_else(|| raw.get(kind.name_field))
+            .or_else(|| {
+                raw.get("tenantId")
+                    .filter(|_| kind.name_field == "tenantId")
+            })
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();

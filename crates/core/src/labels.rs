@@ -503,6 +503,8 @@ struct Subject<'a> {
 
 /// Top-level fields whose values are references resolved to names.
 const REF_FIELDS: &[&str] = &[
+    // An Entra role assignment's role: built-in role ids in words.
+    "roleDefinitionId",
     "conditions",
     "members",
     "resourceScopes",

@@ -372,9 +372,16 @@ async fn a_synced_snapshot_exported_by_either_tool_imports_with_no_drift_against
         .import_backup(&options("cd.example", &cd))
         .await
         .expect("the IntuneCD-style backup imports");
+    // Objects with no name but their id (Entra role assignments and PIM eligibilities, which
+    // IntuneCD does not back up) cannot come back from a format that strips ids.
+    let named_by_id = synced
+        .iter()
+        .filter(|o| tenantatlas_core::kinds::by_key(&o.kind).is_some_and(|k| k.name_field == "id"))
+        .count();
+    assert!(named_by_id > 0);
     assert_eq!(
         imported_cd.objects,
-        synced.len() as u64,
+        (synced.len() - named_by_id) as u64,
         "{:?}",
         imported_cd.skipped
     );
@@ -403,7 +410,8 @@ async fn a_synced_snapshot_exported_by_either_tool_imports_with_no_drift_against
         if tenant == "cd.example" {
             // Known gap: assignment filters and compliance notification templates are referred
             // to by id, and IntuneCD strips the referenced objects' ids, so those references
-            // cannot be matched to their objects yet. Nothing else drifts.
+            // cannot be matched to their objects yet; role assignments and eligibilities (named
+            // by id) are missing. Nothing else drifts.
             for f in &drift.findings {
                 assert!(
                     f.changes

@@ -137,25 +137,43 @@ impl TestSim {
     /// read-only `templates` catalog, tenant-wide settings such as device categories) is left out.
     pub async fn expected_counts(&self) -> Vec<std::collections::BTreeMap<String, u64>> {
         let tenants = self.control_get("tenants").await;
-        tenants
-            .as_array()
-            .expect("tenant array")
-            .iter()
-            .map(|t| {
-                t["counts"]
-                    .as_object()
-                    .expect("counts")
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        let spec = tenantatlas_sim::kinds::by_key(k)?;
-                        let kind = tenantatlas_core::REGISTRY
-                            .iter()
-                            .find(|kind| kind.collection == spec.full_path() && spec.writable)?;
-                        Some((kind.key.to_string(), v.as_u64().expect("count")))
-                    })
-                    .collect()
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (index, t) in tenants.as_array().expect("tenant array").iter().enumerate() {
+            let mut counts: std::collections::BTreeMap<String, u64> = t["counts"]
+                .as_object()
+                .expect("counts")
+                .iter()
+                .filter_map(|(k, v)| {
+                    let spec = tenantatlas_sim::kinds::by_key(k)?;
+                    let kind = tenantatlas_core::REGISTRY.iter().find(|kind| {
+                        !kind.is_singleton()
+                            && kind.collection == spec.full_path()
+                            && (spec.writable
+                                || spec.family == tenantatlas_sim::kinds::Family::Directory)
+                    })?;
+                    Some((kind.key.to_string(), v.as_u64().expect("count")))
+                })
+                .collect();
+            // The product lists custom directory roles only (`$filter=isBuiltIn eq false`).
+            let custom_roles = self.handle.sim.world().tenants[index]
+                .collection("directoryRoleDefinitions")
+                .iter()
+                .filter(|o| o.body.get("isBuiltIn") == Some(&Value::Bool(false)))
+                .count() as u64;
+            counts.insert("directoryRoleDefinitions".into(), custom_roles);
+            // A singleton is one object where the service answers it (Intune's 404: none).
+            let token = self.graph_token(index).await;
+            for kind in tenantatlas_core::REGISTRY
+                .iter()
+                .filter(|k| k.is_singleton())
+            {
+                let path = format!("/{}/{}", kind.version.as_str(), kind.collection);
+                let (status, _) = self.graph_send(&token, Method::GET, &path, None).await;
+                counts.insert(kind.key.to_string(), u64::from(status == StatusCode::OK));
+            }
+            out.push(counts);
+        }
+        out
     }
 
     /// An access token for Graph in a tenant, minted by the simulator for the tenant's admin.

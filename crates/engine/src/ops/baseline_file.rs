@@ -386,6 +386,12 @@ pub fn kind_for_type(odata_type: &str) -> Option<&'static str> {
         "deviceandappmanagementroleassignment" | "roleassignment" => Some("roleAssignments"),
         "notificationmessagetemplate" => Some("notificationMessageTemplates"),
         "conditionalaccesspolicy" => Some("conditionalAccessPolicies"),
+        // Entra's unified RBAC types (not Intune's `roleDefinition`), and cross-tenant access.
+        "unifiedroledefinition" => Some("directoryRoleDefinitions"),
+        "unifiedroleassignment" => Some("directoryRoleAssignments"),
+        "unifiedroleeligibilityscheduleinstance" => Some("roleEligibilityScheduleInstances"),
+        "crosstenantaccesspolicyconfigurationpartner" => Some("crossTenantAccessPartners"),
+        "crosstenantaccesspolicyconfigurationdefault" => Some("crossTenantAccessPolicyDefault"),
         _ => None,
     };
     if exact.is_some() {

@@ -544,6 +544,10 @@ fn shorten(text: &str) -> String {
 
 /// The display name a content carries, by the kind's name field (as a sync reads it).
 fn name_in(kind: &str, content: &Value) -> Option<String> {
+    // A singleton is named by its kind, whatever its content says ("Authorization Policy").
+    if let Some(kind) = kinds::by_key(kind).filter(|k| k.is_singleton()) {
+        return Some(kind.label.to_string());
+    }
     let field = kinds::by_key(kind).map_or("displayName", |k| k.name_field);
     content
         .get(field)

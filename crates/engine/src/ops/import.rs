@@ -458,8 +458,13 @@ fn add_objects(out: &mut ReadBackup, value: &Value, file: &Path, shown: String) 
             reason = SkipReason::NoName;
             continue;
         };
+        // Cross-tenant access partners have no `id`: they are keyed by the partner's `tenantId`.
         let id = raw
             .get("id")
+            .or_else(|| {
+                raw.get("tenantId")
+                    .filter(|_| kind.name_field == "tenantId")
+            })
             .and_then(Value::as_str)
             .filter(|id| !id.is_empty())
             .map(str::to_string);
