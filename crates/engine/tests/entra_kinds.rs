@@ -85,7 +85,11 @@ fn toggle(object: &mut SimObject, path: &[&str]) {
 /// Syncs tenant 0, takes a baseline of `kind` from it and assigns it there (no drift), lets
 /// `change` edit the cloud, syncs again: drift finds exactly one modified object of `kind` with
 /// one change, named `setting`.
-async fn one_change_is_one_finding(kind: &str, change: impl FnOnce(&mut SimTenant), setting: &str) {
+async fn one_change_is_one_finding(
+    kind: &str,
+    change: impl FnOnce(&mut SimTenant),
+    setting: &str,
+) -> Finding {
     let dir = tempfile::tempdir().unwrap();
     let common::Connected { sim, engine, .. } =
         common::connected(common::sim_config(1, 20, 5), dir.path()).await;
@@ -133,6 +137,7 @@ async fn one_change_is_one_finding(kind: &str, change: impl FnOnce(&mut SimTenan
         Some(setting),
         "{finding:#?}"
     );
+    finding.clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -184,7 +189,7 @@ async fn custom_directory_role() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn directory_role_assignment() {
-    one_change_is_one_finding(
+    let finding = one_change_is_one_finding(
         "directoryRoleAssignments",
         |t| {
             let assignment = object(t, "directoryRoleAssignments", |_| true);
@@ -197,6 +202,16 @@ async fn directory_role_assignment() {
         "Role",
     )
     .await;
+    // Built-in roles in words, as the Entra admin center names them.
+    assert_eq!(
+        finding.changes[0].before_label.as_deref(),
+        Some("Global Administrator"),
+        "{finding:#?}"
+    );
+    assert_eq!(
+        finding.changes[0].after_label.as_deref(),
+        Some("Global Reader")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
