@@ -3,8 +3,8 @@
 
 use serde_json::json;
 use tenantatlas_engine::ops::settings::{
-    WorkspaceSettings, KEYS, NOTIFY_HIGH, SLA_OVERDUE, SLA_WARN, SYNC_INTERVAL, TENANT_AUTHORITY,
-    TENANT_CLIENT_ID, TENANT_GRAPH,
+    self as settings, WorkspaceSettings, KEYS, NOTIFY_HIGH, SLA_OVERDUE, SLA_WARN, SYNC_INTERVAL,
+    TENANT_AUTHORITY, TENANT_CLIENT_ID, TENANT_GRAPH,
 };
 use tenantatlas_engine::ops::tenant_add::{
     AddTenantFlags, DEFAULT_AUTHORITY, DEFAULT_CLIENT_ID, DEFAULT_GRAPH,
@@ -105,7 +105,20 @@ async fn settings_persist_across_a_reopen_and_each_change_is_audited() {
         .filter(|e| e.default)
         .map(|e| e.key)
         .collect();
-    assert_eq!(defaults, [TENANT_GRAPH]);
+    // Only what was set is not a default: the Graph root and review-pack branding were not.
+    assert_eq!(
+        defaults,
+        [
+            TENANT_GRAPH,
+            settings::REPORT_MSP_NAME,
+            settings::REPORT_LOGO,
+            settings::REPORT_ACCENT,
+            settings::REPORT_FOOTER,
+            settings::REPORT_AUTHOR,
+            settings::REPORT_REVIEWER,
+            settings::REPORT_DISTRIBUTION,
+        ]
+    );
 
     // Empty clears a tenant default back to Microsoft's.
     let s = engine.set_setting(TENANT_CLIENT_ID, "").await.unwrap();
