@@ -3,6 +3,7 @@
 //! runs and inventory as JSON and CSV, and the audit excerpt with its signed checkpoint.
 //! `bundle::build` adds `SHA256SUMS`, its signature and the public key.
 
+use super::exports::{finding_row, FINDING_COLUMNS};
 use super::gather::{canonical_bytes, sha256_hex, FindingFacts, PackData};
 use serde_json::{json, Value};
 use tenantatlas_core::csv;
@@ -38,38 +39,11 @@ pub fn snapshot_json(data: &PackData) -> Vec<u8> {
     }))
 }
 
-fn findings_csv(findings: &[&FindingFacts]) -> String {
-    let mut out = csv::line(&[
-        "id",
-        "severity",
-        "state",
-        "baseline",
-        "kind",
-        "object",
-        "drift",
-        "changes",
-        "justification",
-        "approver",
-        "expires",
-        "first_seen_at",
-        "last_seen_at",
-    ]);
+/// Findings as CSV: the columns `report export findings` writes, the tenant named by domain.
+fn findings_csv(findings: &[&FindingFacts], tenant: &str) -> String {
+    let mut out = csv::line(FINDING_COLUMNS);
     for f in findings {
-        out.push_str(&csv::line(&[
-            f.id.as_str(),
-            &f.severity,
-            &f.state,
-            &f.baseline,
-            &f.kind_label,
-            &f.object,
-            &f.drift,
-            &f.changes.join("; "),
-            f.justification.as_deref().unwrap_or(""),
-            f.approver.as_deref().unwrap_or(""),
-            f.expires.as_deref().unwrap_or(""),
-            &f.first_seen_at,
-            &f.last_seen_at,
-        ]));
+        out.push_str(&csv::line(&finding_row(f, tenant)));
     }
     out
 }
@@ -188,11 +162,14 @@ pub fn data_entries(data: &PackData) -> Vec<Entry> {
     let mut entries = vec![
         entry("evidence/snapshot.json", snapshot_json(data)),
         entry("evidence/findings.json", json_bytes(&all)),
-        entry("evidence/findings.csv", findings_csv(&all).into_bytes()),
+        entry(
+            "evidence/findings.csv",
+            findings_csv(&all, &data.tenant.domain).into_bytes(),
+        ),
         entry("evidence/risk-register.json", json_bytes(&accepted)),
         entry(
             "evidence/risk-register.csv",
-            findings_csv(&accepted).into_bytes(),
+            findings_csv(&accepted, &data.tenant.domain).into_bytes(),
         ),
         entry("evidence/changes.json", json_bytes(&data.changes)),
         entry(

@@ -78,7 +78,8 @@ impl Rows {
     }
 }
 
-fn finding_row(f: &FindingFacts, tenant: &str) -> Vec<String> {
+/// One finding as a CSV row of [`FINDING_COLUMNS`].
+pub(crate) fn finding_row(f: &FindingFacts, tenant: &str) -> Vec<String> {
     vec![
         f.id.clone(),
         tenant.to_string(),
@@ -97,7 +98,8 @@ fn finding_row(f: &FindingFacts, tenant: &str) -> Vec<String> {
     ]
 }
 
-const FINDING_COLUMNS: &[&str] = &[
+/// The columns of findings as CSV, here and in a review pack's evidence.
+pub(crate) const FINDING_COLUMNS: &[&str] = &[
     "id",
     "tenant",
     "severity",
