@@ -492,6 +492,15 @@ async fn capture(
                 }
                 // A sign-in that no longer works fails the whole run with one message, not every kind.
                 Err(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
+                // A singleton the tenant never set up: read completely, and there is none.
+                Err(e) if means_none(kind, e.status()) => {
+                    progress(ProgressEvent::KindRead {
+                        tenant: tenant.id.clone(),
+                        kind: kind.key.to_string(),
+                        objects: 0,
+                    });
+                    lists.push((kind, Vec::new()));
+                }
                 Err(e) => summary.errors.push(kind_error(kind, &e)),
             }
         }
@@ -532,15 +541,6 @@ async fn capture(
                 // The list's expanded settings fell short of the policy's own count: read them all.
                 reads.push(Read {
                     slot,
-                // A singleton the tenant never set up: read completely, and there is none.
-                Err(e) if means_none(kind, e.status()) => {
-                    progress(ProgressEvent::KindRead {
-                        tenant: tenant.id.clone(),
-                        kind: kind.key.to_string(),
-                        objects: 0,
-                    });
-                    lists.push((kind, Vec::new()));
-                }
                     object,
                     location: Vec::new(),
                     detail: &ALL_SETTINGS,
