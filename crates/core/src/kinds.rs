@@ -240,9 +240,10 @@ const APNS_READ: &[&str] = &[
     "DeviceManagementConfiguration.ReadWrite.All",
     "DeviceManagementManagedDevices.Read.All",
 ];
-/// VPP tokens: the List vppTokens page lists Apps and ServiceConfig; ServiceConfig is the one
-/// every source agrees on.
+/// VPP tokens: the List and Get vppToken pages list exactly these.
 const VPP_READ: &[&str] = &[
+    "DeviceManagementApps.Read.All",
+    "DeviceManagementApps.ReadWrite.All",
     "DeviceManagementServiceConfig.Read.All",
     "DeviceManagementServiceConfig.ReadWrite.All",
 ];

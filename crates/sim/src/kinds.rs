@@ -764,8 +764,8 @@ pub static KINDS: &[KindSpec] = &[
         versions: Versions::Both,
         navs: &[],
         assign: AssignStyle::None,
-        read_scopes: SERVICE_OR_CONFIG_READ,
-        write_scopes: SERVICE_OR_CONFIG_WRITE,
+        read_scopes: APPS_OR_SERVICE_READ,
+        write_scopes: APPS_OR_SERVICE_WRITE,
         audit_category: Some("Application"),
         ..kind(
             "vppTokens",
@@ -964,6 +964,17 @@ const SERVICE_OR_CONFIG_READ: &[&str] = &[
     "DeviceManagementServiceConfig.ReadWrite.All",
     "DeviceManagementConfiguration.Read.All",
     "DeviceManagementConfiguration.ReadWrite.All",
+];
+/// VPP tokens: the List and Get vppToken pages (v1.0) list exactly these.
+const APPS_OR_SERVICE_READ: &[&str] = &[
+    "DeviceManagementApps.Read.All",
+    "DeviceManagementApps.ReadWrite.All",
+    "DeviceManagementServiceConfig.Read.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+];
+const APPS_OR_SERVICE_WRITE: &[&str] = &[
+    "DeviceManagementApps.ReadWrite.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
 ];
 const SERVICE_OR_CONFIG_WRITE: &[&str] = &[
     "DeviceManagementServiceConfig.ReadWrite.All",

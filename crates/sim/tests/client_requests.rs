@@ -38,6 +38,13 @@ const SERVICE_OR_CONFIG: [&str; 4] = [
     "DeviceManagementConfiguration.Read.All",
     "DeviceManagementConfiguration.ReadWrite.All",
 ];
+/// VPP tokens: the List and Get vppToken pages.
+const APPS_OR_SERVICE: [&str; 4] = [
+    "DeviceManagementApps.Read.All",
+    "DeviceManagementApps.ReadWrite.All",
+    "DeviceManagementServiceConfig.Read.All",
+    "DeviceManagementServiceConfig.ReadWrite.All",
+];
 const APNS: [&str; 4] = [
     "DeviceManagementServiceConfig.ReadWrite.All",
     "DeviceManagementConfiguration.Read.All",
@@ -143,7 +150,7 @@ const COLLECTIONS: &[Endpoint] = &[
         "vppTokens",
         "deviceAppManagement/vppTokens",
         true,
-        &SERVICE_OR_CONFIG,
+        &APPS_OR_SERVICE,
     ),
 ];
 
