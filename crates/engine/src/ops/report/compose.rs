@@ -411,6 +411,19 @@ fn summary(data: &PackData) -> Section {
             )
         ));
     }
+    for e in &data.expiring {
+        points.push(format!(
+            "{} \"{}\" {} {}: renew it in Intune before it stops working.",
+            e.kind_label,
+            e.name,
+            if e.expired {
+                "expired on"
+            } else {
+                "expires on"
+            },
+            short_day(&e.expires)
+        ));
+    }
     if !data.missing_permissions.is_empty() {
         points.push(format!(
             "{} not granted: some kinds could not be checked (see Permission posture).",

@@ -36,6 +36,8 @@ pub struct PackData {
     /// The snapshot the pack describes: the newest taken by the end of the period.
     pub snapshot: Option<SnapshotFacts>,
     pub objects: Vec<ObjectFacts>,
+    /// Tokens and certificates of the snapshot that expired or expire within 30 days.
+    pub expiring: Vec<crate::ops::queries::Expiring>,
     pub coverage: Vec<KindCoverage>,
     pub missing_permissions: Vec<PermissionGap>,
     pub score: Option<f64>,
@@ -187,6 +189,14 @@ pub struct PreviousPack {
     pub open_findings: i64,
 }
 
+/// A snapshot in a pack's words: its facts, its objects, its coverage, what expires.
+type SnapshotParts = (
+    SnapshotFacts,
+    Vec<ObjectFacts>,
+    Vec<KindCoverage>,
+    Vec<crate::ops::queries::Expiring>,
+);
+
 /// Reads tenant text the one safe way, then hides what must not leave.
 pub(crate) struct Scrub {
     pub pseudonyms: Option<Pseudonyms>,
@@ -293,13 +303,19 @@ impl Engine {
         let snapshots = self.workspace.list_snapshots(&tenant.id).await?;
         let end = period.end_text();
         let current: Option<&SnapshotInfo> = snapshots.iter().rev().find(|s| s.created_at < end);
-        let (snapshot, objects, coverage) = match current {
+        let (snapshot, objects, coverage, expiring) = match current {
             Some(info) => {
-                let (snapshot, objects, coverage) =
-                    self.snapshot_facts(tenant, info, scrub).await?;
-                (Some(snapshot), objects, coverage)
+                let (snapshot, objects, coverage, expiring) = self
+                    .snapshot_facts(tenant, info, generated_at, scrub)
+                    .await?;
+                (Some(snapshot), objects, coverage, expiring)
             }
-            None => (None, Vec::new(), self.coverage_without_snapshot(tenant)),
+            None => (
+                None,
+                Vec::new(),
+                self.coverage_without_snapshot(tenant),
+                Vec::new(),
+            ),
         };
 
         let missing_permissions = permission_gaps(&tenant.granted_scopes);
@@ -403,6 +419,7 @@ impl Engine {
             tenant: tenant_facts,
             snapshot,
             objects,
+            expiring,
             coverage,
             missing_permissions,
             score,
@@ -424,10 +441,15 @@ impl Engine {
         &self,
         tenant: &TenantRecord,
         info: &SnapshotInfo,
+        now: OffsetDateTime,
         scrub: &mut Scrub,
-    ) -> Result<(SnapshotFacts, Vec<ObjectFacts>, Vec<KindCoverage>), EngineError> {
+    ) -> Result<SnapshotParts, EngineError> {
         let directory = self.workspace.list_directory_objects(&tenant.id).await?;
         let side = self.side(info, &directory).await?;
+        let mut expiring = crate::ops::queries::expiring(&side.objects, now);
+        for e in expiring.iter_mut() {
+            e.name = scrub.text(&e.name);
+        }
         let mut objects = Vec::with_capacity(side.objects.len());
         let mut per_kind: BTreeMap<&str, u64> = BTreeMap::new();
         for o in &side.objects {
@@ -505,6 +527,7 @@ impl Engine {
             },
             objects,
             coverage,
+            expiring,
         ))
     }
 
