@@ -38,6 +38,7 @@ mod catalog;
 pub(crate) mod entra;
 mod identity;
 mod intune;
+pub(crate) mod intune_more;
 mod materialise;
 mod names;
 mod portfolio;
@@ -102,6 +103,7 @@ pub fn generate(options: &GenerateOptions) -> Generated {
         let (mut tenant, manifest) = portfolio::build_tenant(identity, &library, &quotas, &mut gen);
         tenant_settings::add(&mut tenant, index);
         entra::add(&mut tenant, index);
+        intune_more::add(&mut tenant);
         out.tenants.push(tenant);
         out.manifests.push(manifest);
     }

@@ -219,10 +219,12 @@ pub(crate) fn quotas(total: usize) -> BTreeMap<&'static str, usize> {
 }
 
 /// The kinds the portfolio fills; tenant-wide settings come from `super::tenant_settings`, Entra
-/// policies and roles from `super::entra`.
+/// policies and roles from `super::entra`, the kinds of `super::intune_more` from tests.
 fn portfolio_kinds() -> impl Iterator<Item = &'static kinds::KindSpec> {
     kinds::KINDS.iter().filter(|k| {
-        !super::tenant_settings::KEYS.contains(&k.key) && !super::entra::KEYS.contains(&k.key)
+        !super::tenant_settings::KEYS.contains(&k.key)
+            && !super::entra::KEYS.contains(&k.key)
+            && !super::intune_more::KEYS.contains(&k.key)
     })
 }
 

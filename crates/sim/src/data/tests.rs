@@ -73,7 +73,11 @@ fn object_counts_are_exact_for_every_size() {
     let keys: HashSet<&str> = KINDS
         .iter()
         .map(|k| k.key)
-        .filter(|k| !tenant_settings::KEYS.contains(k) && !super::entra::KEYS.contains(k))
+        .filter(|k| {
+            !tenant_settings::KEYS.contains(k)
+                && !super::entra::KEYS.contains(k)
+                && !super::intune_more::KEYS.contains(k)
+        })
         .collect();
     assert_eq!(keys, q.keys().copied().collect());
 }
