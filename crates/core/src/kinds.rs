@@ -490,6 +490,8 @@ pub static REGISTRY: &[ObjectKind] = &[
     },
     ObjectKind {
         list_query: "",
+        // A tag's auto-assignments (groups whose devices get the tag): the list expands nothing.
+        details: &[ASSIGNMENTS],
         read_scopes: RBAC_READ,
         ..kind(
             "roleScopeTags",
@@ -765,6 +767,82 @@ pub static REGISTRY: &[ObjectKind] = &[
             "deviceAppManagement/vppTokens",
         )
     },
+    // The remaining Intune kinds of issue 13, with permissions as their Graph reference pages
+    // list them (the simulator's `kinds.rs` keeps the same lists). No source shows a list
+    // expanding their assignments: they are read per object.
+    ObjectKind {
+        list_query: "",
+        details: &[ASSIGNMENTS],
+        read_scopes: SERVICE_READ,
+        ..kind(
+            "termsAndConditions",
+            "Terms and conditions",
+            "deviceManagement/termsAndConditions",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        details: &[ASSIGNMENTS],
+        read_scopes: SERVICE_READ,
+        // Logos come only on a GET by id, as base64: the list's profile (colours, texts, contact
+        // details, switches) is what is compared; a logo change is not captured.
+        name_field: "profileName",
+        ..kind(
+            "intuneBrandingProfiles",
+            "Company Portal branding",
+            "deviceManagement/intuneBrandingProfiles",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: MANAGED_DEVICES_READ,
+        ..kind(
+            "managedDeviceCleanupRules",
+            "Device clean-up rule",
+            "deviceManagement/managedDeviceCleanupRules",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        read_scopes: APPROVAL_READ,
+        ..kind(
+            "operationApprovalPolicies",
+            "Multi Admin Approval policy",
+            "deviceManagement/operationApprovalPolicies",
+        )
+    },
+    ObjectKind {
+        list_query: "",
+        details: &[Detail::Get("$expand=assignments,items")],
+        volatile_fields: POLICY_SET_VOLATILE,
+        ..kind(
+            "policySets",
+            "Policy set",
+            "deviceAppManagement/policySets",
+        )
+    },
+];
+
+/// Device clean-up rules: the create page names `DeviceManagementManagedDevices.ReadWrite.All`;
+/// reading with `….Read.All` is reported working (docs/simulator.md).
+const MANAGED_DEVICES_READ: &[&str] = &[
+    "DeviceManagementManagedDevices.Read.All",
+    "DeviceManagementManagedDevices.ReadWrite.All",
+];
+/// Multi Admin Approval policies: the Get operationApprovalPolicy page lists exactly these.
+const APPROVAL_READ: &[&str] = &[
+    "DeviceManagementConfiguration.Read.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementRBAC.Read.All",
+    "DeviceManagementRBAC.ReadWrite.All",
+];
+/// A policy set's and its items' validation results are the service's, not the admin's.
+const POLICY_SET_VOLATILE: &[&str] = &[
+    "id",
+    "createdDateTime",
+    "lastModifiedDateTime",
+    "status",
+    "errorCode",
 ];
 
 /// Looks a kind up by its key, case-insensitively.

@@ -475,6 +475,23 @@ const PORTAL_NAMES: &[(&str, &str)] = &[
     ("allowedResourceActions", "Permissions"),
     ("allowedCombinations", "Allowed method combinations"),
     ("requirementsSatisfied", "Requirements satisfied"),
+    // Intune terms and conditions, branding, device clean-up, Multi Admin Approval, as the Intune
+    // admin center names them.
+    ("bodyText", "Terms"),
+    ("acceptanceStatement", "Summary of terms"),
+    ("contactITName", "Contact name"),
+    ("contactITPhoneNumber", "Contact phone number"),
+    ("contactITEmailAddress", "Contact email address"),
+    ("contactITNotes", "Contact notes"),
+    ("onlineSupportSiteUrl", "Support website URL"),
+    ("privacyUrl", "Privacy statement URL"),
+    ("showDisplayNameNextToLogo", "Show organization name next to logo"),
+    (
+        "deviceInactivityBeforeRetirementInDays",
+        "Delete devices that haven't checked in for this many days",
+    ),
+    ("deviceCleanupRulePlatformType", "Platform"),
+    ("approverGroupIds", "Approvers"),
 ];
 
 // ---------------------------------------------------------------------------------------------
