@@ -449,11 +449,13 @@ fn coverage(data: &PackData) -> Section {
         checked,
         data.coverage.len() - checked
     )));
-    let rows = data
-        .coverage
-        .iter()
-        .map(|c| {
-            Row::new(vec![
+    // Checked kinds first (they are most), each not-checked one with its reason under it.
+    let mut kinds: Vec<&super::gather::KindCoverage> = data.coverage.iter().collect();
+    kinds.sort_by_key(|c| !c.checked);
+    let rows = kinds
+        .into_iter()
+        .map(|c| Row {
+            cells: vec![
                 Cell::text(c.label.clone()),
                 Cell::text(c.objects.to_string()),
                 if c.checked {
@@ -461,16 +463,15 @@ fn coverage(data: &PackData) -> Section {
                 } else {
                     Cell::badge("Not checked", Tone::Warning)
                 },
-                Cell::text(c.why.clone().unwrap_or_else(|| "—".into())),
-            ])
+            ],
+            detail: c.why.iter().map(|why| format!("Why not: {why}")).collect(),
         })
         .collect();
     s.push(Block::Table(Table {
         columns: vec![
-            Column::new("Kind", 3.0),
+            Column::new("Kind", 5.0),
             Column::new("Objects", 1.0).right(),
-            Column::new("Status", 1.4),
-            Column::new("Why not", 4.0),
+            Column::new("Status", 1.6),
         ],
         rows,
         empty: "No kinds.".into(),
