@@ -485,7 +485,10 @@ const PORTAL_NAMES: &[(&str, &str)] = &[
     ("contactITNotes", "Contact notes"),
     ("onlineSupportSiteUrl", "Support website URL"),
     ("privacyUrl", "Privacy statement URL"),
-    ("showDisplayNameNextToLogo", "Show organization name next to logo"),
+    (
+        "showDisplayNameNextToLogo",
+        "Show organization name next to logo",
+    ),
     (
         "deviceInactivityBeforeRetirementInDays",
         "Delete devices that haven't checked in for this many days",
