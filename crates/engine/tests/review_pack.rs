@@ -183,6 +183,18 @@ async fn prepare(dir: &Path) -> (common::Connected, String) {
     // Two golden device configurations of the tenant configured differently: findings to show.
     {
         let mut world = connected.sim.sim.world();
+        // The reference tenant's VPP token lapses in ten days: the portfolio report says so.
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::days(10);
+        let soon = soon
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let token = world.tenants[0]
+            .collection_mut("vppTokens")
+            .first_mut()
+            .expect("tenant 0 has a VPP token");
+        token
+            .body
+            .insert("expirationDateTime".into(), Value::String(soon));
         for object in world.tenants[1].collection_mut("deviceConfigurations") {
             let name = object
                 .body
@@ -620,9 +632,14 @@ async fn redact_pii_leaves_no_address_and_the_portfolio_report_reads() {
         "Tenant health",
         "Open high findings",
         "Risk acceptances expiring within 30 days",
+        "Tokens and certificates expiring within 30 days",
     ] {
         assert!(text.contains(heading), "no {heading}");
     }
+    assert!(
+        text.contains("Apple VPP token"),
+        "the lapsing VPP token is not in the portfolio report"
+    );
     let csv = std::fs::read_to_string(dir.path().join("portfolio.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4, "{csv}");
     assert!(csv.contains("\"Müller & Söhne GmbH\"") || csv.contains("Müller & Söhne GmbH"));

@@ -404,6 +404,52 @@ impl Engine {
             empty: "No risk acceptance expires within 30 days.".into(),
         }));
 
+        // Tokens and certificates that stop enrolment or app delivery when they lapse.
+        let mut lapsing: Vec<(String, crate::ops::queries::Expiring)> = Vec::new();
+        for t in self.tenants().await? {
+            if t.state == "archived" {
+                continue;
+            }
+            for e in t.expiring {
+                lapsing.push((scrub.text(&t.name), e));
+            }
+        }
+        lapsing.sort_by(|a, b| a.1.expires.cmp(&b.1.expires).then(a.0.cmp(&b.0)));
+        let mut tokens_section =
+            Section::new("Tokens and certificates expiring within 30 days").continued();
+        tokens_section.push(Block::Table(Table {
+            columns: vec![
+                Column::new("Tenant", 2.2),
+                Column::new("What", 2.4),
+                Column::new("Name", 2.2),
+                Column::new("Expires", 1.5),
+            ],
+            rows: lapsing
+                .iter()
+                .map(|(tenant, e)| {
+                    Row::new(vec![
+                        Cell::text(tenant.clone()),
+                        Cell::text(e.kind_label.clone()),
+                        Cell::text(scrub.text(&e.name)),
+                        Cell::badge(
+                            format!(
+                                "{}{}",
+                                e.expires.get(..10).unwrap_or(&e.expires),
+                                if e.expired { " (expired)" } else { "" }
+                            ),
+                            if e.expired {
+                                Tone::Critical
+                            } else {
+                                Tone::Warning
+                            },
+                        ),
+                    ])
+                })
+                .collect(),
+            empty: "No Apple push certificate, enrolment program token or VPP token expires within 30 days."
+                .into(),
+        }));
+
         let period = Period::last_days(30, today);
         let document = Document {
             meta: Meta {
@@ -434,7 +480,13 @@ impl Engine {
                 ],
             },
             branding,
-            sections: vec![summary, health, high_section, expiring_section],
+            sections: vec![
+                summary,
+                health,
+                high_section,
+                expiring_section,
+                tokens_section,
+            ],
         };
         let pdf = tenantatlas_report::pdf::render(&document).map_err(|e| {
             EngineError::new(
