@@ -9,8 +9,6 @@ use crate::ops::diff::{DiffReport, DiffStatus};
 use crate::ops::findings::{Finding, FindingFilter};
 use crate::ops::inventory::{assignment_count, platforms_of, Platform};
 use crate::ops::portfolio::PortfolioTenant;
-use crate::ops::queries::SignInStatus;
-use crate::ops::queries::TenantSummary;
 use crate::{Engine, EngineError};
 use serde::Serialize;
 use serde_json::Value;
@@ -265,11 +263,7 @@ impl Engine {
         scrub: &mut Scrub,
     ) -> Result<PackData, EngineError> {
         let today = generated_at.date();
-        let summary: Option<TenantSummary> = self
-            .tenants()
-            .await?
-            .into_iter()
-            .find(|t| t.id == tenant.id);
+        // The tenant's sync, sign-in and score as the portfolio states them (one read for all).
         let portfolio: Option<PortfolioTenant> = self
             .portfolio_on(today)
             .await?
@@ -408,8 +402,11 @@ impl Engine {
                 SignInMethod::Browser => "Browser sign-in (delegated, read-only permissions)",
             }
             .to_string(),
-            sign_in_status: summary.as_ref().map(sign_in_words).unwrap_or_default(),
-            last_good_sync: summary.and_then(|s| s.last_good_sync),
+            sign_in_status: portfolio
+                .as_ref()
+                .map(|p| sign_in_words(&p.sign_in_status, p.sign_in_lapses_at.as_deref()))
+                .unwrap_or_default(),
+            last_good_sync: portfolio.as_ref().and_then(|p| p.last_good_sync.clone()),
             granted_scopes: tenant.granted_scopes.clone(),
         };
         Ok(PackData {
@@ -661,21 +658,17 @@ fn permission_gaps(granted: &[String]) -> Vec<PermissionGap> {
         .collect()
 }
 
-/// Where the tenant's sign-in stands, in words.
-fn sign_in_words(summary: &TenantSummary) -> String {
-    let lapses = summary
-        .sign_in_lapses_at
-        .as_deref()
+/// Where the tenant's sign-in stands (`status` as the portfolio names it), in words.
+fn sign_in_words(status: &str, lapses_at: Option<&str>) -> String {
+    let lapses = lapses_at
         .map(|at| format!(" (lapses {} unless used)", super::compose::when(at)))
         .unwrap_or_default();
-    match summary.sign_in_status {
-        SignInStatus::Current => format!("Current{lapses}"),
-        SignInStatus::Lapsing => format!("Lapsing soon{lapses}: sync or reconnect"),
-        SignInStatus::Expired => "Expired: reconnect the tenant".to_string(),
-        SignInStatus::Revoked => "Revoked by the tenant: reconnect it".to_string(),
-        SignInStatus::None => "Not signed in".to_string(),
-        SignInStatus::Imported => {
-            "Imported from a snapshot bundle (never signs in here)".to_string()
-        }
+    match status {
+        "current" => format!("Current{lapses}"),
+        "lapsing" => format!("Lapsing soon{lapses}: sync or reconnect"),
+        "expired" => "Expired: reconnect the tenant".to_string(),
+        "revoked" => "Revoked by the tenant: reconnect it".to_string(),
+        "imported" => "Imported from a snapshot bundle (never signs in here)".to_string(),
+        _ => "Not signed in".to_string(),
     }
 }

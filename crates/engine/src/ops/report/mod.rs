@@ -89,13 +89,8 @@ pub fn product_version() -> String {
 /// (an Ed25519 signature is deterministic), so pseudonyms are stable in a workspace and nobody
 /// without its key can test a guess.
 fn pseudonym_key(signer: &dyn Signer) -> [u8; 32] {
-    let signature = signer.sign(b"tenantatlas pseudonym key v1");
-    let digest = sha256_hex(&signature);
-    let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&digest[i * 2..i * 2 + 2], 16).unwrap_or(0);
-    }
-    key
+    use sha2::{Digest, Sha256};
+    Sha256::digest(signer.sign(b"tenantatlas pseudonym key v1")).into()
 }
 
 /// Checks that `path` may be written: its folder exists, and it is not a directory, a link or
