@@ -8,9 +8,7 @@ mod common;
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
-use tenantatlas_engine::ops::drift::DriftOptions;
-use tenantatlas_engine::ops::findings::{today, Finding};
+use tenantatlas_engine::ops::findings::Finding;
 use tenantatlas_engine::ops::tenant_add::ReconnectTenant;
 use tenantatlas_engine::Engine;
 use tenantatlas_sim::model::{SimObject, SimTenant};
@@ -34,23 +32,6 @@ async fn sync_expecting(
         .unwrap();
     assert_eq!(runs[0].status, status, "{:?}", runs[0]);
     runs.remove(0)
-}
-
-async fn drift(engine: &Engine, domain: &str) -> (Vec<Finding>, Vec<String>) {
-    let report = engine
-        .drift(&DriftOptions {
-            tenant: Some(domain.into()),
-            unexpected: false,
-            today: today(),
-        })
-        .await
-        .unwrap();
-    let not_checked = report.runs[0]
-        .not_checked
-        .iter()
-        .map(|n| format!("{n:?}"))
-        .collect();
-    (report.findings, not_checked)
 }
 
 /// The first object of `key` in the tenant for which `pick` holds.
@@ -101,32 +82,18 @@ async fn one_change_is_one_finding(
         .unwrap();
     assert!(!captured.is_empty(), "{kind} is captured");
 
-    engine
-        .create_baseline(&CreateBaseline {
-            name: kind.into(),
-            source: BaselineSource::Tenant {
-                tenant: domain.clone(),
-                snapshot: None,
-            },
-            kinds: vec![kind.into()],
-            include: Vec::new(),
-            exclude: Vec::new(),
-            vars: BTreeMap::new(),
-            unexpected: false,
-        })
-        .await
-        .unwrap();
+    common::baseline_of(&engine, kind, kind, &domain).await;
     engine
         .assign_baseline(kind, &domain, &BTreeMap::new())
         .await
         .unwrap();
-    let (findings, not_checked) = drift(&engine, &domain).await;
+    let (findings, not_checked) = common::drift_of(&engine, &domain).await;
     assert!(findings.is_empty(), "{kind}: {findings:#?}");
     assert!(not_checked.is_empty(), "{not_checked:?}");
 
     change(&mut sim.sim.world().tenants[0]);
     sync(&engine, &domain).await;
-    let (findings, _) = drift(&engine, &domain).await;
+    let (findings, _) = common::drift_of(&engine, &domain).await;
     assert_eq!(findings.len(), 1, "{kind}: {findings:#?}");
     let finding = &findings[0];
     assert_eq!(finding.kind, kind);

@@ -9,9 +9,7 @@ mod common;
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
-use tenantatlas_engine::ops::drift::DriftOptions;
-use tenantatlas_engine::ops::findings::{today, Finding};
+use tenantatlas_engine::ops::findings::Finding;
 use tenantatlas_engine::Engine;
 use tenantatlas_sim::model::{SimObject, SimTenant};
 
@@ -28,20 +26,9 @@ async fn sync(engine: &Engine, domain: &str) {
 }
 
 async fn drift(engine: &Engine, domain: &str) -> Vec<Finding> {
-    let report = engine
-        .drift(&DriftOptions {
-            tenant: Some(domain.into()),
-            unexpected: false,
-            today: today(),
-        })
-        .await
-        .unwrap();
-    assert!(
-        report.runs[0].not_checked.is_empty(),
-        "{:?}",
-        report.runs[0].not_checked
-    );
-    report.findings
+    let (findings, not_checked) = common::drift_of(engine, domain).await;
+    assert!(not_checked.is_empty(), "{not_checked:?}");
+    findings
 }
 
 /// The object a test puts in the cloud: its body, with navigations (`assignments`, `items`) as
@@ -115,21 +102,7 @@ async fn one_change_is_one_finding(
         .unwrap()
         .content;
 
-    engine
-        .create_baseline(&CreateBaseline {
-            name: kind.into(),
-            source: BaselineSource::Tenant {
-                tenant: domain.clone(),
-                snapshot: None,
-            },
-            kinds: vec![kind.into()],
-            include: Vec::new(),
-            exclude: Vec::new(),
-            vars: BTreeMap::new(),
-            unexpected: false,
-        })
-        .await
-        .unwrap();
+    common::baseline_of(&engine, kind, kind, &domain).await;
     engine
         .assign_baseline(kind, &domain, &BTreeMap::new())
         .await

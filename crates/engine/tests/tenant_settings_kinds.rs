@@ -8,9 +8,7 @@ mod common;
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
-use tenantatlas_engine::ops::drift::DriftOptions;
-use tenantatlas_engine::ops::findings::{today, Finding};
+use tenantatlas_engine::ops::findings::Finding;
 use tenantatlas_engine::Engine;
 use tenantatlas_sim::model::SimObject;
 use tenantatlas_sim::SimHandle;
@@ -25,42 +23,6 @@ async fn sync(engine: &Engine, domain: &str) {
         .await
         .unwrap();
     assert_eq!(runs[0].status, "succeeded", "{:?}", runs[0]);
-}
-
-/// A baseline of one kind taken from a tenant's latest snapshot.
-async fn baseline_of(engine: &Engine, name: &str, kind: &str, domain: &str) {
-    engine
-        .create_baseline(&CreateBaseline {
-            name: name.into(),
-            source: BaselineSource::Tenant {
-                tenant: domain.into(),
-                snapshot: None,
-            },
-            kinds: vec![kind.into()],
-            include: Vec::new(),
-            exclude: Vec::new(),
-            vars: BTreeMap::new(),
-            unexpected: false,
-        })
-        .await
-        .unwrap();
-}
-
-async fn drift(engine: &Engine, domain: &str) -> (Vec<Finding>, Vec<String>) {
-    let report = engine
-        .drift(&DriftOptions {
-            tenant: Some(domain.into()),
-            unexpected: false,
-            today: today(),
-        })
-        .await
-        .unwrap();
-    let not_checked = report.runs[0]
-        .not_checked
-        .iter()
-        .map(|n| format!("{n:?}"))
-        .collect();
-    (report.findings, not_checked)
 }
 
 /// Where a test changes the cloud.
@@ -133,18 +95,18 @@ async fn one_change_is_one_finding(
         .unwrap()
         .content;
 
-    baseline_of(&engine, kind, kind, &domain).await;
+    common::baseline_of(&engine, kind, kind, &domain).await;
     engine
         .assign_baseline(kind, &domain, &BTreeMap::new())
         .await
         .unwrap();
-    let (findings, not_checked) = drift(&engine, &domain).await;
+    let (findings, not_checked) = common::drift_of(&engine, &domain).await;
     assert!(findings.is_empty(), "{kind}: {findings:#?}");
     assert!(not_checked.is_empty(), "{not_checked:?}");
 
     change_in_cloud(&sim, 0, &change);
     sync(&engine, &domain).await;
-    let (findings, _) = drift(&engine, &domain).await;
+    let (findings, _) = common::drift_of(&engine, &domain).await;
     assert_eq!(findings.len(), 1, "{kind}: {findings:#?}");
     let finding = &findings[0];
     assert_eq!(finding.kind, kind);
@@ -419,13 +381,13 @@ async fn a_tenant_without_apple_mdm_syncs_and_is_checked() {
         "applePushNotificationCertificate",
         "deviceManagementSettings",
     ] {
-        baseline_of(&engine, kind, kind, &reference).await;
+        common::baseline_of(&engine, kind, kind, &reference).await;
         engine
             .assign_baseline(kind, &other, &BTreeMap::new())
             .await
             .unwrap();
     }
-    let (findings, not_checked) = drift(&engine, &other).await;
+    let (findings, not_checked) = common::drift_of(&engine, &other).await;
     assert!(not_checked.is_empty(), "{not_checked:?}");
     let apns: Vec<&Finding> = findings
         .iter()

@@ -80,3 +80,44 @@ pub async fn connected(config: SimConfig, dir: &Path) -> Connected {
         http,
     }
 }
+
+/// A baseline `name` of one `kind`, taken from `domain`'s latest snapshot.
+pub async fn baseline_of(engine: &Engine, name: &str, kind: &str, domain: &str) {
+    use tenantatlas_engine::ops::baselines::{BaselineSource, CreateBaseline};
+    engine
+        .create_baseline(&CreateBaseline {
+            name: name.into(),
+            source: BaselineSource::Tenant {
+                tenant: domain.into(),
+                snapshot: None,
+            },
+            kinds: vec![kind.into()],
+            include: Vec::new(),
+            exclude: Vec::new(),
+            vars: Default::default(),
+            unexpected: false,
+        })
+        .await
+        .unwrap();
+}
+
+/// Checks `domain` for drift today: the findings, and the kinds it could not check (in words).
+pub async fn drift_of(
+    engine: &Engine,
+    domain: &str,
+) -> (Vec<tenantatlas_engine::ops::findings::Finding>, Vec<String>) {
+    let report = engine
+        .drift(&tenantatlas_engine::ops::drift::DriftOptions {
+            tenant: Some(domain.into()),
+            unexpected: false,
+            today: tenantatlas_engine::ops::findings::today(),
+        })
+        .await
+        .unwrap();
+    let not_checked = report.runs[0]
+        .not_checked
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect();
+    (report.findings, not_checked)
+}
