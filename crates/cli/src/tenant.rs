@@ -1,5 +1,5 @@
-//! `tenant add|reconnect|list|archive|activate`: connecting customer tenants, signing in to them
-//! again, and how they are doing.
+//! `tenant add|reconnect|list|archive|activate|break-glass`: connecting customer tenants, signing
+//! in to them again, how they are doing, and the emergency access accounts named for each.
 //!
 //! A tenant already in the workspace signs in with what it has stored: `tenant reconnect T` uses
 //! its authority, Graph URL, client id, CA certificate and sign-in method, and `tenant add T`
@@ -34,6 +34,22 @@ pub enum TenantCommand {
     Archive { tenant: String },
     /// Make an archived tenant active again.
     Activate { tenant: String },
+    /// Show or name the tenant's break-glass (emergency access) accounts. Each sync then captures
+    /// one object per account — exists, enabled, Entra roles, groups, and the enabled Conditional
+    /// Access policies that reach it — which baselines and drift compare like any other object.
+    BreakGlass(BreakGlassArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BreakGlassArgs {
+    /// The tenant (domain or id).
+    tenant: String,
+    /// Name these accounts (user principal names, in order; replaces the ones named before).
+    #[arg(long, value_name = "UPN", num_args = 1.., conflicts_with = "clear")]
+    set: Vec<String>,
+    /// Name none (the next sync captures no break-glass account for the tenant).
+    #[arg(long)]
+    clear: bool,
 }
 
 /// For a tenant already in the workspace, every flag not given keeps the tenant's stored value;
@@ -100,6 +116,7 @@ pub async fn tenant(engine: &Engine, command: TenantCommand, json: bool) -> Resu
         TenantCommand::Archive { tenant } => set_archived(engine, &tenant, true, json).await,
         TenantCommand::Activate { tenant } => set_archived(engine, &tenant, false, json).await,
         TenantCommand::List => list(engine, json).await,
+        TenantCommand::BreakGlass(args) => break_glass(engine, args, json).await,
     }
 }
 
@@ -342,6 +359,40 @@ async fn set_archived(engine: &Engine, tenant: &str, archived: bool, json: bool)
         );
         Ok(())
     }
+}
+
+async fn break_glass(engine: &Engine, args: BreakGlassArgs, json: bool) -> Result<()> {
+    let record = engine.tenant(&args.tenant).await?;
+    let names = if args.clear || !args.set.is_empty() {
+        engine
+            .set_break_glass_accounts(&record.id, &args.set)
+            .await?
+    } else {
+        engine.break_glass_accounts(&record.id).await?
+    };
+    if json {
+        return output::json(&json!({"tenant": record.id, "break_glass_accounts": names}));
+    }
+    let tenant = format!(
+        "{} ({})",
+        output::clean(&record.name),
+        output::clean(&record.domain)
+    );
+    if names.is_empty() {
+        outln!("{tenant} has no break-glass accounts named; name them with `tenantatlas tenant break-glass {} --set UPN [UPN…]`", output::clean(&record.domain));
+        return Ok(());
+    }
+    outln!("break-glass accounts of {tenant}:");
+    for (n, name) in names.iter().enumerate() {
+        outln!("  {}. {}", n + 1, output::clean(name));
+    }
+    if args.clear || !args.set.is_empty() {
+        outln!(
+            "the next sync reads them: `tenantatlas sync --tenant {}`",
+            output::clean(&record.domain)
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -75,6 +75,12 @@ pub enum Shape {
     /// the kind key and its name the kind's label, so a tenant's singleton keeps its identity and
     /// matches another tenant's or a baseline's singleton of the same kind.
     Singleton,
+    /// Objects the MSP names per tenant rather than lists: the break-glass accounts, read by the
+    /// names the tenant's record holds (`tenantatlas tenant break-glass`) and described from what
+    /// the same sync read (roles, Conditional Access policies). Never listed; object ids are the
+    /// names, display names their place in the MSP's list ("Break-glass account 1"), so the first
+    /// account of one tenant meets the first of another and of a baseline.
+    Named,
 }
 
 /// `GET {collection}/{id}/assignments`: for kinds whose list does not expand them.
@@ -192,6 +198,18 @@ const AUTH_METHODS_POLICY_READ: &[&str] = &[
     "Policy.ReadWrite.AuthenticationMethod",
     "Policy.Read.All",
 ];
+
+/// Break-glass accounts: a user's `accountEnabled` and its transitive group memberships need
+/// `User.Read.All` or `Directory.Read.All`; the latter first, as the sync already asks for it to
+/// name the groups configuration refers to.
+const BREAK_GLASS_READ: &[&str] = &[
+    "Directory.Read.All",
+    "User.Read.All",
+    "Directory.ReadWrite.All",
+    "User.ReadWrite.All",
+];
+/// What an MSP calls one of a tenant's break-glass accounts; the `n`th named is "… n".
+pub const BREAK_GLASS_LABEL: &str = "Break-glass account";
 
 /// An Entra collection: v1.0, listed without options, directory throttling.
 const fn entra(key: &'static str, label: &'static str, collection: &'static str) -> ObjectKind {
@@ -642,6 +660,13 @@ pub static REGISTRY: &[ObjectKind] = &[
         "policies/crossTenantAccessPolicy/default",
         CROSS_TENANT_READ,
     ),
+    ObjectKind {
+        shape: Shape::Named,
+        read_scopes: BREAK_GLASS_READ,
+        name_field: "name",
+        volatile_fields: &["id"],
+        ..entra("breakGlassAccounts", BREAK_GLASS_LABEL, "users")
+    },
     // Tenant-wide Intune settings. `settings` is a complex property of the `deviceManagement`
     // singleton; beta serves it at its own path (as IntuneCD and IntuneManagement read it).
     ObjectKind {
@@ -865,6 +890,11 @@ impl ObjectKind {
     /// Whether the kind is one object per tenant, read with one GET.
     pub fn is_singleton(&self) -> bool {
         self.shape == Shape::Singleton
+    }
+
+    /// Whether the kind's objects are the ones the MSP names per tenant (break-glass accounts).
+    pub fn is_named(&self) -> bool {
+        self.shape == Shape::Named
     }
 
     /// Whether a set of granted delegated scopes allows reading this kind.

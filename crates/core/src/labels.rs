@@ -448,6 +448,16 @@ const PORTAL_NAMES: &[(&str, &str)] = &[
         "Trust multifactor authentication from Microsoft Entra tenants",
     ),
     ("isCompliantDeviceAccepted", "Trust compliant devices"),
+    // Break-glass accounts (`breakGlassAccounts`).
+    ("accountExists", "Account exists"),
+    ("accountEnabled", "Account enabled"),
+    ("activeRoles", "Active Entra roles"),
+    ("eligibleRoles", "Eligible Entra roles (PIM)"),
+    ("memberOf", "Member of"),
+    (
+        "conditionalAccessPoliciesApplying",
+        "Enabled Conditional Access policies that apply to it",
+    ),
     (
         "isHybridAzureADJoinedDeviceAccepted",
         "Trust Microsoft Entra hybrid joined devices",
@@ -950,7 +960,7 @@ fn string_words(s: &str, style: Style<'_>, catalog: &SettingCatalog) -> String {
             }
         }
         Style::Refs => {
-            if let Some((_, role)) = ROLES.iter().find(|(id, _)| id.eq_ignore_ascii_case(s)) {
+            if let Some(role) = builtin_role_name(s) {
                 return role.to_string();
             }
             for (prefix, unknown) in [
@@ -985,6 +995,15 @@ fn string_words(s: &str, style: Style<'_>, catalog: &SettingCatalog) -> String {
             .to_string(),
         _ => s.to_string(),
     }
+}
+
+/// The name of an Entra built-in directory role by its template id (the same in every tenant), for
+/// the privileged roles this table knows.
+pub fn builtin_role_name(template_id: &str) -> Option<&'static str> {
+    ROLES
+        .iter()
+        .find(|(id, _)| id.eq_ignore_ascii_case(template_id))
+        .map(|(_, name)| *name)
 }
 
 /// Entra's built-in directory roles by template id (the same in every tenant), as Conditional

@@ -64,6 +64,8 @@ pub enum Control {
     CredentialProtection,
     /// Endpoint security templates and security baselines not covered above.
     EndpointSecurity,
+    /// Break-glass accounts: the way back in when Conditional Access or MFA locks everyone out.
+    EmergencyAccess,
 }
 
 impl Control {
@@ -81,6 +83,7 @@ impl Control {
             Control::EndpointDetection => "endpoint detection and response",
             Control::CredentialProtection => "credential protection",
             Control::EndpointSecurity => "endpoint security",
+            Control::EmergencyAccess => "emergency access",
         }
     }
 }
@@ -94,6 +97,7 @@ const CONTROL_KINDS: &[(&str, Control)] = &[
     ("androidManagedAppProtections", Control::AppProtection),
     ("windowsManagedAppProtections", Control::AppProtection),
     ("intents", Control::EndpointSecurity),
+    ("breakGlassAccounts", Control::EmergencyAccess),
 ];
 
 /// Words in a path or setting id that mark encryption settings: turned off, they are high.
@@ -247,6 +251,11 @@ pub fn change_severity(kind: &str, change: &Change, object: ObjectContext) -> Se
         return Severity::High;
     }
     if was_configured && has(PROTECTION) {
+        return Severity::High;
+    }
+    // A break-glass account that changed at all — disabled, a role lost, a policy now reaching it —
+    // may be the one way back in that no longer works.
+    if kind == "breakGlassAccounts" {
         return Severity::High;
     }
     if kind == "conditionalAccessPolicies" {

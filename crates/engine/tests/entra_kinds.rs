@@ -346,6 +346,7 @@ async fn without_the_new_consent_everything_else_syncs() {
             "roleEligibilityScheduleInstances",
             "administrativeUnits",
             "agreements",
+            "breakGlassAccounts",
         ],
         "{summary:?}"
     );

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod audit_state;
 pub mod backup;
 pub mod baselines;
+pub mod break_glass;
 pub mod checkpoints;
 pub mod definitions;
 pub mod directory;

@@ -4,6 +4,7 @@
 
 use crate::audit::{self, AuditEntry};
 use crate::baselines::{self, BaselineInfo, BaselineItem, BaselinePin, NewBaseline};
+use crate::break_glass;
 use crate::directory::{self, DirectoryObject};
 use crate::error::Result;
 use crate::findings::{self, AuditInput, EqualPairs, FindingRecord, SeenAgain};
@@ -284,6 +285,32 @@ impl Workspace {
                 settings::clear_setting(&mut *tx, key).await?;
             }
         }
+        audit::append_audit(
+            &mut *tx,
+            &audit.actor,
+            &audit.action,
+            &audit.subject,
+            &audit.details,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A tenant's break-glass accounts, in the MSP's order.
+    pub async fn break_glass_accounts(&self, tenant_id: &str) -> Result<Vec<String>> {
+        break_glass::list_break_glass(self.pool(), tenant_id).await
+    }
+
+    /// Replaces a tenant's break-glass accounts, with the audit entry, in one transaction.
+    pub async fn set_break_glass_accounts(
+        &self,
+        tenant_id: &str,
+        names: &[String],
+        audit: &AuditInput,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        break_glass::set_break_glass(&mut *tx, tenant_id, names).await?;
         audit::append_audit(
             &mut *tx,
             &audit.actor,

@@ -81,6 +81,11 @@ pub fn semantic_form(kind: &ObjectKind, content: &Value, refs: &dyn RefNames) ->
         if kind.volatile_fields.contains(&key.as_str()) || is_annotation(key) {
             continue;
         }
+        // A break-glass account's name and object id are the tenant's own: which account it is
+        // comes from its place in the MSP's list, what matters is how it stands.
+        if kind.is_named() && matches!(key.as_str(), "userPrincipalName" | "objectId") {
+            continue;
+        }
         let value = match key.as_str() {
             "settings" if kind.key == "configurationPolicies" => keyed(value, setting_key, |v| {
                 instance(v.get("settingInstance").unwrap_or(v))

@@ -4,6 +4,7 @@ pub mod backup;
 pub mod baseline_file;
 pub mod baseline_view;
 pub mod baselines;
+pub mod break_glass;
 pub mod compare;
 pub mod diff;
 pub mod drift;

@@ -176,8 +176,30 @@ fn user_json(world: &World, call: &Call) -> Vec<Value> {
                 "mobilePhone": null,
                 "officeLocation": null,
                 "preferredLanguage": "en-US",
+                // Not among a user's default properties: served only when `$select`ed.
+                "accountEnabled": true,
             })
         })
+        .collect()
+}
+
+/// A user's groups, as `memberOf` and `transitiveMemberOf` answer: everyone is in the dynamic
+/// all-users group and the all-staff group; the admin in the Intune admins' group; the break-glass
+/// account (user 1) in the group Conditional Access policies exclude. No nesting, and no
+/// directory roles (which the real service lists among them too).
+fn member_of(world: &World, call: &Call, user: usize) -> Vec<Value> {
+    let tenant = &world.tenants[call.tenant];
+    tenant
+        .groups
+        .iter()
+        .filter(|g| {
+            let name = g["displayName"].as_str().unwrap_or("");
+            name == "SG-Intune-All-Users"
+                || g["groupTypes"] == json!(["Unified"])
+                || (user == 0 && name == "SG-Intune-Admins")
+                || (user == 1 && name == "SG-CA-BreakGlass-Exclude")
+        })
+        .cloned()
         .collect()
 }
 
@@ -187,14 +209,49 @@ pub(super) fn users(
     rest: &[String],
     query: &str,
 ) -> GraphResult<Reply> {
+    // A user is addressed by id or by user principal name.
+    let mut rest = rest.to_vec();
+    let mut user = None;
+    if let Some(key) = rest.first_mut() {
+        let tenant = &world.tenants[call.tenant];
+        let at = tenant.users.iter().position(|u| {
+            u.id.eq_ignore_ascii_case(key) || u.user_principal_name.eq_ignore_ascii_case(key)
+        });
+        let Some(at) = at else {
+            return Err(GraphError::not_found(Source::Directory, key));
+        };
+        *key = tenant.users[at].id.clone();
+        user = Some(at);
+    }
+    if let (Some(user), [_, nav]) = (user, rest.as_slice()) {
+        if nav.eq_ignore_ascii_case("memberOf") || nav.eq_ignore_ascii_case("transitiveMemberOf") {
+            let collection = Collection {
+                path: "directoryObjects",
+                items: member_of(world, call, user),
+                default_size: world.behaviour.page_size.unwrap_or(100),
+                max_top: 999,
+                source: Source::Directory,
+            };
+            return serve(call, collection, &[], query);
+        }
+    }
+    let selected = Query::parse(query, call.version)?.select.is_some();
+    let mut items = user_json(world, call);
+    if !selected {
+        for item in &mut items {
+            if let Value::Object(map) = item {
+                map.remove("accountEnabled");
+            }
+        }
+    }
     let collection = Collection {
         path: "users",
-        items: user_json(world, call),
+        items,
         default_size: world.behaviour.page_size.unwrap_or(100),
         max_top: 999,
         source: Source::Directory,
     };
-    serve(call, collection, rest, query)
+    serve(call, collection, &rest, query)
 }
 
 fn organization_json(world: &World, call: &Call) -> Value {

@@ -26,6 +26,7 @@ use tenantatlas_store::{DirectoryObject, RunError, RunStatus, TenantRecord, Tena
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
+mod break_glass;
 mod connect;
 mod definitions;
 mod references;
@@ -459,18 +460,26 @@ async fn capture(
 ) -> Result<(Vec<CapturedObject>, Vec<DirectoryObject>), EngineError> {
     let mut captured = Vec::new();
 
+    // The break-glass accounts the MSP named for this tenant, read with the lists.
+    let break_glass_kind = readable.iter().copied().find(|k| k.is_named());
+    let break_glass_names = match break_glass_kind {
+        Some(_) => workspace.break_glass_accounts(&tenant.id).await?,
+        None => Vec::new(),
+    };
+    let mut accounts: Vec<break_glass::Account> = break_glass_names
+        .iter()
+        .map(|_| break_glass::Account::default())
+        .collect();
+
     // 1. Every list, batched per API version.
     let mut lists: Vec<(&'static ObjectKind, Vec<Value>)> = Vec::new();
     for version in [ApiVersion::Beta, ApiVersion::V1] {
         let kinds: Vec<&'static ObjectKind> = readable
             .iter()
             .copied()
-            .filter(|k| k.version == version)
+            .filter(|k| k.version == version && !k.is_named())
             .collect();
-        if kinds.is_empty() {
-            continue;
-        }
-        let requests = kinds
+        let mut requests: Vec<BatchGet> = kinds
             .iter()
             .map(|k| BatchGet {
                 id: k.key.to_string(),
@@ -478,7 +487,24 @@ async fn capture(
                 family: k.family,
             })
             .collect();
+        if let Some(kind) = break_glass_kind.filter(|k| k.version == version) {
+            requests.extend(break_glass::requests(kind, &break_glass_names));
+        }
+        if requests.is_empty() {
+            continue;
+        }
         for (id, result) in client.batch_get(version, requests).await {
+            if let Some(kind) = break_glass_kind.filter(|_| break_glass::is_break_glass(&id)) {
+                match break_glass::answer(&mut accounts, &id, result) {
+                    None => {}
+                    Some(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
+                    Some(e) if !summary.errors.iter().any(|x| x["kind"] == kind.key) => {
+                        summary.errors.push(kind_error(kind, &e));
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
             let kind = kinds
                 .iter()
                 .find(|k| k.key == id)
@@ -610,6 +636,31 @@ async fn capture(
             }
         }
         reads = next;
+    }
+
+    // The break-glass accounts, described from what the lists and details read.
+    if let Some(kind) = break_glass_kind {
+        let failed = |key: &str| summary.errors.iter().any(|e| e["kind"] == key);
+        if !failed(kind.key) {
+            let incomplete = |key: &str| failed(key) || !lists.iter().any(|(k, _)| k.key == key);
+            match break_glass::describe(&break_glass_names, &accounts, &lists, &incomplete) {
+                Some(objects) => {
+                    progress(ProgressEvent::KindRead {
+                        tenant: tenant.id.clone(),
+                        kind: kind.key.to_string(),
+                        objects: objects.len() as u64,
+                    });
+                    lists.push((kind, objects));
+                }
+                None => summary.errors.push(json!({
+                    "kind": kind.key,
+                    "message": format!(
+                        "break-glass accounts not checked: they are described from {}, which this sync could not read completely",
+                        break_glass::NEEDS.iter().map(|k| tenantatlas_core::kinds::label(k)).collect::<Vec<_>>().join(" and ")
+                    ),
+                })),
+            }
+        }
     }
 
     // 3. Normalise.
