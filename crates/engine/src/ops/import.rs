@@ -15,7 +15,10 @@
 //!   tenant's synced ids, or an earlier import's), else it is `name:<its name>`. Group names that
 //!   IntuneCD writes beside targets become the tenant's group ids where the name is unique in its
 //!   directory, else `file-group:<name>` ids named in the directory, so assignments compare by
-//!   name. IntuneCD's scope tags by name become ids the same way (`Default` is `0`).
+//!   name. IntuneCD's scope tags by name become ids the same way (`Default` is `0`). Assignment
+//!   filters (their name in the filter id field) and compliance notification templates (their
+//!   name beside the source tenant's id) become the ids given to the backup's own filter or
+//!   template of that name; a name no object, or several, of the backup has stays as written.
 //! - **Time order.** A snapshot is added only after the tenant's newest one: versions are a chain,
 //!   and an older backup slipped in after a newer snapshot would become the "latest" content and
 //!   every object's newest version. Older backups are imported oldest first, or as their own
@@ -481,6 +484,94 @@ fn add_objects(out: &mut ReadBackup, value: &Value, file: &Path, shown: String) 
     }
 }
 
+/// "No filter" and "no notification template" in Graph's beta: never a name.
+const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
+
+/// The display names of a backup's own assignment filters and compliance notification templates,
+/// each with the ids their objects were given here (several when a name is not unique).
+#[derive(Debug, Default)]
+struct BackupNames {
+    filters: HashMap<String, Vec<String>>,
+    templates: HashMap<String, Vec<String>>,
+}
+
+impl BackupNames {
+    fn add(&mut self, kind: &str, name: &str, object_id: &str) {
+        let names = match kind {
+            "assignmentFilters" => &mut self.filters,
+            "notificationMessageTemplates" => &mut self.templates,
+            _ => return,
+        };
+        names
+            .entry(name.to_string())
+            .or_default()
+            .push(object_id.to_string());
+    }
+
+    /// The one id a name stands for; none when no object, or more than one, has that name.
+    fn unique<'a>(names: &'a HashMap<String, Vec<String>>, name: &str) -> Option<&'a str> {
+        match names.get(name).map(Vec::as_slice) {
+            Some([id]) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// IntuneCD's references by name, as the ids of the same backup's objects:
+///
+/// - an assignment target's `deviceAndAppManagementAssignmentFilterId` holds the filter's display
+///   name in place of its id (IntuneCD's `get_filter_names`);
+/// - a compliance action's `notificationTemplateName`, written beside the source tenant's
+///   `notificationTemplateId`, names its template; no object of the backup carries that id,
+///   because IntuneCD strips the template's own. The name goes once it has become the id, as
+///   IntuneCD drops it when it restores a policy.
+///
+/// A name that no object of the backup has, or several have, is left as IntuneCD wrote it, so a
+/// diff shows a name and not an id made up here.
+fn resolve_named_refs(raw: &mut Value, names: &BackupNames) {
+    if let Some(list) = raw.get_mut("assignments").and_then(Value::as_array_mut) {
+        for assignment in list {
+            let Some(Value::String(filter)) =
+                assignment.pointer_mut("/target/deviceAndAppManagementAssignmentFilterId")
+            else {
+                continue;
+            };
+            if filter.as_str() == ZERO_GUID {
+                continue;
+            }
+            if let Some(id) = BackupNames::unique(&names.filters, filter) {
+                *filter = id.to_string();
+            }
+        }
+    }
+    let Some(rules) = raw
+        .get_mut("scheduledActionsForRule")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for rule in rules {
+        let Some(actions) = rule
+            .get_mut("scheduledActionConfigurations")
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        for action in actions.iter_mut().filter_map(Value::as_object_mut) {
+            let Some(id) = action
+                .get("notificationTemplateName")
+                .and_then(Value::as_str)
+                .and_then(|name| BackupNames::unique(&names.templates, name))
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            action.remove("notificationTemplateName");
+            action.insert("notificationTemplateId".into(), Value::String(id));
+        }
+    }
+}
+
 /// `--taken-at`: a date (midnight UTC) or an RFC 3339 time.
 fn parse_taken_at(text: &str) -> Result<OffsetDateTime, EngineError> {
     let text = text.trim();
@@ -700,7 +791,8 @@ impl Engine {
             }
         }
 
-        // Each object's id and content.
+        // Each object's id: its own (IntuneManagement), the tenant's by kind and name, or its name.
+        // Groups first: a group IntuneCD named is the tenant's where the name is unique there.
         let mut directory = Vec::new();
         let mut group_ids: HashMap<String, String> = HashMap::new();
         for (file_id, name) in &read.refs.groups {
@@ -727,8 +819,8 @@ impl Engine {
         };
         let mut skipped = read.skipped.clone();
         let mut seen: HashSet<(&'static str, String)> = HashSet::new();
-        let mut objects = Vec::with_capacity(read.objects.len());
-        let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+        let mut named = Vec::with_capacity(read.objects.len());
+        let mut backup_names = BackupNames::default();
         let mut matched_by_name = 0u64;
         for found in &read.objects {
             let kind = found.kind;
@@ -754,6 +846,16 @@ impl Engine {
                 skipped.add(SkipReason::Duplicate, found.file.clone());
                 continue;
             }
+            backup_names.add(kind.key, &found.name, &object_id);
+            named.push((found, object_id));
+        }
+
+        // Each object's content, once every object has its id: IntuneCD's references by name
+        // point at the ids just given to the backup's own filters and templates.
+        let mut objects = Vec::with_capacity(named.len());
+        let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
+        for (found, object_id) in named {
+            let kind = found.kind;
             let mut raw = found.raw.clone();
             if let Some(list) = raw.get_mut("assignments").and_then(Value::as_array_mut) {
                 for a in list {
@@ -772,6 +874,7 @@ impl Engine {
                         }
                     }
                 }
+                resolve_named_refs(&mut raw, &backup_names);
             }
             let content = normalise(kind, &raw);
             let hash = content_hash(&content);
@@ -945,6 +1048,91 @@ mod tests {
             "Skipped 7 files: 4 not a kind TenantAtlas captures, 2 not JSON, 1 over 32 MiB — first: k0.json, k1.json, k2.json, k3.json, a.txt"
         );
         assert_eq!(Skipped::default().line(), "");
+    }
+
+    #[test]
+    fn intunecd_filter_and_template_names_become_the_backups_ids() {
+        let mut names = BackupNames::default();
+        names.add(
+            "assignmentFilters",
+            "Corporate devices",
+            "name:Corporate devices",
+        );
+        names.add("assignmentFilters", "Twice", "name:Twice");
+        names.add("assignmentFilters", "Twice", "name:Twice (2)");
+        names.add("notificationMessageTemplates", "Warning", "t-1");
+        // Another kind's names are not filters, even when they match.
+        names.add("deviceConfigurations", "Windows only", "c-1");
+        let target = |filter: Value| {
+            json!({"target": {
+                "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+                "groupId": "g-1",
+                "deviceAndAppManagementAssignmentFilterId": filter,
+                "deviceAndAppManagementAssignmentFilterType": "include",
+            }})
+        };
+        let action = |template: &str, name: Option<&str>| {
+            let mut a = json!({"actionType": "notification", "gracePeriodHours": 24,
+                "notificationTemplateId": template, "notificationMessageCCList": []});
+            if let Some(name) = name {
+                a["notificationTemplateName"] = json!(name);
+            }
+            a
+        };
+        let zero = "00000000-0000-0000-0000-000000000000";
+        let mut raw = json!({
+            "displayName": "Win - Compliance",
+            "assignments": [
+                target(json!("Corporate devices")),
+                target(json!("Windows only")),
+                target(json!("Twice")),
+                target(json!(zero)),
+                target(Value::Null),
+            ],
+            "scheduledActionsForRule": [{"ruleName": null, "scheduledActionConfigurations": [
+                action(zero, None),
+                action("9f0c0c52-source-tenant", Some("Warning")),
+                action("5e1d7a40-source-tenant", Some("Deleted since")),
+            ]}],
+        });
+        resolve_named_refs(&mut raw, &names);
+
+        let filters: Vec<&Value> = raw["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| &a["target"]["deviceAndAppManagementAssignmentFilterId"])
+            .collect();
+        assert_eq!(
+            filters,
+            [
+                &json!("name:Corporate devices"),
+                // Unknown and ambiguous names stay readable; no id is made up for them.
+                &json!("Windows only"),
+                &json!("Twice"),
+                &json!(zero),
+                &Value::Null,
+            ]
+        );
+        let actions = &raw["scheduledActionsForRule"][0]["scheduledActionConfigurations"];
+        assert_eq!(actions[0], action(zero, None));
+        assert_eq!(actions[1], action("t-1", None));
+        assert_eq!(
+            actions[2],
+            action("5e1d7a40-source-tenant", Some("Deleted since"))
+        );
+
+        // Objects without either reference, and odd shapes, pass through unchanged.
+        for odd in [
+            json!({"displayName": "x"}),
+            json!({"assignments": [{"target": null}, 3], "scheduledActionsForRule": [{}, "x"]}),
+            json!({"scheduledActionsForRule": [{"scheduledActionConfigurations": [null, {"notificationTemplateName": 7}]}]}),
+            json!([]),
+        ] {
+            let mut same = odd.clone();
+            resolve_named_refs(&mut same, &names);
+            assert_eq!(same, odd);
+        }
     }
 
     #[test]
