@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "triage_findings",
     "tenant_overview",
     "tenant_inventory",
+    "break_glass_accounts",
+    "set_break_glass_accounts",
     "object_detail",
     "object_diff",
     "get_settings",

@@ -148,6 +148,26 @@ pub async fn tenant_inventory(
     state.tenant_inventory(&tenant).await
 }
 
+/// The break-glass accounts named for one tenant, in order.
+#[tauri::command]
+pub async fn break_glass_accounts(
+    state: State<'_, AppState>,
+    tenant: String,
+) -> Answer<Vec<String>> {
+    state.break_glass_accounts(&tenant).await
+}
+
+/// Names one tenant's break-glass accounts (checked and audited by the engine); answers them as
+/// stored.
+#[tauri::command]
+pub async fn set_break_glass_accounts(
+    state: State<'_, AppState>,
+    tenant: String,
+    accounts: Vec<String>,
+) -> Answer<Vec<String>> {
+    state.set_break_glass_accounts(&tenant, &accounts).await
+}
+
 /// One object at `version` (the latest when `None`): in words, as stored, and its versions.
 #[tauri::command]
 pub async fn object_detail(

@@ -73,6 +73,8 @@ fn main() {
             commands::triage_findings,
             commands::tenant_overview,
             commands::tenant_inventory,
+            commands::break_glass_accounts,
+            commands::set_break_glass_accounts,
             commands::object_detail,
             commands::object_diff,
             commands::get_settings,

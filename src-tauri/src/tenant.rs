@@ -209,6 +209,25 @@ impl AppState {
         Ok(items.into_iter().map(InventoryRow::from).collect())
     }
 
+    /// The break-glass accounts named for the tenant, in order.
+    pub async fn break_glass_accounts(&self, tenant_id: &str) -> Answer<Vec<String>> {
+        let opened = self.opened().await?;
+        Ok(opened.engine.break_glass_accounts(tenant_id).await?)
+    }
+
+    /// Names the tenant's break-glass accounts; the next sync reads them.
+    pub async fn set_break_glass_accounts(
+        &self,
+        tenant_id: &str,
+        accounts: &[String],
+    ) -> Answer<Vec<String>> {
+        let opened = self.opened().await?;
+        Ok(opened
+            .engine
+            .set_break_glass_accounts(tenant_id, accounts)
+            .await?)
+    }
+
     /// One object at `version` (the latest when `None`).
     pub async fn object_detail(
         &self,
@@ -372,5 +391,26 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(unknown.code, ErrorCode::NotFound);
+
+        // Break-glass accounts: named, read back in order, refused when not an account.
+        assert!(state
+            .break_glass_accounts(&row.id)
+            .await
+            .unwrap()
+            .is_empty());
+        let named = state
+            .set_break_glass_accounts(&row.id, &[format!("BG1@{}", row.domain)])
+            .await
+            .unwrap();
+        assert_eq!(named, vec![format!("bg1@{}", row.domain)]);
+        assert_eq!(
+            state.break_glass_accounts(&row.domain).await.unwrap(),
+            named
+        );
+        let refused = state
+            .set_break_glass_accounts(&row.id, &["nobody".to_string()])
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::InvalidInput, "{}", refused.message);
     }
 }

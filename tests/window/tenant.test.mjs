@@ -57,6 +57,41 @@ test('a change made in the tenant shows as a new version, compared in words', as
   await window.find(`//h1[normalize-space(.)='Portfolio']`);
 });
 
+test('break-glass accounts named on the tenant screen are read by the next sync', async () => {
+  await openTenant(tenant.name);
+  const card = `//li[@data-testid='break-glass']`;
+  await window.find(`${card}//*[normalize-space(.)='None named']`);
+  await window.click(`${card}//button[normalize-space(.)='Edit…']`);
+  await window.find(`//div[@role='dialog']//h2[normalize-space(.)='Break-glass accounts']`);
+  await window.type(`//textarea[@id='break-glass-names']`, `not an account`);
+  await window.click(`//div[@role='dialog']//button[normalize-space(.)='Save']`);
+  const refused = await window.find(`//div[@role='dialog']//div[@role='alert']`);
+  const why = await window.wd('GET', window.s(`/element/${refused}/text`));
+  assert.match(why, /is not a user principal name/, why);
+  await window.exec(`const t = document.getElementById('break-glass-names'); t.value = ''; t.dispatchEvent(new Event('input'));`);
+  await window.type(`//textarea[@id='break-glass-names']`, `breakglass@${tenant.domain}, admin@${tenant.domain}`);
+  await window.click(`//div[@role='dialog']//button[normalize-space(.)='Save']`);
+  await window.find(`${card}//*[normalize-space(.)='2 named']`);
+
+  await window.keys('\uE00C'); // Escape: back to the Portfolio
+  const summary = await syncAll(window);
+  assert.match(summary, /1 tenant synced/, summary);
+  await openTenant(tenant.name);
+  await window.type(`//input[@aria-label='Search objects']`, 'Break-glass account 1');
+  await window.click(`//button[contains(@class, 'object') and contains(., 'Break-glass account 1')]`);
+  const detail = await window.find(`//section[@aria-label='Object']`);
+  const words = await window.wd('GET', window.s(`/element/${detail}/text`));
+  assert.match(words, /Global Administrator/, words);
+  assert.match(words, /SG-CA-BreakGlass-Exclude/, words);
+  assert.match(words, /Enabled Conditional Access policies that apply to it\s*None/, words);
+  await window.screenshot('tenant-break-glass');
+  await window.exec(`document.documentElement.classList.add('theme-dark');`);
+  await window.screenshot('tenant-break-glass-dark');
+  await window.exec(`document.documentElement.classList.remove('theme-dark');`);
+  await window.keys('\uE00C');
+  await window.find(`//h1[normalize-space(.)='Portfolio']`);
+});
+
 test('with the cloud gone, the workspace is still browsable and says when each tenant was last synced', async () => {
   sim.stop();
   sim = null;

@@ -1163,6 +1163,14 @@ pub fn describe_settings(
             map.remove("templateReference");
         }
         map.values_mut().for_each(without_types);
+        if kind.is_named() {
+            // A break-glass account's empty lists say something: no enabled policy reaches it.
+            for value in map.values_mut() {
+                if value.as_array().is_some_and(Vec::is_empty) {
+                    *value = Value::String("None".to_string());
+                }
+            }
+        }
     }
     let form = configured(&form).unwrap_or_else(|| Value::Object(Default::default()));
     diff_of_forms(&frame(&form), &form)

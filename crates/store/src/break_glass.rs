@@ -1,20 +1,18 @@
 //! `break_glass_accounts`: the emergency access accounts an MSP names per tenant, in its order.
-//! The engine checks the names; this module keeps them.
+//! The engine checks the names; this module keeps them. Concrete connection types (not the
+//! generic `Acquire` of the other modules): the app's commands await these directly, and futures
+//! over `Acquire`'s higher-ranked lifetimes cannot be proven `Send`.
 
 use crate::error::Result;
-use sqlx::{Acquire, Row, Sqlite};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 
 /// A tenant's break-glass accounts (user principal names), in the order the MSP named them.
-pub async fn list_break_glass<'c>(
-    db: impl Acquire<'c, Database = Sqlite>,
-    tenant_id: &str,
-) -> Result<Vec<String>> {
-    let mut conn = db.acquire().await?;
+pub async fn list_break_glass(pool: &SqlitePool, tenant_id: &str) -> Result<Vec<String>> {
     let rows = sqlx::query(
         "SELECT user_principal_name FROM break_glass_accounts WHERE tenant_id = ?1 ORDER BY position",
     )
     .bind(tenant_id)
-    .fetch_all(&mut *conn)
+    .fetch_all(pool)
     .await?;
     rows.iter()
         .map(|row| Ok(row.try_get("user_principal_name")?))
@@ -22,12 +20,11 @@ pub async fn list_break_glass<'c>(
 }
 
 /// Replaces a tenant's break-glass accounts with `names`, in that order.
-pub async fn set_break_glass<'c>(
-    db: impl Acquire<'c, Database = Sqlite>,
+pub async fn set_break_glass(
+    conn: &mut SqliteConnection,
     tenant_id: &str,
     names: &[String],
 ) -> Result<()> {
-    let mut conn = db.acquire().await?;
     sqlx::query("DELETE FROM break_glass_accounts WHERE tenant_id = ?1")
         .bind(tenant_id)
         .execute(&mut *conn)

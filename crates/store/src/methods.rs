@@ -310,7 +310,7 @@ impl Workspace {
         audit: &AuditInput,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        break_glass::set_break_glass(&mut *tx, tenant_id, names).await?;
+        break_glass::set_break_glass(&mut tx, tenant_id, names).await?;
         audit::append_audit(
             &mut *tx,
             &audit.actor,

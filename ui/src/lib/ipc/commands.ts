@@ -270,6 +270,17 @@ export function tenantOverview(tenant: string): Promise<PortfolioRow> {
   return call<PortfolioRow>('tenant_overview', { tenant });
 }
 
+/** The break-glass accounts named for one tenant, in order (Rust: `commands::break_glass_accounts`). */
+export function breakGlassAccounts(tenant: string): Promise<string[]> {
+  return call<string[]>('break_glass_accounts', { tenant });
+}
+
+/** Names one tenant's break-glass accounts (user principal names, in order; none clears them);
+ * resolves with them as stored (Rust: `commands::set_break_glass_accounts`). */
+export function setBreakGlassAccounts(tenant: string, accounts: string[]): Promise<string[]> {
+  return call<string[]>('set_break_glass_accounts', { tenant, accounts });
+}
+
 /** Every object of one tenant, live and deleted, with platforms and assignment counts
  * (Rust: `commands::tenant_inventory`). */
 export function tenantInventory(tenant: string): Promise<InventoryRow[]> {

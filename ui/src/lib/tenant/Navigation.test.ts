@@ -18,6 +18,7 @@ vi.mock('../ipc/commands', () => ({
   tenantInventory: vi.fn(),
   objectDetail: vi.fn(),
   objectDiff: vi.fn(),
+  breakGlassAccounts: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 
@@ -39,6 +40,7 @@ async function openWindow() {
   ipc.portfolio.mockResolvedValue(ROWS);
   ipc.tenantOverview.mockImplementation(async (id) => ROWS.find((r) => r.id === id) ?? ROWS[0]);
   ipc.tenantInventory.mockResolvedValue(ITEMS);
+  ipc.breakGlassAccounts.mockResolvedValue([]);
   const view = render(App);
   await screen.findAllByTestId('tenant-row');
   return view;

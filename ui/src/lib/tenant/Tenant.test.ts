@@ -10,11 +10,14 @@ vi.mock('../ipc/commands', () => ({
   objectDetail: vi.fn(),
   objectDiff: vi.fn(),
   saveCsv: vi.fn(),
+  breakGlassAccounts: vi.fn(),
+  setBreakGlassAccounts: vi.fn(),
 }));
 const ipc = vi.mocked(await import('../ipc/commands'));
 
 beforeEach(() => {
   vi.resetAllMocks();
+  ipc.breakGlassAccounts.mockResolvedValue([]);
 });
 
 afterEach(() => {
@@ -267,5 +270,33 @@ describe('Tenant', () => {
     expect(await screen.findByText('<img src=x onerror=alert(1)>\\nFAKE')).toBeTruthy();
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Evil\\u{202e}exe');
     expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('names the break-glass accounts from their card, and shows why a name is refused', async () => {
+    ready();
+    ipc.breakGlassAccounts.mockResolvedValue(['bg1@fabrikam.com']);
+    show();
+    const card = await screen.findByTestId('break-glass');
+    expect(await within(card).findByText('1 named')).toBeTruthy();
+    expect(within(card).getByText('bg1@fabrikam.com')).toBeTruthy();
+
+    await fireEvent.click(within(card).getByRole('button', { name: 'Edit…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Break-glass accounts' });
+    const field = within(dialog).getByLabelText('User principal names') as HTMLTextAreaElement;
+    expect(field.value).toBe('bg1@fabrikam.com');
+    ipc.setBreakGlassAccounts.mockRejectedValueOnce({
+      code: 'invalid_input',
+      message: "'oops' is not a user principal name; name each account as it signs in",
+    });
+    await fireEvent.input(field, { target: { value: 'oops' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toContain("'oops' is not a user principal name");
+
+    ipc.setBreakGlassAccounts.mockResolvedValueOnce(['bg1@fabrikam.com', 'bg2@fabrikam.com']);
+    await fireEvent.input(field, { target: { value: ' BG1@fabrikam.com \nbg2@fabrikam.com\n\n' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(await within(card).findByText('2 named')).toBeTruthy();
+    expect(ipc.setBreakGlassAccounts).toHaveBeenLastCalledWith('t2', ['BG1@fabrikam.com', 'bg2@fabrikam.com']);
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 });
