@@ -30,6 +30,11 @@ mod state;
 mod tenant;
 mod workbench;
 
+/// mimalloc: a sync of many tenants allocates from many threads at once (see the workspace's
+/// Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // `--demo`: open the demo portfolio at once (what the README's first command does).
     let state = if std::env::args().skip(1).any(|a| a == "--demo") {

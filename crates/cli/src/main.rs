@@ -116,6 +116,11 @@ enum WorkspaceCommand {
     Import(import::ImportArgs),
 }
 
+/// mimalloc: a sync of many tenants allocates from many threads at once (see the workspace's
+/// Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Before any thread starts: no child process inherits the passphrase.
     secrets::take_from_environment();

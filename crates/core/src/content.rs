@@ -73,20 +73,25 @@ pub fn normalise(kind: &ObjectKind, raw: &Value) -> Value {
     let mut value = strip_annotations(raw);
     if let Value::Object(map) = &mut value {
         for field in kind.volatile_fields {
-            map.remove(*field);
+            // Shifting keeps the keys in order (a plain remove would move the last key here).
+            map.shift_remove(*field);
         }
     }
-    canonical(&value)
+    value
 }
 
+/// The value without annotations, every object's keys sorted: one copy of `raw`, made in order.
 fn strip_annotations(value: &Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(k, _)| !is_annotation(k))
-                .map(|(k, v)| (k.clone(), strip_annotations(v)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().filter(|k| !is_annotation(k)).collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), strip_annotations(&map[k])))
+                    .collect(),
+            )
+        }
         Value::Array(items) => Value::Array(items.iter().map(strip_annotations).collect()),
         other => other.clone(),
     }
@@ -115,9 +120,31 @@ pub fn canonical(value: &Value) -> Value {
     }
 }
 
+/// Whether every object's keys inside `value` are already in order (what [`canonical`] makes).
+fn is_canonical(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.keys().zip(map.keys().skip(1)).all(|(a, b)| a < b) && map.values().all(is_canonical)
+        }
+        Value::Array(items) => items.iter().all(is_canonical),
+        _ => true,
+    }
+}
+
+/// The compact JSON of the canonical form of `value`; a value already canonical (as stored
+/// content is) is written as it is, without the copy [`canonical`] makes.
+pub fn canonical_json(value: &Value) -> String {
+    let text = if is_canonical(value) {
+        serde_json::to_string(value)
+    } else {
+        serde_json::to_string(&canonical(value))
+    };
+    text.expect("JSON values serialise")
+}
+
 /// `sha256:<hex>` of the compact JSON of a canonical value.
 pub fn content_hash(content: &Value) -> String {
-    let text = serde_json::to_string(&canonical(content)).expect("JSON values serialise");
+    let text = canonical_json(content);
     format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())))
 }
 
@@ -126,6 +153,31 @@ mod tests {
     use super::*;
     use crate::kinds::by_key;
     use serde_json::json;
+
+    #[test]
+    fn normal_form_is_canonical() {
+        let kind = by_key("deviceConfigurations").unwrap();
+        let raw = json!({"zeta": 1, "id": "x", "alpha": {"d": 1, "c@odata.context": "x", "b": 2}, "version": 3, "mid": [{"y": 1, "x": 2}]});
+        let form = normalise(kind, &raw);
+        assert!(is_canonical(&form), "{form}");
+        assert_eq!(
+            serde_json::to_string(&form).unwrap(),
+            r#"{"alpha":{"b":2,"d":1},"mid":[{"x":2,"y":1}],"zeta":1}"#
+        );
+    }
+
+    #[test]
+    fn canonical_json_is_the_same_text_whether_or_not_the_value_was_canonical() {
+        let messy = json!({"b": [{"z": 1, "a": 2}], "a": {"y": null, "x": "é"}});
+        let tidy = canonical(&messy);
+        assert!(!is_canonical(&messy));
+        assert!(is_canonical(&tidy));
+        assert_eq!(canonical_json(&messy), canonical_json(&tidy));
+        assert_eq!(
+            canonical_json(&messy),
+            r#"{"a":{"x":"é","y":null},"b":[{"a":2,"z":1}]}"#
+        );
+    }
 
     #[test]
     fn annotations_and_volatile_fields_do_not_change_the_hash() {

@@ -21,6 +21,9 @@ use tenantatlas_graph::{BoxFuture, TokenSource};
 use tenantatlas_sim::state::Behaviour;
 use tenantatlas_sim::{SimConfig, SimHandle};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const OBJECTS: usize = 300;
 
 fn setting(name: &str) -> Option<usize> {
@@ -229,6 +232,20 @@ async fn main() {
         n(&naive_stats, "throttled")
     );
     println!("  (the naive strategy reads less: no assignments, settings, scheduled actions or ADMX values)");
+    if std::env::var_os("SYNC_BENCH_ROUTES").is_some() {
+        // Where the first sync's Graph calls went, most first.
+        let mut routes: Vec<(String, u64)> = after["by_route"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(route, n)| (route.clone(), n.as_u64().unwrap_or(0)))
+            .collect();
+        routes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        println!("  first sync's Graph calls by route:");
+        for (route, n) in routes {
+            println!("    {n:>7}  {route}");
+        }
+    }
     drop(engine);
     let _ = std::fs::remove_dir_all(&dir);
 }

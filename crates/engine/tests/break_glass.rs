@@ -188,3 +188,57 @@ async fn names_are_checked_and_audited() {
     assert_eq!(changes[0]["after"], json!([format!("bg@{domain}")]));
     assert_eq!(changes[1]["after"], json!([]));
 }
+
+/// Named accounts in a tenant whose consent no longer reads Conditional Access: the accounts are
+/// skipped with the reason, the run is partial, and the accounts captured before are not deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_conditional_access_the_accounts_are_skipped_never_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let common::Connected {
+        sim, engine, http, ..
+    } = common::connected(common::sim_config(1, 20, 5), dir.path()).await;
+    let tenant = sim.tenants()[0].clone();
+    engine
+        .set_break_glass_accounts(&tenant.domain, &[format!("breakglass@{}", tenant.domain)])
+        .await
+        .unwrap();
+    assert_eq!(sync(&engine, &tenant.domain).await.status, "succeeded");
+
+    let granted: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
+        .iter()
+        .copied()
+        .filter(|s| !s.starts_with("Policy."))
+        .collect();
+    http.post(format!(
+        "{}/_sim/tenants/{}/consent",
+        sim.graph(),
+        tenant.id
+    ))
+    .json(&json!({"granted": granted}))
+    .send()
+    .await
+    .unwrap();
+    engine
+        .reconnect_tenant(
+            tenantatlas_engine::ops::tenant_add::ReconnectTenant {
+                tenant: tenant.domain.clone(),
+                sign_in: None,
+            },
+            |_| {},
+            tokio_util::sync::CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    let summary = sync(&engine, &tenant.domain).await;
+    assert_eq!(summary.status, "partial", "{summary:?}");
+    assert!(summary.errors.is_empty(), "{summary:?}");
+    let skipped = summary
+        .skipped
+        .iter()
+        .find(|s| s.starts_with("breakGlassAccounts:"))
+        .unwrap_or_else(|| panic!("{summary:?}"));
+    assert!(skipped.contains("Conditional Access policy"), "{skipped}");
+    assert_eq!(summary.deleted, 0, "{summary:?}");
+    let found = accounts(&engine, &tenant.domain).await;
+    assert_eq!(found.len(), 1, "the account captured before is still there");
+}

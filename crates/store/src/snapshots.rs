@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{Acquire, Row, Sqlite};
 use std::collections::HashMap;
-use tenantatlas_core::content::canonical;
+use tenantatlas_core::content::canonical_json;
 use tenantatlas_core::CapturedObject;
 
 /// What one committed snapshot changed.
@@ -84,7 +84,7 @@ pub(crate) async fn commit_snapshot_taken_at<'c>(
     // every other object that truly has that hash.
     let mut texts = Vec::with_capacity(objects.len());
     for object in objects {
-        let text = serde_json::to_string(&canonical(&object.content))?;
+        let text = canonical_json(&object.content);
         let hash = format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())));
         if hash != object.hash {
             return Err(StoreError::HashMismatch {
@@ -141,9 +141,10 @@ pub(crate) async fn commit_snapshot_taken_at<'c>(
         );
     }
 
-    // Only new, changed and renamed objects cost statements of their own; an unchanged tenant
-    // is written by the two bulk statements below.
-    let mut versions_added = 0u64;
+    // Only renamed objects cost statements of their own; new and changed ones are written many
+    // rows per statement (a first sync of 300 objects: a dozen statements, not 900), and an
+    // unchanged tenant by the two bulk statements below.
+    let mut added: Vec<(&CapturedObject, &String, i64)> = Vec::new();
     for (object, text) in objects.iter().zip(&texts) {
         let key = (object.kind.clone(), object.object_id.clone());
         let version_no = match known.get(&key) {
@@ -165,46 +166,57 @@ pub(crate) async fn commit_snapshot_taken_at<'c>(
                 continue;
             }
         };
-        sqlx::query("INSERT OR IGNORE INTO contents (hash, json) VALUES (?1, ?2)")
-            .bind(&object.hash)
-            .bind(text)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
+        added.push((object, text, version_no));
+    }
+    // 7 parameters a row at most: 100 rows stay far below SQLite's limit.
+    for chunk in added.chunks(100) {
+        let mut contents =
+            sqlx::QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO contents (hash, json) ");
+        contents.push_values(chunk, |mut row, (object, text, _)| {
+            row.push_bind(&object.hash).push_bind(text.as_str());
+        });
+        contents.build().execute(&mut *tx).await?;
+
+        let mut upsert = sqlx::QueryBuilder::<Sqlite>::new(
             "INSERT INTO objects (tenant_id, kind, object_id, display_name, first_seen_snapshot,
-                                  last_seen_snapshot, deleted_in_snapshot, latest_version, latest_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?5, NULL, ?6, ?7)
-             ON CONFLICT (tenant_id, kind, object_id) DO UPDATE SET
+                                  last_seen_snapshot, deleted_in_snapshot, latest_version, latest_hash) ",
+        );
+        upsert.push_values(chunk, |mut row, (object, _, version_no)| {
+            row.push_bind(&tenant_id)
+                .push_bind(&object.kind)
+                .push_bind(&object.object_id)
+                .push_bind(&object.display_name)
+                .push_bind(snapshot_id)
+                .push_bind(snapshot_id)
+                .push("NULL")
+                .push_bind(*version_no)
+                .push_bind(&object.hash);
+        });
+        upsert.push(
+            " ON CONFLICT (tenant_id, kind, object_id) DO UPDATE SET
                  display_name = excluded.display_name,
                  latest_version = excluded.latest_version,
                  latest_hash = excluded.latest_hash",
-        )
-        .bind(&tenant_id)
-        .bind(&object.kind)
-        .bind(&object.object_id)
-        .bind(&object.display_name)
-        .bind(snapshot_id)
-        .bind(version_no)
-        .bind(&object.hash)
-        .execute(&mut *tx)
-        .await?;
+        );
+        upsert.build().execute(&mut *tx).await?;
+
         // A duplicate (kind, object id) in the input fails here or on the manifest's primary key
         // below, and takes the whole transaction with it.
-        sqlx::query(
-            "INSERT INTO versions (tenant_id, kind, object_id, version_no, hash, snapshot_id, captured_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .bind(&tenant_id)
-        .bind(&object.kind)
-        .bind(&object.object_id)
-        .bind(version_no)
-        .bind(&object.hash)
-        .bind(snapshot_id)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
-        versions_added += 1;
+        let mut versions = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT INTO versions (tenant_id, kind, object_id, version_no, hash, snapshot_id, captured_at) ",
+        );
+        versions.push_values(chunk, |mut row, (object, _, version_no)| {
+            row.push_bind(&tenant_id)
+                .push_bind(&object.kind)
+                .push_bind(&object.object_id)
+                .push_bind(*version_no)
+                .push_bind(&object.hash)
+                .push_bind(snapshot_id)
+                .push_bind(at);
+        });
+        versions.build().execute(&mut *tx).await?;
     }
+    let versions_added = added.len() as u64;
 
     // The manifest, many rows per statement (4 parameters a row, far below SQLite's limit).
     for chunk in objects.chunks(500) {

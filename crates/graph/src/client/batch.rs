@@ -236,7 +236,12 @@ async fn envelope(
         Ok(value) => value,
         Err(e) => return fail_all(&items, e),
     };
-    let Some(responses) = parsed.get("responses").and_then(Value::as_array) else {
+    let mut parsed = parsed;
+    let Some(responses) = parsed
+        .get_mut("responses")
+        .and_then(Value::as_array_mut)
+        .map(std::mem::take)
+    else {
         let e = GraphError::NotGraph {
             status: answer.status.as_u16(),
             detail: format!(
@@ -247,7 +252,8 @@ async fn envelope(
         };
         return fail_all(&items, e);
     };
-    let mut by_id: HashMap<String, &Value> = HashMap::new();
+    // Each sub-response is moved to its request, never copied: a list's body can be megabytes.
+    let mut by_id: HashMap<String, Value> = HashMap::new();
     for response in responses {
         let id = match response.get("id") {
             Some(Value::String(s)) => s.clone(),
@@ -257,28 +263,38 @@ async fn envelope(
         by_id.insert(id, response);
     }
 
-    let mut outcomes = Vec::with_capacity(items.len());
-    for (i, get) in items {
+    // Sub-responses with more pages are followed side by side: one long collection does not hold
+    // up the pages of the others in the same envelope.
+    let client_request_id = answer.client_request_id.as_str();
+    let jobs: Vec<(usize, BatchGet, Option<Value>)> = items
+        .into_iter()
+        .map(|(i, get)| {
+            let response = by_id.remove(&i.to_string());
+            (i, get, response)
+        })
+        .collect();
+    futures_util::future::join_all(jobs.into_iter().map(|(i, get, response)| async move {
         let path = format!("/{}/{}", version.as_str(), get.url.trim_start_matches('/'));
         let path = path.split('?').next().unwrap_or("").to_string();
-        let Some(response) = by_id.get(&i.to_string()) else {
+        let Some(response) = response else {
             let e = GraphError::NotGraph {
                 status: 200,
                 detail: format!("the $batch answer has no response for {path}"),
                 request_id: None,
             };
-            outcomes.push((i, Outcome::Failed(None, e)));
-            continue;
+            return (i, Outcome::Failed(None, e));
         };
-        let outcome = sub_outcome(client, response, &get, &path, &answer.client_request_id).await;
-        outcomes.push((i, outcome));
-    }
-    outcomes
+        (
+            i,
+            sub_outcome(client, response, &get, &path, client_request_id).await,
+        )
+    }))
+    .await
 }
 
 async fn sub_outcome(
     client: &GraphClient,
-    response: &Value,
+    mut response: Value,
     get: &BatchGet,
     path: &str,
     client_request_id: &str,
@@ -288,6 +304,10 @@ async fn sub_outcome(
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
         .unwrap_or(0);
+    let body = response
+        .get_mut("body")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
     let headers = response.get("headers").and_then(Value::as_object);
     let header = |name: &str| -> Option<String> {
         headers?.iter().find_map(|(k, v)| {
@@ -298,7 +318,6 @@ async fn sub_outcome(
         })
     };
     log_sub_response(path, status, header("request-id"), client_request_id);
-    let body = response.get("body").cloned().unwrap_or(Value::Null);
     let policy = client.inner.retry;
     let retry_after = policy.retry_after(header("retry-after").as_deref());
     match status {

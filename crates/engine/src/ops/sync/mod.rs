@@ -32,7 +32,7 @@ mod definitions;
 mod references;
 mod requests;
 
-use connect::{connect, save_latest_tokens};
+use connect::{connect, save_latest_tokens, HttpClients};
 use definitions::{read_missing_definitions, DefinitionsGate};
 use references::{directory_object, referenced_ids, DIRECTORY_READ};
 use requests::{
@@ -200,6 +200,7 @@ impl Engine {
         tracing::info!(tenants = selected.len(), concurrency, "sync started");
         let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let definitions = Arc::new(DefinitionsGate::default());
+        let clients = Arc::new(HttpClients::default());
         let mut tasks = tokio::task::JoinSet::new();
         let mut results = Vec::new();
         for (index, tenant) in selected.into_iter().enumerate() {
@@ -214,6 +215,7 @@ impl Engine {
             let workspace = self.workspace.clone();
             let semaphore = semaphore.clone();
             let definitions = definitions.clone();
+            let clients = clients.clone();
             let cancel = options.cancel.clone();
             let progress = progress.clone();
             // Every log line of the tenant's run, Graph requests included, names run and tenant.
@@ -224,7 +226,15 @@ impl Engine {
                     let _permit = semaphore.acquire_owned().await;
                     (
                         index,
-                        sync_tenant(&workspace, &tenant, cancel, progress, &definitions).await,
+                        sync_tenant(
+                            &workspace,
+                            &tenant,
+                            &clients,
+                            cancel,
+                            progress,
+                            &definitions,
+                        )
+                        .await,
                     )
                 }
                 .instrument(span),
@@ -265,6 +275,7 @@ fn granted(tenant: &TenantRecord) -> Vec<String> {
 async fn sync_tenant(
     workspace: &tenantatlas_store::Workspace,
     tenant: &TenantRecord,
+    clients: &HttpClients,
     cancel: CancellationToken,
     progress: Progress,
     definitions: &DefinitionsGate,
@@ -298,7 +309,7 @@ async fn sync_tenant(
         .map(|k| format!("{}: needs one of {}", k.key, k.read_scopes.join(", ")))
         .collect();
 
-    let outcome = match connect(workspace, tenant, cancel).await {
+    let outcome = match connect(workspace, tenant, clients, cancel).await {
         Ok((client, latest)) => {
             let outcome = capture(
                 workspace,
@@ -329,9 +340,17 @@ async fn sync_tenant(
                     );
                 }
             }
+            // A kind that failed, or was skipped after all (break-glass accounts without what
+            // they are described from), is incomplete: none of its objects is marked deleted.
             let complete: Vec<&str> = readable
                 .iter()
                 .filter(|k| !summary.errors.iter().any(|e| e["kind"] == k.key))
+                .filter(|k| {
+                    !summary
+                        .skipped
+                        .iter()
+                        .any(|s| s.split(':').next() == Some(k.key))
+                })
                 .map(|k| k.key)
                 .collect();
             match workspace
@@ -471,16 +490,12 @@ async fn capture(
         .map(|_| break_glass::Account::default())
         .collect();
 
-    // 1. Every list, batched per API version.
+    // 1. Every list, batched per API version, both versions at once.
     let mut lists: Vec<(&'static ObjectKind, Vec<Value>)> = Vec::new();
-    for version in [ApiVersion::Beta, ApiVersion::V1] {
-        let kinds: Vec<&'static ObjectKind> = readable
+    let requests_of = |version: ApiVersion| -> Vec<BatchGet> {
+        let mut requests: Vec<BatchGet> = readable
             .iter()
-            .copied()
             .filter(|k| k.version == version && !k.is_named())
-            .collect();
-        let mut requests: Vec<BatchGet> = kinds
-            .iter()
             .map(|k| BatchGet {
                 id: k.key.to_string(),
                 url: list_url(k),
@@ -490,10 +505,14 @@ async fn capture(
         if let Some(kind) = break_glass_kind.filter(|k| k.version == version) {
             requests.extend(break_glass::requests(kind, &break_glass_names));
         }
-        if requests.is_empty() {
-            continue;
-        }
-        for (id, result) in client.batch_get(version, requests).await {
+        requests
+    };
+    let (beta, v1) = tokio::join!(
+        client.batch_get(ApiVersion::Beta, requests_of(ApiVersion::Beta)),
+        client.batch_get(ApiVersion::V1, requests_of(ApiVersion::V1)),
+    );
+    {
+        for (id, result) in beta.into_iter().chain(v1) {
             if let Some(kind) = break_glass_kind.filter(|_| break_glass::is_break_glass(&id)) {
                 match break_glass::answer(&mut accounts, &id, result) {
                     None => {}
@@ -505,9 +524,9 @@ async fn capture(
                 }
                 continue;
             }
-            let kind = kinds
+            let kind = readable
                 .iter()
-                .find(|k| k.key == id)
+                .find(|k| k.key == id && !k.is_named())
                 .copied()
                 .expect("answers name their request");
             match result.map(|body| objects_of(kind, body)) {
@@ -641,7 +660,26 @@ async fn capture(
     // The break-glass accounts, described from what the lists and details read.
     if let Some(kind) = break_glass_kind {
         let failed = |key: &str| summary.errors.iter().any(|e| e["kind"] == key);
-        if !failed(kind.key) {
+        let unreadable: Vec<&str> = break_glass::NEEDS
+            .iter()
+            .copied()
+            .filter(|need| !readable.iter().any(|k| k.key == *need))
+            .collect();
+        if break_glass_names.is_empty() {
+            // None named: read completely, and there are none.
+            lists.push((kind, Vec::new()));
+        } else if !unreadable.is_empty() {
+            // Consent does not cover what an account is described from: skipped, like the kinds.
+            summary.skipped.push(format!(
+                "{}: needs {} read, which consent does not allow",
+                kind.key,
+                unreadable
+                    .iter()
+                    .map(|k| tenantatlas_core::kinds::label(k))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ));
+        } else if !failed(kind.key) {
             let incomplete = |key: &str| failed(key) || !lists.iter().any(|(k, _)| k.key == key);
             match break_glass::describe(&break_glass_names, &accounts, &lists, &incomplete) {
                 Some(objects) => {
@@ -655,9 +693,9 @@ async fn capture(
                 None => summary.errors.push(json!({
                     "kind": kind.key,
                     "message": format!(
-                        "break-glass accounts not checked: they are described from {}, which this sync could not read completely",
-                        break_glass::NEEDS.iter().map(|k| tenantatlas_core::kinds::label(k)).collect::<Vec<_>>().join(" and ")
-                    ),
+                        "break-glass accounts not checked: they are described from the {}, which this sync could not read completely",
+                        break_glass::NEEDS.iter().map(|k| tenantatlas_core::kinds::label(k)).collect::<Vec<_>>().join("s and ")
+                    ) + "s",
                 })),
             }
         }
