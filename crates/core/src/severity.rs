@@ -253,10 +253,15 @@ pub fn change_severity(kind: &str, change: &Change, object: ObjectContext) -> Se
     if was_configured && has(PROTECTION) {
         return Severity::High;
     }
-    // A break-glass account that changed at all — disabled, a role lost, a policy now reaching it —
-    // may be the one way back in that no longer works.
+    // A break-glass account disabled or gone, a role changed, a policy now reaching it: it may be
+    // the one way back in that no longer works. Its groups and eligible roles say less.
     if kind == "breakGlassAccounts" {
-        return Severity::High;
+        let path = change.path.to_ascii_lowercase();
+        return if path.starts_with("memberof") || path.starts_with("eligibleroles") {
+            Severity::Medium
+        } else {
+            Severity::High
+        };
     }
     if kind == "conditionalAccessPolicies" {
         let path = change.path.to_ascii_lowercase();

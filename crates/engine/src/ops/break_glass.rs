@@ -54,7 +54,11 @@ fn checked(names: &[String]) -> Result<Vec<String>, EngineError> {
     let mut out: Vec<String> = Vec::new();
     for raw in names {
         let name = raw.trim().to_lowercase();
-        let shown = tenantatlas_core::text::visible(raw);
+        // Named back as typed, made visible and cut short (a whole pasted file is not echoed).
+        let shown: String = tenantatlas_core::text::visible(raw)
+            .chars()
+            .take(120)
+            .collect();
         let (local, domain) = name.split_once('@').unwrap_or(("", ""));
         let valid = !local.is_empty()
             && domain.contains('.')

@@ -299,4 +299,17 @@ describe('Tenant', () => {
     expect(ipc.setBreakGlassAccounts).toHaveBeenLastCalledWith('t2', ['BG1@fabrikam.com', 'bg2@fabrikam.com']);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
+
+  it('offers no editor over break-glass accounts it could not read, only Retry', async () => {
+    ready();
+    ipc.breakGlassAccounts.mockRejectedValueOnce({ code: 'workspace', message: 'the workspace is busy' });
+    ipc.breakGlassAccounts.mockResolvedValueOnce([]);
+    show();
+    const card = await screen.findByTestId('break-glass');
+    expect(await within(card).findByText('Not read')).toBeTruthy();
+    expect(within(card).queryByRole('button', { name: 'Edit…' })).toBeNull();
+    await fireEvent.click(within(card).getByRole('button', { name: 'Retry' }));
+    expect(await within(card).findByText('None named')).toBeTruthy();
+    expect(within(card).getByRole('button', { name: 'Edit…' })).toBeTruthy();
+  });
 });

@@ -63,10 +63,14 @@ fn user_path(name: &str) -> String {
         .remove(b'.')
         .remove(b'-')
         .remove(b'_');
-    let encoded = percent_encoding::utf8_percent_encode(name, KEEP).to_string();
+    const KEEP_QUOTES: &percent_encoding::AsciiSet = &KEEP.remove(b'\'');
     if name.starts_with('$') {
-        format!("users('{}')", encoded.replace('\'', "''"))
+        // OData doubles a quote inside a quoted key; the quotes themselves stay as they are.
+        let doubled = name.replace('\'', "''");
+        let encoded = percent_encoding::utf8_percent_encode(&doubled, KEEP_QUOTES).to_string();
+        format!("users('{encoded}')")
     } else {
+        let encoded = percent_encoding::utf8_percent_encode(name, KEEP).to_string();
         format!("users/{encoded}")
     }
 }
@@ -97,27 +101,39 @@ pub(super) fn answer(
     None
 }
 
+/// What [`describe`] found: the accounts' objects, and the named accounts the tenant has no user for
+/// (a typo, or an account deleted), for the run's warnings.
+pub(super) struct Described {
+    pub objects: Vec<Value>,
+    pub missing: Vec<String>,
+}
+
 /// The captured object of each named account, described from the same sync's lists; `None` when a
-/// kind it needs was not read completely (see [`NEEDS`]).
+/// kind it is described from failed this sync (see [`NEEDS`]; custom role names and eligibilities
+/// too, so a failed read never shows as a changed account). `lists` holds the kinds read, `failed`
+/// says which of them failed. Eligibilities the tenant's consent or licence does not give are
+/// `null` (unknown), never "none".
 pub(super) fn describe(
     names: &[String],
     accounts: &[Account],
     lists: &[(&'static ObjectKind, Vec<Value>)],
-    incomplete: &dyn Fn(&str) -> bool,
-) -> Option<Vec<Value>> {
-    let list = |key: &str| -> Option<&[Value]> {
-        if incomplete(key) {
+    failed: &dyn Fn(&str) -> bool,
+) -> Option<Described> {
+    let read = |key: &str| -> Option<Option<&[Value]>> {
+        if failed(key) {
             return None;
         }
-        lists
-            .iter()
-            .find(|(k, _)| k.key == key)
-            .map(|(_, items)| items.as_slice())
+        Some(
+            lists
+                .iter()
+                .find(|(k, _)| k.key == key)
+                .map(|(_, items)| items.as_slice()),
+        )
     };
-    let policies = list(NEEDS[0])?;
-    let assignments = list(NEEDS[1])?;
-    let eligibilities = list(ELIGIBILITIES);
-    let custom_roles = list(ROLE_DEFINITIONS).unwrap_or_default();
+    let policies = read(NEEDS[0])??;
+    let assignments = read(NEEDS[1])??;
+    let eligibilities = read(ELIGIBILITIES)?;
+    let custom_roles = read(ROLE_DEFINITIONS)?.unwrap_or_default();
     let role_name = |id: &str| -> String {
         tenantatlas_core::labels::builtin_role_name(id)
             .map(str::to_string)
@@ -129,78 +145,95 @@ pub(super) fn describe(
             })
             .unwrap_or_else(|| id.to_string())
     };
-    Some(
-        names
+    let mut missing = Vec::new();
+    let mut objects = Vec::new();
+    for (n, (name, account)) in names.iter().zip(accounts).enumerate() {
+        let mut object = json!({
+            "id": name.to_lowercase(),
+            "name": format!("{BREAK_GLASS_LABEL} {}", n + 1),
+            "userPrincipalName": name,
+        });
+        let user_id = account
+            .user
+            .as_ref()
+            .map(|u| text(u, "id").to_lowercase())
+            .unwrap_or_default();
+        if user_id.is_empty() {
+            // No such user (or an answer without an id, which names no one either).
+            object["accountExists"] = json!(false);
+            missing.push(name.clone());
+            objects.push(object);
+            continue;
+        }
+        // Groups only: `transitiveMemberOf` also lists directory roles and administrative units.
+        // A group whose name the permission does not show keeps its id.
+        let groups: BTreeSet<(String, String)> = account
+            .member_of
             .iter()
-            .zip(accounts)
-            .enumerate()
-            .map(|(n, (name, account))| {
-                let mut object = json!({
-                    "id": name.to_lowercase(),
-                    "name": format!("{BREAK_GLASS_LABEL} {}", n + 1),
-                    "userPrincipalName": name,
-                });
-                let Some(user) = &account.user else {
-                    object["accountExists"] = json!(false);
-                    return object;
+            .filter(|g| matches!(text(g, "@odata.type"), "" | "#microsoft.graph.group"))
+            .filter(|g| !text(g, "id").is_empty())
+            .map(|g| {
+                let id = text(g, "id").to_lowercase();
+                let name = match text(g, "displayName") {
+                    "" => id.clone(),
+                    shown => shown.to_string(),
                 };
-                let user_id = text(user, "id").to_lowercase();
-                fn held<'v>(items: &'v [Value], user_id: &str) -> Vec<&'v Value> {
-                    items
-                        .iter()
-                        .filter(|a| text(a, "principalId").eq_ignore_ascii_case(user_id))
-                        .collect()
-                }
-                let active = held(assignments, &user_id);
-                let roles: BTreeSet<String> = active
-                    .iter()
-                    .map(|a| text(a, "roleDefinitionId").to_lowercase())
-                    .collect();
-                let groups: Vec<&Value> = account
-                    .member_of
-                    .iter()
-                    .filter(|g| text(g, "@odata.type") != "#microsoft.graph.directoryRole")
-                    .collect();
-                let group_ids: BTreeSet<String> = groups
-                    .iter()
-                    .map(|g| text(g, "id").to_lowercase())
-                    .collect();
-                let role_names = |items: Vec<&Value>| -> Vec<String> {
-                    let names: BTreeSet<String> = items
-                        .iter()
-                        .map(|a| {
-                            let name = role_name(text(a, "roleDefinitionId"));
-                            match text(a, "directoryScopeId") {
-                                "" | "/" => name,
-                                _ => format!("{name} (scoped)"),
-                            }
-                        })
-                        .collect();
-                    names.into_iter().collect()
-                };
-                let applying: BTreeSet<String> = policies
-                    .iter()
-                    .filter(|p| text(p, "state") == "enabled")
-                    .filter(|p| reaches(p, &user_id, &group_ids, &roles))
-                    .map(|p| text(p, "displayName").to_string())
-                    .collect();
-                let group_names: BTreeSet<String> = groups
-                    .iter()
-                    .map(|g| text(g, "displayName").to_string())
-                    .collect();
-                object["objectId"] = json!(user_id);
-                object["accountExists"] = json!(true);
-                object["accountEnabled"] =
-                    user.get("accountEnabled").cloned().unwrap_or(Value::Null);
-                object["activeRoles"] = json!(role_names(active));
-                object["eligibleRoles"] =
-                    eligibilities.map_or(Value::Null, |e| json!(role_names(held(e, &user_id))));
-                object["memberOf"] = json!(group_names);
-                object["conditionalAccessPoliciesApplying"] = json!(applying);
-                object
+                (id, name)
             })
-            .collect(),
-    )
+            .collect();
+        let group_ids: BTreeSet<String> = groups.iter().map(|(id, _)| id.clone()).collect();
+        // Roles assigned to the account, or to a role-assignable group it is in.
+        let held = |items: &'_ [Value]| -> Vec<Value> {
+            items
+                .iter()
+                .filter(|a| {
+                    let principal = text(a, "principalId").to_lowercase();
+                    !principal.is_empty()
+                        && (principal == user_id || group_ids.contains(&principal))
+                })
+                .cloned()
+                .collect()
+        };
+        let active = held(assignments);
+        // Conditional Access evaluates directory-wide roles only: one scoped to an
+        // administrative unit neither includes nor excludes the account.
+        let roles: BTreeSet<String> = active
+            .iter()
+            .filter(|a| matches!(text(a, "directoryScopeId"), "" | "/"))
+            .map(|a| text(a, "roleDefinitionId").to_lowercase())
+            .collect();
+        let role_names = |items: &[Value]| -> Vec<String> {
+            let names: BTreeSet<String> = items
+                .iter()
+                .map(|a| {
+                    let name = role_name(text(a, "roleDefinitionId"));
+                    match text(a, "directoryScopeId") {
+                        "" | "/" => name,
+                        _ => format!("{name} (scoped)"),
+                    }
+                })
+                .collect();
+            names.into_iter().collect()
+        };
+        let applying: BTreeSet<String> = policies
+            .iter()
+            .filter(|p| text(p, "state") == "enabled")
+            .filter(|p| reaches(p, &user_id, &group_ids, &roles))
+            .map(|p| text(p, "displayName").to_string())
+            .collect();
+        let group_names: BTreeSet<String> = groups.into_iter().map(|(_, name)| name).collect();
+        let user = account.user.as_ref().expect("an id came from the user");
+        object["objectId"] = json!(user_id);
+        object["accountExists"] = json!(true);
+        object["accountEnabled"] = user.get("accountEnabled").cloned().unwrap_or(Value::Null);
+        object["activeRoles"] = json!(role_names(&active));
+        object["eligibleRoles"] =
+            eligibilities.map_or(Value::Null, |e| json!(role_names(&held(e))));
+        object["memberOf"] = json!(group_names);
+        object["conditionalAccessPoliciesApplying"] = json!(applying);
+        objects.push(object);
+    }
+    Some(Described { objects, missing })
 }
 
 fn text<'v>(value: &'v Value, field: &str) -> &'v str {
@@ -278,5 +311,119 @@ mod tests {
             "users/ext_x.com%23EXT%23@contoso.onmicrosoft.com"
         );
         assert_eq!(user_path("$bg@contoso.com"), "users('%24bg@contoso.com')");
+        assert_eq!(
+            user_path("$o'x@contoso.com"),
+            "users('%24o''x@contoso.com')"
+        );
+    }
+
+    fn kind(key: &str) -> &'static ObjectKind {
+        tenantatlas_core::kinds::by_key(key).unwrap()
+    }
+
+    const GA: &str = "62e90394-69f5-4237-9190-012177145e10";
+
+    /// The account `u1` in group `g1` (and an administrative unit), a policy for everyone that
+    /// excludes Global Administrators, and the role given as `assignments` say.
+    fn described(assignments: Value, eligibility: Option<Value>, failed: &[&str]) -> Option<Value> {
+        let mut lists = vec![
+            (
+                kind("conditionalAccessPolicies"),
+                vec![json!({"displayName": "Block legacy", "state": "enabled",
+                    "conditions": {"users": {"includeUsers": ["All"], "excludeRoles": [GA]}}})],
+            ),
+            (
+                kind("directoryRoleAssignments"),
+                assignments.as_array().unwrap().clone(),
+            ),
+        ];
+        if let Some(e) = eligibility {
+            lists.push((kind(ELIGIBILITIES), e.as_array().unwrap().clone()));
+        }
+        let accounts = vec![Account {
+            user: Some(json!({"id": "U1", "accountEnabled": true})),
+            member_of: vec![
+                json!({"@odata.type": "#microsoft.graph.group", "id": "g1", "displayName": "SG-BreakGlass"}),
+                json!({"@odata.type": "#microsoft.graph.group", "id": "g2"}),
+                json!({"@odata.type": "#microsoft.graph.administrativeUnit", "id": "au1", "displayName": "Restricted"}),
+                json!({"@odata.type": "#microsoft.graph.directoryRole", "id": "dr1", "displayName": "Global Administrator"}),
+            ],
+        }];
+        let failed = |key: &str| failed.contains(&key);
+        describe(&["bg@contoso.com".to_string()], &accounts, &lists, &failed)
+            .map(|d| d.objects[0].clone())
+    }
+
+    #[test]
+    fn roles_held_through_a_group_count_and_scoped_ones_do_not_exclude() {
+        let through_group = described(
+            json!([{"principalId": "g1", "roleDefinitionId": GA, "directoryScopeId": "/"}]),
+            Some(json!([])),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            through_group["activeRoles"],
+            json!(["Global Administrator"])
+        );
+        assert_eq!(
+            through_group["conditionalAccessPoliciesApplying"],
+            json!([])
+        );
+        assert_eq!(through_group["eligibleRoles"], json!([]));
+        // Groups only, named where the name was given, by id where not.
+        assert_eq!(through_group["memberOf"], json!(["SG-BreakGlass", "g2"]));
+
+        let scoped = described(
+            json!([{"principalId": "u1", "roleDefinitionId": GA, "directoryScopeId": "/administrativeUnits/au1"}]),
+            None,
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            scoped["activeRoles"],
+            json!(["Global Administrator (scoped)"])
+        );
+        assert_eq!(
+            scoped["conditionalAccessPoliciesApplying"],
+            json!(["Block legacy"])
+        );
+        // Eligibilities not readable: unknown, not "none".
+        assert_eq!(scoped["eligibleRoles"], Value::Null);
+    }
+
+    #[test]
+    fn a_failed_read_leaves_the_accounts_unchecked_and_a_missing_user_is_named() {
+        let none = json!([]);
+        assert!(described(
+            none.clone(),
+            Some(json!([])),
+            &["roleEligibilityScheduleInstances"]
+        )
+        .is_none());
+        assert!(described(none.clone(), None, &["directoryRoleDefinitions"]).is_none());
+        assert!(described(none.clone(), None, &["conditionalAccessPolicies"]).is_none());
+        let lists = vec![
+            (kind("conditionalAccessPolicies"), Vec::new()),
+            (kind("directoryRoleAssignments"), Vec::new()),
+        ];
+        let accounts = vec![
+            Account::default(),
+            Account {
+                user: Some(json!({"displayName": "no id"})),
+                member_of: Vec::new(),
+            },
+        ];
+        let names = vec![
+            "gone@contoso.com".to_string(),
+            "odd@contoso.com".to_string(),
+        ];
+        let found = describe(&names, &accounts, &lists, &|_| false).unwrap();
+        assert_eq!(found.missing, names);
+        assert!(found
+            .objects
+            .iter()
+            .all(|o| o["accountExists"] == json!(false)));
+        assert_eq!(found.objects[1]["name"], json!("Break-glass account 2"));
     }
 }

@@ -33,15 +33,18 @@ impl HttpClients {
     ) -> Result<tenantatlas_graph::reqwest::Client, EngineError> {
         let pem = tenant.ca_cert_pem.clone();
         let turn = self.turn.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % CLIENTS_PER_CA;
-        let mut built = self
-            .built
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((_, found)) = built.iter().filter(|(key, _)| *key == pem).nth(turn) {
+        let lock = || {
+            self.built
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        };
+        if let Some((_, found)) = lock().iter().filter(|(key, _)| *key == pem).nth(turn) {
             return Ok(found.clone());
         }
+        // Built without the lock held (it reads files): two tenants may both build one, and both
+        // are kept, which only means one more client.
         let client = client::http_client(pem.as_deref())?;
-        built.push((pem, client.clone()));
+        lock().push((pem, client.clone()));
         Ok(client)
     }
 }
