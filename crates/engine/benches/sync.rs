@@ -5,11 +5,14 @@
 //! them), the process's resident memory (which holds the simulator too, so the growth during the
 //! sync is the figure to read), side by side with a naive strategy that lists each kind and then
 //! GETs every object by id, in the same run. "Objects" are configuration objects, not the groups
-//! and filters they reference. Prints figures; asserts nothing about speed.
+//! and filters they reference. The simulator runs on threads of its own, so the CPU time each
+//! used is printed apart. Prints figures; asserts nothing about speed.
 
 mod common;
 
-use common::{connected_portfolio, Portfolio, CLIENT_ID};
+use common::{
+    connect_portfolio, cpu_seconds, simulator_on_own_threads, Portfolio, CLIENT_ID, SIM_THREADS,
+};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -143,48 +146,50 @@ async fn main() {
         0 => tenantatlas_engine::ops::sync::auto_concurrency(tenants),
         n => n,
     };
+    // The simulator on threads of its own, so the CPU it uses is told apart from the product's.
+    let (sim, sim_runtime) = simulator_on_own_threads(SimConfig {
+        tenants,
+        objects_per_tenant: OBJECTS,
+        seed: 11,
+        behaviour: Behaviour {
+            auto_approve: true,
+            latency: Duration::from_millis(20),
+            ..Behaviour::default()
+        },
+        ..SimConfig::default()
+    });
     let Portfolio {
         sim,
         engine,
         pem,
         http,
         dir,
-    } = connected_portfolio(
-        SimConfig {
-            tenants,
-            objects_per_tenant: OBJECTS,
-            seed: 11,
-            behaviour: Behaviour {
-                auto_approve: true,
-                latency: Duration::from_millis(20),
-                ..Behaviour::default()
-            },
-            ..SimConfig::default()
-        },
-        "bench",
-    )
-    .await;
+    } = connect_portfolio(sim, "bench").await;
 
     reset(&http, &sim).await;
     let (rss_before, _) = memory();
+    let cpu_before = cpu_seconds(SIM_THREADS);
     let started = Instant::now();
     let runs = engine
         .sync(&[], options(), Arc::new(|_| {}))
         .await
         .expect("sync");
     let sync_time = started.elapsed();
+    let cpu_sync = cpu_seconds(SIM_THREADS);
     let (rss_after, peak) = memory();
     let after = stats(&http, &sim).await;
     let objects: u64 = runs.iter().map(|r| r.objects).sum();
     let failed = runs.iter().filter(|r| r.status == "failed").count();
 
     reset(&http, &sim).await;
+    let cpu_before_resync = cpu_seconds(SIM_THREADS);
     let started = Instant::now();
     let again = engine
         .sync(&[], options(), Arc::new(|_| {}))
         .await
         .expect("re-sync");
     let resync_time = started.elapsed();
+    let cpu_resync = cpu_seconds(SIM_THREADS);
     let (_, resync_peak) = memory();
     let resync = stats(&http, &sim).await;
     let added: u64 = again.iter().map(|r| r.versions_added).sum();
@@ -199,6 +204,13 @@ async fn main() {
     println!("sync of {tenants} tenants x {OBJECTS} objects, 20 ms latency per response, {concurrency} tenants side by side ({} runs, {failed} failed)", runs.len());
     println!(
         "  memory: {rss_before:.0} MB resident before (the simulator's portfolio), {rss_after:.0} MB after the first sync, peak {peak:.0} MB; peak after the re-sync {resync_peak:.0} MB"
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cpu = |before: (f64, f64), after: (f64, f64)| (after.1 - before.1, after.0 - before.0);
+    let (product, simulator) = cpu(cpu_before, cpu_sync);
+    let (product_again, simulator_again) = cpu(cpu_before_resync, cpu_resync);
+    println!(
+        "  CPU on {cores} cores: first sync {product:.1} s TenantAtlas + {simulator:.1} s simulator; re-sync {product_again:.1} s + {simulator_again:.1} s"
     );
     println!("  strategy   objects  wall time  round-trips  per object  Graph calls  per object  throttled");
     println!(
@@ -247,5 +259,7 @@ async fn main() {
         }
     }
     drop(engine);
+    drop(sim);
+    sim_runtime.shutdown_background();
     let _ = std::fs::remove_dir_all(&dir);
 }

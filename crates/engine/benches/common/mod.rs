@@ -27,6 +27,61 @@ pub struct Portfolio {
 /// Starts the simulator, opens a workspace named after the bench and connects every tenant.
 pub async fn connected_portfolio(config: SimConfig, bench: &str) -> Portfolio {
     let sim = Simulator::start(config).await.expect("simulator starts");
+    connect_portfolio(sim, bench).await
+}
+
+/// The simulator on a runtime of its own, whose threads are named [`SIM_THREADS`], so that what
+/// the simulator and what the product use of the CPU can be told apart ([`cpu_seconds`]). Keep
+/// the runtime as long as the simulator.
+pub fn simulator_on_own_threads(config: SimConfig) -> (SimHandle, tokio::runtime::Runtime) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .thread_name(SIM_THREADS)
+        .enable_all()
+        .build()
+        .expect("a runtime for the simulator");
+    let handle = runtime.handle().clone();
+    let sim = std::thread::spawn(move || handle.block_on(Simulator::start(config)))
+        .join()
+        .expect("simulator thread")
+        .expect("simulator starts");
+    (sim, runtime)
+}
+
+/// The name of the simulator's threads in [`simulator_on_own_threads`].
+pub const SIM_THREADS: &str = "simulated-cloud";
+
+/// CPU seconds (user + system) this process used so far: by its threads named `name` (which live
+/// as long as the process, like the simulator's runtime), and by everything else — the whole
+/// process less those, so threads that came and went are counted too (Linux; zeros elsewhere).
+pub fn cpu_seconds(name: &str) -> (f64, f64) {
+    // `pid (comm) state ppid …`: utime and stime are fields 14 and 15; comm may hold spaces.
+    fn used(stat: &str) -> Option<(String, f64)> {
+        let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+        let fields: Vec<&str> = stat.get(close + 2..)?.split_whitespace().collect();
+        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+        Some((
+            stat[open + 1..close].to_string(),
+            (ticks(11)? + ticks(12)?) / 100.0,
+        ))
+    }
+    let total = std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| used(&s))
+        .map_or(0.0, |(_, seconds)| seconds);
+    let named: f64 = std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("stat")).ok())
+        .filter_map(|stat| used(&stat))
+        .filter(|(comm, _)| name.starts_with(comm.as_str()))
+        .map(|(_, seconds)| seconds)
+        .sum();
+    (named, (total - named).max(0.0))
+}
+
+/// Opens a workspace named after the bench and connects every tenant of a started simulator.
+pub async fn connect_portfolio(sim: SimHandle, bench: &str) -> Portfolio {
     let pem = std::fs::read_to_string(sim.ca_cert()).unwrap();
     let http = http_client(Some(&pem)).unwrap();
     // `BENCH_WORKSPACE_DIR`: where to keep the workspace (the app benchmark opens it after).

@@ -60,18 +60,26 @@ impl Default for SyncOptions {
 
 /// The most tenants synced side by side, whatever the machine.
 pub const MAX_CONCURRENCY: usize = 64;
-/// Tenants per core: a tenant's sync mostly waits on Graph (and Graph paces each tenant on its
-/// own, so more tenants side by side never spend one tenant's throttling budget faster), so a core
-/// keeps many busy; parsing, hashing and writing are what use it. Measured (100 tenants × 300
-/// objects, 20 ms latency, 2 cores, `benches/sync.rs`, simulator in the same process): 12 per core
-/// took 7.7 s for the first sync and 6.8 s for an unchanged re-sync, with the process's memory
-/// peaking 170 MB above where it started; 24 per core 6.9 s and 5.3 s, but 290 MB — past a dozen
-/// per core, more tenants mostly hold more memory.
+/// Tenants reading Intune per core: a tenant's sync mostly waits on Graph (and Graph paces each
+/// tenant on its own, so more tenants side by side never spend one tenant's throttling budget
+/// faster), so a core keeps many busy; parsing, hashing and writing are what use it, and each
+/// holds its configuration in memory until committed. Measured (100 tenants × 300 objects, 20 ms
+/// latency, 2 cores, `benches/sync.rs`, simulator in the same process, four tenants started per
+/// tenant reading): 12 per core took 6.3 s for the first sync and 4.5 s for an unchanged re-sync,
+/// the process's memory peaking about 200 MB above where it started; 16 per core 6.6 s and 4.6 s
+/// with 280 MB — past a dozen per core, more tenants only hold more memory.
 const TENANTS_PER_CORE: usize = 12;
 /// What one tenant in flight may hold at its peak: its listed objects and details until they are
 /// committed, and the `$batch` answers being read (a 3,000-object tenant's whole capture is about
 /// 40 MB of JSON; a few hundred objects, a few MB).
 const TENANT_MEMORY_BUDGET: u64 = 48 * 1024 * 1024;
+
+/// Tenants that may have started (signed in, reading their Entra lists, waiting on Conditional
+/// Access's pacing — one request a second per tenant, so at least a second each) per tenant
+/// reading Intune: they hold little memory and no CPU while they wait. Reading the Entra lists
+/// beside the Intune ones instead left every tenant holding its Intune configuration for that
+/// second: 7.7 s and 6.8 s where this takes 6.3 s and 4.5 s.
+const STARTED_PER_READING: usize = 4;
 
 /// How many tenants to sync side by side: all of them, up to [`TENANTS_PER_CORE`] per core, up to
 /// what a quarter of the memory available now holds at [`TENANT_MEMORY_BUDGET`] each, and at most
@@ -199,7 +207,14 @@ impl Engine {
             n => n,
         };
         tracing::info!(tenants = selected.len(), concurrency, "sync started");
-        let semaphore = Arc::new(tokio::sync::Semaphore::new(concurrency));
+        // Two admissions: a tenant starts (signs in, reads its v1.0 lists — Entra, paced by
+        // Conditional Access's one request a second) among many, and reads Intune's lists and
+        // details, which hold its configuration in memory until committed, among `concurrency`.
+        // A tenant waiting on Conditional Access's pacing holds little and no place of the few.
+        let semaphore = Arc::new(tokio::sync::Semaphore::new(
+            concurrency.saturating_mul(STARTED_PER_READING).max(1),
+        ));
+        let heavy = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let definitions = Arc::new(DefinitionsGate::default());
         let clients = Arc::new(HttpClients::default());
         let mut tasks = tokio::task::JoinSet::new();
@@ -215,6 +230,7 @@ impl Engine {
             }
             let workspace = self.workspace.clone();
             let semaphore = semaphore.clone();
+            let heavy = heavy.clone();
             let definitions = definitions.clone();
             let clients = clients.clone();
             let cancel = options.cancel.clone();
@@ -231,6 +247,7 @@ impl Engine {
                             &workspace,
                             &tenant,
                             &clients,
+                            &heavy,
                             cancel,
                             progress,
                             &definitions,
@@ -277,6 +294,7 @@ async fn sync_tenant(
     workspace: &tenantatlas_store::Workspace,
     tenant: &TenantRecord,
     clients: &HttpClients,
+    heavy: &tokio::sync::Semaphore,
     cancel: CancellationToken,
     progress: Progress,
     definitions: &DefinitionsGate,
@@ -320,6 +338,7 @@ async fn sync_tenant(
                 &progress,
                 &mut summary,
                 definitions,
+                heavy,
             )
             .await;
             drop(client);
@@ -333,7 +352,8 @@ async fn sync_tenant(
         Err(e) => Err(e),
     };
     match outcome {
-        Ok((objects, names)) => {
+        // The place among the tenants reading Intune is kept until the snapshot is committed.
+        Ok((objects, names, _reading)) => {
             if !names.is_empty() {
                 if let Err(e) = workspace.upsert_directory_objects(&tenant.id, &names).await {
                     summary.errors.push(
@@ -469,7 +489,8 @@ async fn record_run(
 
 /// Reads everything readable; per-kind failures are recorded in `summary.errors` and leave that
 /// kind out of the snapshot's complete kinds.
-async fn capture(
+#[allow(clippy::too_many_arguments)]
+async fn capture<'h>(
     workspace: &tenantatlas_store::Workspace,
     client: &GraphClient,
     tenant: &TenantRecord,
@@ -477,7 +498,15 @@ async fn capture(
     progress: &Progress,
     summary: &mut SyncSummary,
     definitions: &DefinitionsGate,
-) -> Result<(Vec<CapturedObject>, Vec<DirectoryObject>), EngineError> {
+    heavy: &'h tokio::sync::Semaphore,
+) -> Result<
+    (
+        Vec<CapturedObject>,
+        Vec<DirectoryObject>,
+        Option<tokio::sync::SemaphorePermit<'h>>,
+    ),
+    EngineError,
+> {
     let mut captured = Vec::new();
 
     // The break-glass accounts the MSP named for this tenant, read with the lists.
@@ -491,7 +520,8 @@ async fn capture(
         .map(|_| break_glass::Account::default())
         .collect();
 
-    // 1. Every list, batched per API version, both versions at once.
+    // 1. Every list, batched per API version; 2. then each kind's per-object details, level by
+    // level.
     let mut lists: Vec<(&'static ObjectKind, Vec<Value>)> = Vec::new();
     let requests_of = |version: ApiVersion| -> Vec<BatchGet> {
         let mut requests: Vec<BatchGet> = readable
@@ -508,52 +538,34 @@ async fn capture(
         }
         requests
     };
-    let (beta, v1) = tokio::join!(
-        client.batch_get(ApiVersion::Beta, requests_of(ApiVersion::Beta)),
-        client.batch_get(ApiVersion::V1, requests_of(ApiVersion::V1)),
-    );
-    {
-        for (id, result) in beta.into_iter().chain(v1) {
-            if let Some(kind) = break_glass_kind.filter(|_| break_glass::is_break_glass(&id)) {
-                match break_glass::answer(&mut accounts, &id, result) {
-                    None => {}
-                    Some(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
-                    Some(e) if !summary.errors.iter().any(|x| x["kind"] == kind.key) => {
-                        summary.errors.push(kind_error(kind, &e));
-                    }
-                    Some(_) => {}
-                }
-                continue;
-            }
-            let kind = readable
-                .iter()
-                .find(|k| k.key == id && !k.is_named())
-                .copied()
-                .expect("answers name their request");
-            match result.map(|body| objects_of(kind, body)) {
-                Ok(items) => {
-                    progress(ProgressEvent::KindRead {
-                        tenant: tenant.id.clone(),
-                        kind: kind.key.to_string(),
-                        objects: items.len() as u64,
-                    });
-                    lists.push((kind, items));
-                }
-                // A sign-in that no longer works fails the whole run with one message, not every kind.
-                Err(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
-                // A singleton the tenant never set up: read completely, and there is none.
-                Err(e) if means_none(kind, e.status()) => {
-                    progress(ProgressEvent::KindRead {
-                        tenant: tenant.id.clone(),
-                        kind: kind.key.to_string(),
-                        objects: 0,
-                    });
-                    lists.push((kind, Vec::new()));
-                }
-                Err(e) => summary.errors.push(kind_error(kind, &e)),
-            }
-        }
-    }
+    // The v1.0 lists first (Entra: small, but paced by Conditional Access), then, with a place
+    // among the tenants reading Intune, the beta lists and their details.
+    let v1 = client
+        .batch_get(ApiVersion::V1, requests_of(ApiVersion::V1))
+        .await;
+    let mut found = Lists {
+        readable,
+        break_glass: break_glass_kind,
+        accounts: &mut accounts,
+        lists: &mut lists,
+        tenant,
+        progress,
+    };
+    found.take(v1, summary)?;
+    read_details(client, tenant, found.lists, 0, summary, progress).await?;
+    let reading = heavy.acquire().await.ok();
+    let from = found.lists.len();
+    let beta = client
+        .batch_get(ApiVersion::Beta, requests_of(ApiVersion::Beta))
+        .await;
+    found.take(beta, summary)?;
+    let _ = workspace
+        .heartbeat(
+            &summary.id,
+            &json!({"phase": "details", "kinds_read": found.lists.len()}),
+        )
+        .await;
+    read_details(client, tenant, found.lists, from, summary, progress).await?;
     if lists.is_empty() && !readable.is_empty() {
         let first = summary
             .errors
@@ -564,98 +576,6 @@ async fn capture(
             ErrorCode::Graph,
             format!("nothing could be read from {}: {first}", tenant.domain),
         ));
-    }
-
-    // The run shows where it is while it runs (and proves it is alive).
-    let _ = workspace
-        .heartbeat(
-            &summary.id,
-            &json!({"phase": "details", "kinds_read": lists.len()}),
-        )
-        .await;
-
-    // 2. Per-object details, batched, level by level.
-    let mut reads: Vec<Read> = Vec::new();
-    for (slot, (kind, items)) in lists.iter().enumerate() {
-        for (object, item) in items.iter().enumerate() {
-            for detail in kind.details {
-                reads.push(Read {
-                    slot,
-                    object,
-                    location: Vec::new(),
-                    detail,
-                });
-            }
-            if settings_short_of_count(item).is_some() {
-                // The list's expanded settings fell short of the policy's own count: read them all.
-                reads.push(Read {
-                    slot,
-                    object,
-                    location: Vec::new(),
-                    detail: &ALL_SETTINGS,
-                });
-            }
-        }
-    }
-    let mut done = 0u64;
-    while !reads.is_empty() {
-        let total = done + reads.len() as u64;
-        let mut next = Vec::new();
-        for version in [ApiVersion::Beta, ApiVersion::V1] {
-            // Indexes into `reads` (not references: the batch below is awaited).
-            let mut requests = Vec::new();
-            for (n, read) in reads.iter().enumerate() {
-                let (kind, items) = &lists[read.slot];
-                if kind.version != version {
-                    continue;
-                }
-                if let Some(url) =
-                    detail_url(kind, &items[read.object], &read.location, read.detail)
-                {
-                    requests.push(BatchGet {
-                        id: n.to_string(),
-                        url,
-                        family: kind.family,
-                    });
-                }
-            }
-            if requests.is_empty() {
-                continue;
-            }
-            for (id, result) in client.batch_get(version, requests).await {
-                let read = &reads[id.parse::<usize>().expect("ids are indexes")];
-                let (kind, items) = &mut lists[read.slot];
-                match result {
-                    Ok(answer) => {
-                        let more =
-                            apply(&mut items[read.object], &read.location, read.detail, answer);
-                        for (location, detail) in more {
-                            next.push(Read {
-                                slot: read.slot,
-                                object: read.object,
-                                location,
-                                detail,
-                            });
-                        }
-                    }
-                    Err(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
-                    Err(e) => {
-                        if !summary.errors.iter().any(|x| x["kind"] == kind.key) {
-                            summary.errors.push(kind_error(kind, &e));
-                        }
-                    }
-                }
-                done += 1;
-                if done.is_multiple_of(20) || done == total {
-                    progress(ProgressEvent::DetailsRead {
-                        tenant: tenant.id.clone(),
-                        done,
-                        total,
-                    });
-                }
-            }
-        }
-        reads = next;
     }
 
     // The break-glass accounts, described from what the lists and details read.
@@ -765,7 +685,166 @@ async fn capture(
     summary.graph_calls = figures.graph_calls;
     summary.retries = figures.retries;
     summary.throttled = figures.throttled;
-    Ok((captured, names))
+    Ok((captured, names, reading))
+}
+
+/// Where list answers go: the kinds' items into `lists`, the break-glass reads into `accounts`.
+struct Lists<'a> {
+    readable: &'a [&'static ObjectKind],
+    break_glass: Option<&'static ObjectKind>,
+    accounts: &'a mut Vec<break_glass::Account>,
+    lists: &'a mut Vec<(&'static ObjectKind, Vec<Value>)>,
+    tenant: &'a TenantRecord,
+    progress: &'a Progress,
+}
+
+impl Lists<'_> {
+    /// Takes one `$batch` of list answers; a sign-in that no longer works ends the run.
+    fn take(
+        &mut self,
+        answers: Vec<(String, Result<Value, client::GraphError>)>,
+        summary: &mut SyncSummary,
+    ) -> Result<(), EngineError> {
+        for (id, result) in answers {
+            if let Some(kind) = self
+                .break_glass
+                .filter(|_| break_glass::is_break_glass(&id))
+            {
+                match break_glass::answer(self.accounts, &id, result) {
+                    None => {}
+                    Some(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
+                    Some(e) if !summary.errors.iter().any(|x| x["kind"] == kind.key) => {
+                        summary.errors.push(kind_error(kind, &e));
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+            let kind = self
+                .readable
+                .iter()
+                .find(|k| k.key == id && !k.is_named())
+                .copied()
+                .expect("answers name their request");
+            match result.map(|body| objects_of(kind, body)) {
+                Ok(items) => {
+                    (self.progress)(ProgressEvent::KindRead {
+                        tenant: self.tenant.id.clone(),
+                        kind: kind.key.to_string(),
+                        objects: items.len() as u64,
+                    });
+                    self.lists.push((kind, items));
+                }
+                // A sign-in that no longer works fails the whole run with one message, not every kind.
+                Err(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
+                // A singleton the tenant never set up: read completely, and there is none.
+                Err(e) if means_none(kind, e.status()) => {
+                    (self.progress)(ProgressEvent::KindRead {
+                        tenant: self.tenant.id.clone(),
+                        kind: kind.key.to_string(),
+                        objects: 0,
+                    });
+                    self.lists.push((kind, Vec::new()));
+                }
+                Err(e) => summary.errors.push(kind_error(kind, &e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads the per-object details of the kinds `lists[from..]`, batched, level by level.
+async fn read_details(
+    client: &GraphClient,
+    tenant: &TenantRecord,
+    lists: &mut [(&'static ObjectKind, Vec<Value>)],
+    from: usize,
+    summary: &mut SyncSummary,
+    progress: &Progress,
+) -> Result<(), EngineError> {
+    let mut reads: Vec<Read> = Vec::new();
+    for (slot, (kind, items)) in lists.iter().enumerate().skip(from) {
+        for (object, item) in items.iter().enumerate() {
+            for detail in kind.details {
+                reads.push(Read {
+                    slot,
+                    object,
+                    location: Vec::new(),
+                    detail,
+                });
+            }
+            if settings_short_of_count(item).is_some() {
+                // The list's expanded settings fell short of the policy's own count: read them all.
+                reads.push(Read {
+                    slot,
+                    object,
+                    location: Vec::new(),
+                    detail: &ALL_SETTINGS,
+                });
+            }
+        }
+    }
+    let mut done = 0u64;
+    while !reads.is_empty() {
+        let total = done + reads.len() as u64;
+        let mut next = Vec::new();
+        for version in [ApiVersion::Beta, ApiVersion::V1] {
+            // Indexes into `reads` (not references: the batch below is awaited).
+            let mut requests = Vec::new();
+            for (n, read) in reads.iter().enumerate() {
+                let (kind, items) = &lists[read.slot];
+                if kind.version != version {
+                    continue;
+                }
+                if let Some(url) =
+                    detail_url(kind, &items[read.object], &read.location, read.detail)
+                {
+                    requests.push(BatchGet {
+                        id: n.to_string(),
+                        url,
+                        family: kind.family,
+                    });
+                }
+            }
+            if requests.is_empty() {
+                continue;
+            }
+            for (id, result) in client.batch_get(version, requests).await {
+                let read = &reads[id.parse::<usize>().expect("ids are indexes")];
+                let (kind, items) = &mut lists[read.slot];
+                match result {
+                    Ok(answer) => {
+                        let more =
+                            apply(&mut items[read.object], &read.location, read.detail, answer);
+                        for (location, detail) in more {
+                            next.push(Read {
+                                slot: read.slot,
+                                object: read.object,
+                                location,
+                                detail,
+                            });
+                        }
+                    }
+                    Err(e @ client::GraphError::Auth(_)) => return Err(EngineError::from(e)),
+                    Err(e) => {
+                        if !summary.errors.iter().any(|x| x["kind"] == kind.key) {
+                            summary.errors.push(kind_error(kind, &e));
+                        }
+                    }
+                }
+                done += 1;
+                if done.is_multiple_of(20) || done == total {
+                    progress(ProgressEvent::DetailsRead {
+                        tenant: tenant.id.clone(),
+                        done,
+                        total,
+                    });
+                }
+            }
+        }
+        reads = next;
+    }
+    Ok(())
 }
 
 /// One per-object read still to send: about which object of which listed kind, where inside it the
