@@ -10,15 +10,7 @@ use std::collections::BTreeMap;
 use tenantatlas_engine::Engine;
 
 async fn sync(engine: &Engine, domain: &str) -> tenantatlas_engine::ops::sync::SyncSummary {
-    let mut runs = engine
-        .sync(
-            &[domain.to_string()],
-            Default::default(),
-            std::sync::Arc::new(|_| {}),
-        )
-        .await
-        .unwrap();
-    runs.remove(0)
+    common::sync_one(engine, domain).await
 }
 
 /// The captured break-glass accounts of a tenant, by name, as `policies show --json` gives them.
@@ -200,42 +192,22 @@ async fn names_are_checked_and_audited() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_conditional_access_the_accounts_are_skipped_never_deleted() {
     let dir = tempfile::tempdir().unwrap();
-    let common::Connected {
-        sim, engine, http, ..
-    } = common::connected(common::sim_config(1, 20, 5), dir.path()).await;
+    let connected = common::connected(common::sim_config(1, 20, 5), dir.path()).await;
+    let (sim, engine) = (&connected.sim, &connected.engine);
     let tenant = sim.tenants()[0].clone();
     engine
         .set_break_glass_accounts(&tenant.domain, &[format!("breakglass@{}", tenant.domain)])
         .await
         .unwrap();
-    assert_eq!(sync(&engine, &tenant.domain).await.status, "succeeded");
+    assert_eq!(sync(engine, &tenant.domain).await.status, "succeeded");
 
     let granted: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
         .iter()
         .copied()
         .filter(|s| !s.starts_with("Policy."))
         .collect();
-    http.post(format!(
-        "{}/_sim/tenants/{}/consent",
-        sim.graph(),
-        tenant.id
-    ))
-    .json(&json!({"granted": granted}))
-    .send()
-    .await
-    .unwrap();
-    engine
-        .reconnect_tenant(
-            tenantatlas_engine::ops::tenant_add::ReconnectTenant {
-                tenant: tenant.domain.clone(),
-                sign_in: None,
-            },
-            |_| {},
-            tokio_util::sync::CancellationToken::new(),
-        )
-        .await
-        .unwrap();
-    let summary = sync(&engine, &tenant.domain).await;
+    common::consent_only(&connected, 0, &granted).await;
+    let summary = sync(engine, &tenant.domain).await;
     assert_eq!(summary.status, "partial", "{summary:?}");
     assert!(summary.errors.is_empty(), "{summary:?}");
     let skipped = summary
@@ -245,6 +217,6 @@ async fn without_conditional_access_the_accounts_are_skipped_never_deleted() {
         .unwrap_or_else(|| panic!("{summary:?}"));
     assert!(skipped.contains("Conditional Access policies"), "{skipped}");
     assert_eq!(summary.deleted, 0, "{summary:?}");
-    let found = accounts(&engine, &tenant.domain).await;
+    let found = accounts(engine, &tenant.domain).await;
     assert_eq!(found.len(), 1, "the account captured before is still there");
 }

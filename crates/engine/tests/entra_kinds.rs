@@ -9,7 +9,6 @@ mod common;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use tenantatlas_engine::ops::findings::Finding;
-use tenantatlas_engine::ops::tenant_add::ReconnectTenant;
 use tenantatlas_engine::Engine;
 use tenantatlas_sim::model::{SimObject, SimTenant};
 
@@ -22,16 +21,9 @@ async fn sync_expecting(
     domain: &str,
     status: &str,
 ) -> tenantatlas_engine::ops::sync::SyncSummary {
-    let mut runs = engine
-        .sync(
-            &[domain.to_string()],
-            Default::default(),
-            std::sync::Arc::new(|_| {}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(runs[0].status, status, "{:?}", runs[0]);
-    runs.remove(0)
+    let summary = common::sync_one(engine, domain).await;
+    assert_eq!(summary.status, status, "{summary:?}");
+    summary
 }
 
 /// The first object of `key` in the tenant for which `pick` holds.
@@ -300,37 +292,17 @@ async fn cross_tenant_access_default() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_the_new_consent_everything_else_syncs() {
     let dir = tempfile::tempdir().unwrap();
-    let common::Connected {
-        sim, engine, http, ..
-    } = common::connected(common::sim_config(1, 20, 5), dir.path()).await;
+    let connected = common::connected(common::sim_config(1, 20, 5), dir.path()).await;
+    let (sim, engine) = (&connected.sim, &connected.engine);
     let tenant = sim.tenants()[0].clone();
     let granted: Vec<&str> = tenantatlas_sim::model::ALL_SCOPES
         .iter()
         .copied()
         .filter(|s| !tenantatlas_sim::model::ENTRA_SCOPES.contains(s) && *s != "Directory.Read.All")
         .collect();
-    http.post(format!(
-        "{}/_sim/tenants/{}/consent",
-        sim.graph(),
-        tenant.id
-    ))
-    .json(&json!({"granted": granted}))
-    .send()
-    .await
-    .unwrap();
-    engine
-        .reconnect_tenant(
-            ReconnectTenant {
-                tenant: tenant.domain.clone(),
-                sign_in: None,
-            },
-            |_| {},
-            tokio_util::sync::CancellationToken::new(),
-        )
-        .await
-        .unwrap();
+    common::consent_only(&connected, 0, &granted).await;
     // Kinds the consent does not cover are skipped, never failed: the run is partial.
-    let summary = sync_expecting(&engine, &tenant.domain, "partial").await;
+    let summary = sync_expecting(engine, &tenant.domain, "partial").await;
     let skipped: Vec<&str> = summary
         .skipped
         .iter()

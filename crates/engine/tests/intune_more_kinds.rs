@@ -14,15 +14,8 @@ use tenantatlas_engine::Engine;
 use tenantatlas_sim::model::{SimObject, SimTenant};
 
 async fn sync(engine: &Engine, domain: &str) {
-    let runs = engine
-        .sync(
-            &[domain.to_string()],
-            Default::default(),
-            std::sync::Arc::new(|_| {}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(runs[0].status, "succeeded", "{:?}", runs[0]);
+    let run = common::sync_one(engine, domain).await;
+    assert_eq!(run.status, "succeeded", "{run:?}");
 }
 
 async fn drift(engine: &Engine, domain: &str) -> Vec<Finding> {

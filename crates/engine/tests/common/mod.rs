@@ -121,3 +121,45 @@ pub async fn drift_of(
         .collect();
     (report.findings, not_checked)
 }
+
+/// Syncs one tenant; its run.
+pub async fn sync_one(engine: &Engine, domain: &str) -> tenantatlas_engine::ops::sync::SyncSummary {
+    let mut runs = engine
+        .sync(
+            &[domain.to_string()],
+            Default::default(),
+            std::sync::Arc::new(|_| {}),
+        )
+        .await
+        .unwrap();
+    runs.remove(0)
+}
+
+/// The tenant's admin consent becomes exactly `granted`, and the tenant signs in again (as after
+/// an admin changed the consent).
+pub async fn consent_only(connected: &Connected, tenant: usize, granted: &[&str]) {
+    let info = connected.sim.tenants()[tenant].clone();
+    connected
+        .http
+        .post(format!(
+            "{}/_sim/tenants/{}/consent",
+            connected.sim.graph(),
+            info.id
+        ))
+        .json(&serde_json::json!({ "granted": granted }))
+        .send()
+        .await
+        .unwrap();
+    connected
+        .engine
+        .reconnect_tenant(
+            tenantatlas_engine::ops::tenant_add::ReconnectTenant {
+                tenant: info.domain,
+                sign_in: None,
+            },
+            |_| {},
+            tokio_util::sync::CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+}
