@@ -581,15 +581,13 @@ async fn capture<'h>(
     // The break-glass accounts, described from what the lists and details read.
     if let Some(kind) = break_glass_kind {
         let failed = |key: &str| summary.errors.iter().any(|e| e["kind"] == key);
-        let unreadable: Vec<&str> = break_glass::NEEDS
+        let unreadable = break_glass::NEEDS
             .iter()
-            .copied()
-            .filter(|need| !readable.iter().any(|k| k.key == *need))
-            .collect();
+            .any(|need| !readable.iter().any(|k| k.key == *need));
         if break_glass_names.is_empty() {
             // None named: read completely, and there are none.
             lists.push((kind, Vec::new()));
-        } else if !unreadable.is_empty() {
+        } else if unreadable {
             // Consent does not cover what an account is described from: skipped, like the kinds.
             summary.skipped.push(format!(
                 "{}: the accounts are described from the Conditional Access policies and Entra role \
