@@ -68,6 +68,10 @@ test('break-glass accounts named on the tenant screen are read by the next sync'
   const refused = await window.find(`//div[@role='dialog']//div[@role='alert']`);
   const why = await window.wd('GET', window.s(`/element/${refused}/text`));
   assert.match(why, /is not a user principal name/, why);
+  await window.screenshot('tenant-break-glass-dialog');
+  await window.exec(`document.documentElement.classList.add('theme-dark');`);
+  await window.screenshot('tenant-break-glass-dialog-dark');
+  await window.exec(`document.documentElement.classList.remove('theme-dark');`);
   await window.exec(`const t = document.getElementById('break-glass-names'); t.value = ''; t.dispatchEvent(new Event('input'));`);
   await window.type(`//textarea[@id='break-glass-names']`, `breakglass@${tenant.domain}, admin@${tenant.domain}`);
   await window.click(`//div[@role='dialog']//button[normalize-space(.)='Save']`);
@@ -79,6 +83,8 @@ test('break-glass accounts named on the tenant screen are read by the next sync'
   await openTenant(tenant.name);
   await window.type(`//input[@aria-label='Search objects']`, 'Break-glass account 1');
   await window.click(`//button[contains(@class, 'object') and contains(., 'Break-glass account 1')]`);
+  // The settings in words, once the object has loaded.
+  await window.find(`//section[@aria-label='Object']//*[normalize-space(.)='Active Entra roles']`);
   const detail = await window.find(`//section[@aria-label='Object']`);
   const words = await window.wd('GET', window.s(`/element/${detail}/text`));
   assert.match(words, /Global Administrator/, words);
